@@ -1,0 +1,53 @@
+import './quiet-dotenv.js';
+import type { Config } from './config.js';
+import { Engine } from './conversation/engine.js';
+import type { FlowDefinition } from './conversation/flow.js';
+import { Db } from './db/database.js';
+import { loadKnowledgeBase, type KnowledgeBase } from './faq/knowledge.js';
+import type { Logger } from './logger.js';
+import { Matcher } from './nlu/matcher.js';
+import { defaultFaqDir } from './paths.js';
+import { createFlows } from '../flows/index.js';
+
+export interface App {
+  config: Config;
+  db: Db;
+  kb: KnowledgeBase;
+  matcher: Matcher;
+  engine: Engine;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+export interface AppOverrides {
+  flows?: FlowDefinition[];
+  clock?: () => number;
+}
+
+/** Everything but the transports: database, FAQ, matcher and conversation engine. */
+export async function createApp(config: Config, logger: Logger, overrides: AppOverrides = {}): Promise<App> {
+  const kb = loadKnowledgeBase(config.faqDir ?? defaultFaqDir);
+  const matcher = new Matcher(kb, { ...config.nlu, clarifyFloor: Math.min(config.nlu.minConfidence, 0.3) });
+  const db = await Db.open(config.databasePath);
+  const flows = overrides.flows ?? createFlows();
+  const engine = new Engine({
+    db,
+    kb,
+    matcher,
+    flows,
+    logger: logger.child({ module: 'engine' }),
+    timezone: config.timezone,
+    idleTimeoutMs: config.idleTimeoutMs,
+    greeting: config.greeting,
+    clock: overrides.clock,
+  });
+  return {
+    config,
+    db,
+    kb,
+    matcher,
+    engine,
+    logger,
+    close: () => db.close(),
+  };
+}

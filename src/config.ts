@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'sim', 'nao'])
+  .transform((v) => ['true', '1', 'yes', 'sim'].includes(v));
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
+  DATABASE_PATH: z.string().min(1).default('data/bot.db'),
+  HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  TIMEZONE: z.string().default('America/Sao_Paulo'),
+  IDLE_TIMEOUT_MINUTES: z.coerce.number().positive().default(30),
+  GREETING_ENABLED: bool.default(true),
+  GREETING_TEXT: z
+    .string()
+    .default(
+      'Olá! 👋 Sou o assistente virtual do *Indique Certo*, o programa de parceria da Autoridade de Registro Inter.',
+    ),
+  NLU_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.5),
+  NLU_MIN_MARGIN: z.coerce.number().min(0).max(1).default(0.08),
+  FAQ_DIR: z.string().optional(),
+});
+
+export type Config = {
+  env: 'development' | 'production' | 'test';
+  logLevel: string;
+  logFormat: 'auto' | 'json' | 'pretty';
+  databasePath: string;
+  httpHost: string;
+  httpPort: number;
+  timezone: string;
+  idleTimeoutMs: number;
+  greeting: { enabled: boolean; text: string };
+  nlu: { minConfidence: number; minMargin: number };
+  faqDir?: string;
+};
+
+export class ConfigError extends Error {}
+
+/** Reads and validates the environment; the error names every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map(
+      (i) => `  ${i.path.join('.')}: ${i.message} (valor: ${JSON.stringify(cleaned[String(i.path[0])])})`,
+    );
+    throw new ConfigError(`Configuração inválida nas variáveis de ambiente:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  try {
+    new Intl.DateTimeFormat('pt-BR', { timeZone: c.TIMEZONE });
+  } catch {
+    throw new ConfigError(`Configuração inválida nas variáveis de ambiente:\n  TIMEZONE: fuso horário desconhecido (valor: "${c.TIMEZONE}")`);
+  }
+  return {
+    env: c.NODE_ENV,
+    logLevel: c.LOG_LEVEL,
+    logFormat: c.LOG_FORMAT,
+    databasePath: c.DATABASE_PATH,
+    httpHost: c.HTTP_HOST,
+    httpPort: c.HTTP_PORT,
+    timezone: c.TIMEZONE,
+    idleTimeoutMs: c.IDLE_TIMEOUT_MINUTES * 60_000,
+    greeting: { enabled: c.GREETING_ENABLED, text: c.GREETING_TEXT },
+    nlu: { minConfidence: c.NLU_MIN_CONFIDENCE, minMargin: c.NLU_MIN_MARGIN },
+    faqDir: c.FAQ_DIR,
+  };
+}

@@ -1,0 +1,196 @@
+import { randomUUID } from 'node:crypto';
+import { createActor, type AnyActorRef, type AnyStateMachine, type Snapshot } from 'xstate';
+import type { Db } from '../db/database.js';
+import * as repo from '../db/conversations.js';
+import type { KnowledgeBase } from '../faq/knowledge.js';
+import type { Logger } from '../logger.js';
+import type { Matcher } from '../nlu/matcher.js';
+import { parseChoice, parseCommand } from '../nlu/replies.js';
+import { messageEventType, type MessagePayload, type ReplyEmitted } from './events.js';
+import type { FlowDefinition } from './flow.js';
+import { createRouterMachine, HUMAN_FLOW, ROUTER_VERSION } from './router.js';
+import { texts } from './texts.js';
+
+export interface InboundMessage {
+  channel: string;
+  /** The conversation key: the person's phone digits (or LID) for 1:1 chats. */
+  chatId: string;
+  participant?: string;
+  /** The channel's message id; a repeated id is ignored (redelivery). */
+  id?: string;
+  text: string;
+  /** Epoch ms (or seconds, as WhatsApp sends) of the message; defaults to now. */
+  timestamp?: number;
+  name?: string;
+  phone?: string;
+  lid?: string;
+}
+
+export interface Reply {
+  /** Row id in outbound_messages (the outbox). */
+  id: number;
+  chatId: string;
+  text: string;
+  inReplyTo: string | null;
+}
+
+export interface HandleResult {
+  duplicate: boolean;
+  replies: Reply[];
+}
+
+export interface EngineOptions {
+  db: Db;
+  kb: KnowledgeBase;
+  matcher: Matcher;
+  flows: FlowDefinition[];
+  logger: Logger;
+  timezone: string;
+  idleTimeoutMs: number;
+  greeting: { enabled: boolean; text: string };
+  clock?: () => number;
+}
+
+/** Longest text the bot reads; beyond it the person is asked to summarise. */
+export const MAX_TEXT = 2000;
+/** Longest text stored in the inbound journal. */
+const MAX_STORED = 4000;
+const REST_STATES = new Set(['home', 'ended', 'mainMenu']);
+
+/** Control characters out, line breaks kept. */
+function sanitize(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B-\u200F\u2028-\u202E\uFEFF]/g, '').trim();
+}
+
+/**
+ * The conversation engine: one inbound message in, the replies out, in one synchronous SQLite
+ * transaction (journal, contact, machine snapshot, outbox). Being synchronous, messages are
+ * processed strictly one at a time in arrival order; a crash between two messages loses
+ * nothing, since every step commits before the next message is read.
+ */
+export class Engine {
+  readonly machine: AnyStateMachine;
+  private readonly clock: () => number;
+  private readonly dayFormat: Intl.DateTimeFormat;
+
+  constructor(private readonly o: EngineOptions) {
+    this.machine = createRouterMachine(o.kb, o.flows);
+    this.clock = o.clock ?? Date.now;
+    this.dayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: o.timezone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  }
+
+  private toMillis(ts: number | undefined): number {
+    if (ts === undefined || !Number.isFinite(ts)) return this.clock();
+    return ts < 1e12 ? ts * 1000 : ts;
+  }
+
+  handle(msg: InboundMessage): HandleResult {
+    const at = this.toMillis(msg.timestamp);
+    const nowIso = new Date(at).toISOString();
+    const messageId = msg.id ?? `local-${randomUUID()}`;
+    const participant = msg.participant ?? '';
+    const text = sanitize(msg.text ?? '');
+    const { db } = this.o;
+
+    return db.transaction(() => {
+      const key = { channel: msg.channel, chatId: msg.chatId, participant, messageId };
+      if (msg.id && repo.inboundExists(db, key)) return { duplicate: true, replies: [] };
+      repo.insertInbound(db, { ...key, text: text.slice(0, MAX_STORED), now: nowIso });
+      // Nothing to answer (empty text): journaled, ignored.
+      if (text === '') return { duplicate: false, replies: [] };
+
+      const contact = repo.upsertContact(db, { chatId: msg.chatId, phone: msg.phone, lid: msg.lid, name: msg.name, now: nowIso });
+      const lines: string[] = [];
+      const today = this.dayFormat.format(at);
+      const firstToday = this.o.greeting.enabled && contact.greeted_on !== today;
+      if (firstToday) lines.push(this.o.greeting.text);
+
+      const idle = contact.last_message_at !== null && at - Date.parse(contact.last_message_at) > this.o.idleTimeoutMs;
+      lines.push(...this.step(msg.chatId, text, at, idle));
+
+      repo.touchContact(db, msg.chatId, nowIso, firstToday ? today : contact.greeted_on);
+      // One WhatsApp message per answer: fewer bubbles read better and weigh less on rate limits.
+      const replies = (lines.length ? [lines.join('\n\n')] : []).map((t) => ({
+        id: repo.insertOutbound(db, { channel: msg.channel, chatId: msg.chatId, text: t, inReplyTo: msg.id ?? null, now: nowIso }),
+        chatId: msg.chatId,
+        text: t,
+        inReplyTo: msg.id ?? null,
+      }));
+      return { duplicate: false, replies };
+    });
+  }
+
+  /** Restores the chat's router, feeds it the message, stores the new snapshot. */
+  private step(chatId: string, text: string, at: number, idle: boolean): string[] {
+    const { db, logger } = this.o;
+    const replies: string[] = [];
+    let payload: MessagePayload;
+    if (text.length > MAX_TEXT) return [texts.tooLong];
+    const command = parseCommand(text);
+    const choice = command ? null : parseChoice(text);
+    payload = { text, command, choice, nlu: command || choice !== null ? { kind: 'none', reason: 'empty', confidence: 0, candidates: [], greeting: false } : this.o.matcher.classify(text), at };
+    const event = { type: messageEventType(payload), ...payload };
+
+    const stored = repo.findConversation(db, chatId);
+    let snapshot: Snapshot<unknown> | undefined;
+    if (stored) {
+      const parsed = JSON.parse(stored.snapshot) as Snapshot<unknown> & { value?: unknown };
+      const mid = !REST_STATES.has(String(parsed.value));
+      const inHandover = String(parsed.value) === `flow_${HUMAN_FLOW}`;
+      if (stored.machine_id !== this.machine.id || stored.machine_version !== ROUTER_VERSION) {
+        logger.warn({ chatId, version: stored.machine_version }, 'stored conversation from another machine version: restarting it');
+        replies.push(texts.restoreFailed);
+      } else if (idle && !inHandover) {
+        if (mid) replies.push(texts.resumed);
+      } else {
+        snapshot = parsed;
+      }
+    }
+
+    let actor: AnyActorRef;
+    let failed: unknown = null;
+    const start = (snap: Snapshot<unknown> | undefined) => {
+      const a = createActor(this.machine, { snapshot: snap, input: { chatId } });
+      a.on('reply', (e: ReplyEmitted) => replies.push(e.text));
+      a.subscribe({ error: (err) => (failed = err) });
+      a.start();
+      return a;
+    };
+    try {
+      actor = start(snapshot);
+    } catch (err) {
+      // A snapshot that no longer fits the machine: start over politely, never crash.
+      logger.warn({ chatId, err }, 'could not restore conversation: restarting it');
+      replies.push(texts.restoreFailed);
+      actor = start(undefined);
+    }
+    const before = replies.length;
+    actor.send(event);
+    const snap = actor.getSnapshot() as { status: string };
+    if (failed || snap.status === 'error') {
+      logger.error({ chatId, err: failed }, 'conversation step failed; state kept as before the message');
+      actor.stop();
+      replies.splice(before);
+      replies.push(texts.internalError);
+      return replies;
+    }
+    const persisted = actor.getPersistedSnapshot();
+    actor.stop();
+    repo.saveConversation(db, {
+      chat_id: chatId,
+      machine_id: this.machine.id,
+      machine_version: ROUTER_VERSION,
+      snapshot: JSON.stringify(persisted),
+      updated_at: new Date(at).toISOString(),
+    });
+    return replies;
+  }
+
+  /** The router's current state for a chat (for tests and tools). */
+  stateOf(chatId: string): string | null {
+    const stored = repo.findConversation(this.o.db, chatId);
+    if (!stored) return null;
+    return String((JSON.parse(stored.snapshot) as { value: unknown }).value);
+  }
+}

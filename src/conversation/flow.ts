@@ -1,0 +1,28 @@
+import type { AnyStateMachine } from 'xstate';
+import type { FlowId } from '../faq/knowledge.js';
+import type { MessagePayload } from './events.js';
+
+/**
+ * The contract between the router and a flow in flows/. A flow is an XState machine the router
+ * invokes as a child: it receives the person's messages as MessageEvents, talks back with
+ * `sendParent({ type: 'flow.reply', text })`, and ends in a final state whose output says how.
+ */
+export interface FlowInput {
+  chatId: string;
+  /** The message that started the flow (its data can pre-fill answers). */
+  trigger: MessagePayload | null;
+  /** Extra context from the router, e.g. the team for a hand-over. */
+  params?: Record<string, string>;
+}
+
+export type FlowOutput =
+  | { outcome: 'done' }
+  | { outcome: 'cancelled' }
+  | { outcome: 'handover'; team: 'finance' | 'support'; reason: string };
+
+export interface FlowDefinition {
+  id: FlowId | string;
+  /** Label in the "Solicitações" menu; flows without one are not listed there. */
+  menuTitle?: string;
+  machine: AnyStateMachine;
+}

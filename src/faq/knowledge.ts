@@ -1,0 +1,135 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import { z } from 'zod';
+
+// The FAQ is data: faq/NN-*.yaml are the menu categories, intents.yaml the conversational
+// intents, lexicon.yaml the domain synonyms. Adding an entry needs no code change.
+
+export const FLOW_IDS = ['boleto_renewal', 'refund', 'appointment_advance', 'confirmation_resend', 'human_handoff'] as const;
+export type FlowId = (typeof FLOW_IDS)[number];
+
+const ID = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'use minúsculas, números e hífens (ex.: compra-etapas)');
+
+const entrySchema = z.object({
+  id: ID,
+  question: z.string().trim().min(5),
+  short: z.string().trim().min(3).max(60),
+  answer: z.string().trim().min(2),
+  flow: z.enum(FLOW_IDS).optional(),
+  examples: z.array(z.string().trim().min(1)).min(3),
+});
+
+const categorySchema = z.object({
+  category: ID,
+  title: z.string().trim().min(2),
+  order: z.number().int().positive(),
+  entries: z.array(entrySchema).min(1),
+});
+
+export const CONVERSATIONAL_INTENTS = ['saudacao', 'agradecimento', 'despedida', 'atendente', 'status-protocolo', 'fora-do-escopo'] as const;
+export type ConversationalIntent = (typeof CONVERSATIONAL_INTENTS)[number];
+
+const intentsSchema = z.object({
+  intents: z.array(z.object({ id: z.enum(CONVERSATIONAL_INTENTS), examples: z.array(z.string().trim().min(1)).min(3) })),
+});
+
+const lexiconSchema = z.object({
+  synonyms: z.record(z.string().regex(/^[a-z0-9]+$/), z.array(z.string().trim().min(1))).default({}),
+});
+
+export type FaqEntry = z.infer<typeof entrySchema> & { category: string; file: string };
+export type FaqCategory = { id: string; title: string; order: number; file: string; entries: FaqEntry[] };
+export type Intent = { id: ConversationalIntent; examples: string[]; file: string };
+
+export interface KnowledgeBase {
+  categories: FaqCategory[]; // in menu order
+  entries: Map<string, FaqEntry>;
+  intents: Intent[];
+  synonyms: Record<string, string[]>;
+}
+
+export class FaqError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`FAQ inválido:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+function parseYaml(file: string): unknown {
+  try {
+    return YAML.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new FaqError([`${path.basename(file)}: YAML inválido: ${(e as Error).message.split('\n')[0]}`]);
+  }
+}
+
+function describeZodError(file: string, doc: unknown, error: z.ZodError): string[] {
+  return error.issues.map((i) => {
+    // Name the entry by its id when the problem is inside one.
+    let where = i.path.join('.');
+    if (i.path[0] === 'entries' && typeof i.path[1] === 'number') {
+      const id = (doc as { entries?: Array<{ id?: unknown }> })?.entries?.[i.path[1]]?.id;
+      where = `entrada ${typeof id === 'string' ? `"${id}"` : `#${i.path[1] + 1}`}${i.path.length > 2 ? ` campo ${i.path.slice(2).join('.')}` : ''}`;
+    }
+    return `${file}: ${where}: ${i.message}`;
+  });
+}
+
+/** Loads and validates every file of the FAQ folder; throws FaqError listing all problems. */
+export function loadKnowledgeBase(dir: string): KnowledgeBase {
+  const problems: string[] = [];
+  const files = fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  const categories: FaqCategory[] = [];
+  const entries = new Map<string, FaqEntry>();
+  let intents: Intent[] = [];
+  let synonyms: Record<string, string[]> = {};
+
+  for (const file of files) {
+    const doc = parseYaml(path.join(dir, file));
+    if (file.startsWith('intents.')) {
+      const r = intentsSchema.safeParse(doc);
+      if (!r.success) problems.push(...describeZodError(file, doc, r.error));
+      else intents = r.data.intents.map((i) => ({ ...i, file }));
+      continue;
+    }
+    if (file.startsWith('lexicon.')) {
+      const r = lexiconSchema.safeParse(doc);
+      if (!r.success) problems.push(...describeZodError(file, doc, r.error));
+      else synonyms = r.data.synonyms;
+      continue;
+    }
+    const r = categorySchema.safeParse(doc);
+    if (!r.success) {
+      problems.push(...describeZodError(file, doc, r.error));
+      continue;
+    }
+    const cat: FaqCategory = { id: r.data.category, title: r.data.title, order: r.data.order, file, entries: [] };
+    for (const e of r.data.entries) {
+      const prev = entries.get(e.id);
+      if (prev) {
+        problems.push(`${file}: entrada "${e.id}": id repetido (já usado em ${prev.file})`);
+        continue;
+      }
+      const entry: FaqEntry = { ...e, category: cat.id, file };
+      entries.set(e.id, entry);
+      cat.entries.push(entry);
+    }
+    categories.push(cat);
+  }
+  const seenIntents = new Set<string>();
+  for (const i of intents) {
+    if (seenIntents.has(i.id)) problems.push(`${i.file}: intenção "${i.id}" repetida`);
+    if (entries.has(i.id)) problems.push(`${i.file}: intenção "${i.id}" tem o mesmo id de uma entrada do FAQ`);
+    seenIntents.add(i.id);
+  }
+  const orders = new Map<number, string>();
+  for (const c of categories) {
+    const other = orders.get(c.order);
+    if (other) problems.push(`${c.file}: order ${c.order} repetido (também em ${other})`);
+    orders.set(c.order, c.file);
+  }
+  if (categories.length === 0) problems.push(`${dir}: nenhuma categoria encontrada`);
+  if (problems.length) throw new FaqError(problems);
+  categories.sort((a, b) => a.order - b.order);
+  return { categories, entries, intents, synonyms };
+}

@@ -1,0 +1,39 @@
+import './quiet-dotenv.js';
+import type { AddressInfo } from 'node:net';
+import { createApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createHttpApp, listen } from './http/server.js';
+import { createLogger } from './logger.js';
+
+/** `npm start`: the engine, the database and the staff HTTP server. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.logLevel, format: config.logFormat });
+  const app = await createApp(config, logger);
+  const http = createHttpApp({
+    logger,
+    health: { readiness: () => ({ ready: true, details: { database: 'ok', faqEntries: app.kb.entries.size } }) },
+  });
+  const server = await listen(http, config.httpHost, config.httpPort);
+  const { port } = server.address() as AddressInfo;
+  logger.info({ url: `http://${config.httpHost}:${port}`, database: config.databasePath, faqEntries: app.kb.entries.size }, 'bot started');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+    await app.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err) => {
+  if (err instanceof ConfigError || (err as Error).name === 'FaqError') process.stderr.write(`${(err as Error).message}\n`);
+  else process.stderr.write(`Falha ao iniciar: ${(err as Error).stack ?? err}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,229 @@
+import { Analyzer } from './analyzer.js';
+import type { KnowledgeBase } from '../faq/knowledge.js';
+import { fold } from './spelling.js';
+
+/** Label of messages that the FAQ does not cover. */
+export const OUT_OF_SCOPE = 'fora-do-escopo';
+const SMALLTALK = ['saudacao', 'agradecimento', 'despedida'] as const;
+export type Smalltalk = (typeof SMALLTALK)[number];
+
+export interface Candidate {
+  id: string;
+  score: number;
+}
+
+export type Classification =
+  | { kind: 'answer'; id: string; confidence: number; candidates: Candidate[]; greeting: boolean }
+  | { kind: 'clarify'; options: string[]; confidence: number; candidates: Candidate[]; greeting: boolean }
+  | { kind: 'smalltalk'; id: Smalltalk; confidence: 1; candidates: Candidate[]; greeting: boolean }
+  | { kind: 'none'; reason: 'empty' | 'out-of-scope' | 'low-confidence'; confidence: number; candidates: Candidate[]; greeting: boolean };
+
+export interface MatcherOptions {
+  /** Answer at once at or above this score (0..1) when the runner-up is far enough. */
+  minConfidence: number;
+  /** Minimum distance to the runner-up to answer without asking. */
+  minMargin: number;
+  /** Below this score nothing fits: say so and show the menu. */
+  clarifyFloor: number;
+}
+
+export const DEFAULT_MATCHER_OPTIONS: MatcherOptions = { minConfidence: 0.5, minMargin: 0.08, clarifyFloor: 0.3 };
+
+type SparseVector = Map<string, number>;
+
+interface Doc {
+  label: string;
+  text: string;
+  vector: SparseVector;
+}
+
+function features(stems: string[]): Map<string, number> {
+  const tf = new Map<string, number>();
+  for (let i = 0; i < stems.length; i++) {
+    tf.set(stems[i], (tf.get(stems[i]) ?? 0) + 1);
+    // Bigrams keep a little word order: "nao cheg" vs "cheg" alone.
+    if (i + 1 < stems.length) {
+      const bg = `${stems[i]}_${stems[i + 1]}`;
+      tf.set(bg, (tf.get(bg) ?? 0) + 0.5);
+    }
+  }
+  return tf;
+}
+
+function normalize(v: SparseVector): SparseVector {
+  let norm = 0;
+  for (const w of v.values()) norm += w * w;
+  norm = Math.sqrt(norm) || 1;
+  for (const [k, w] of v) v.set(k, w / norm);
+  return v;
+}
+
+/**
+ * TF-IDF nearest-neighbour matcher over stemmed features, trained at start-up on the FAQ's
+ * questions and examples. The score of a label blends its closest example, its three closest
+ * and its centroid, so one lucky example cannot carry a wrong answer alone. Out-of-scope
+ * examples compete as a label of their own, and words never seen in training weigh on the
+ * query's norm, which pulls the score of unrelated messages down.
+ */
+export class Matcher {
+  readonly analyzer: Analyzer;
+  private readonly docs: Doc[] = [];
+  private readonly index = new Map<string, Array<{ doc: number; weight: number }>>();
+  private readonly idf = new Map<string, number>();
+  private maxIdf = 1;
+  private readonly centroids = new Map<string, SparseVector>();
+  private readonly labels: string[] = [];
+  private readonly smalltalkWords = new Map<Smalltalk, Set<string>>();
+  private readonly smalltalkPhrases = new Map<string, Smalltalk>();
+
+  constructor(
+    private readonly kb: KnowledgeBase,
+    private readonly options: MatcherOptions = DEFAULT_MATCHER_OPTIONS,
+  ) {
+    this.analyzer = new Analyzer(kb.synonyms);
+    const training: Array<{ label: string; text: string }> = [];
+    for (const entry of kb.entries.values()) {
+      for (const text of [entry.question, ...entry.examples]) training.push({ label: entry.id, text });
+    }
+    for (const intent of kb.intents) {
+      if ((SMALLTALK as readonly string[]).includes(intent.id)) {
+        const words = new Set<string>();
+        for (const ex of intent.examples) {
+          this.smalltalkPhrases.set(fold(ex), intent.id as Smalltalk);
+          for (const w of fold(ex).split(' ')) if (w && !/\d/.test(w)) words.add(w);
+        }
+        this.smalltalkWords.set(intent.id as Smalltalk, words);
+        continue;
+      }
+      for (const text of intent.examples) training.push({ label: intent.id, text });
+    }
+    for (const t of training) this.analyzer.learn(t.text);
+    this.analyzer.freeze();
+
+    const tfs = training.map((t) => ({ label: t.label, text: t.text, tf: features(this.analyzer.analyze(t.text).stems) }));
+    const df = new Map<string, number>();
+    for (const { tf } of tfs) for (const f of tf.keys()) df.set(f, (df.get(f) ?? 0) + 1);
+    const n = tfs.length;
+    for (const [f, d] of df) this.idf.set(f, Math.log((n + 1) / (d + 1)) + 1);
+    this.maxIdf = Math.log(n + 1) + 1;
+
+    const sums = new Map<string, SparseVector>();
+    for (const { label, text, tf } of tfs) {
+      if (tf.size === 0) continue;
+      const v = this.weigh(tf, false);
+      const docIndex = this.docs.push({ label, text, vector: v }) - 1;
+      for (const [f, w] of v) {
+        if (!this.index.has(f)) this.index.set(f, []);
+        this.index.get(f)!.push({ doc: docIndex, weight: w });
+      }
+      if (!sums.has(label)) {
+        sums.set(label, new Map());
+        this.labels.push(label);
+      }
+      const sum = sums.get(label)!;
+      for (const [f, w] of v) sum.set(f, (sum.get(f) ?? 0) + w);
+    }
+    for (const [label, sum] of sums) this.centroids.set(label, normalize(sum));
+  }
+
+  private weigh(tf: Map<string, number>, query: boolean): SparseVector {
+    const v: SparseVector = new Map();
+    for (const [f, count] of tf) {
+      const idf = this.idf.get(f) ?? (query ? this.maxIdf : 0);
+      if (idf > 0) v.set(f, (1 + Math.log(count)) * idf);
+    }
+    return normalize(v);
+  }
+
+  /** Splits a leading/trailing run of greeting/thanks words off the message. */
+  private smalltalk(text: string): { kind: Smalltalk | null; rest: string; greeting: boolean } {
+    const words = fold(text).split(' ').filter(Boolean);
+    const isSmall = (w: string) => [...this.smalltalkWords.values()].some((s) => s.has(w));
+    let start = 0;
+    while (start < words.length && isSmall(words[start])) start++;
+    let end = words.length;
+    while (end > start && isSmall(words[end - 1])) end--;
+    const greeting = start > 0 && words.slice(0, start).some((w) => this.smalltalkWords.get('saudacao')?.has(w));
+    if (start === end && words.length > 0) {
+      // Only smalltalk: a known phrase, else the intent whose vocabulary covers most words.
+      const exact = this.smalltalkPhrases.get(words.join(' '));
+      if (exact) return { kind: exact, rest: '', greeting };
+      let best: Smalltalk = 'saudacao';
+      let bestCount = -1;
+      for (const kind of ['agradecimento', 'despedida', 'saudacao'] as const) {
+        const vocab = this.smalltalkWords.get(kind);
+        const count = vocab ? words.filter((w) => vocab.has(w)).length : 0;
+        if (count > bestCount) {
+          best = kind;
+          bestCount = count;
+        }
+      }
+      return { kind: best, rest: '', greeting };
+    }
+    return { kind: null, rest: words.slice(start, end).join(' '), greeting };
+  }
+
+  /** Scores every label for the text, best first. `leaveOut` skips training examples with that text (the checker's leave-one-out). */
+  rank(text: string, leaveOut?: string): Candidate[] {
+    const { stems } = this.analyzer.analyze(text);
+    if (stems.length === 0) return [];
+    const q = this.weigh(features(stems), true);
+    const sims = new Float64Array(this.docs.length);
+    for (const [f, w] of q) {
+      const postings = this.index.get(f);
+      if (postings) for (const p of postings) sims[p.doc] += w * p.weight;
+    }
+    const top = new Map<string, number[]>(); // label -> three best similarities
+    for (let i = 0; i < sims.length; i++) {
+      if (sims[i] <= 0 || (leaveOut !== undefined && this.docs[i].text === leaveOut)) continue;
+      const label = this.docs[i].label;
+      let best = top.get(label);
+      if (!best) top.set(label, (best = [0, 0, 0]));
+      const s = sims[i];
+      if (s > best[0]) best.splice(0, 0, s);
+      else if (s > best[1]) best.splice(1, 0, s);
+      else if (s > best[2]) best.splice(2, 0, s);
+      best.length = 3;
+    }
+    const out: Candidate[] = [];
+    for (const [label, best] of top) {
+      const centroid = this.centroids.get(label)!;
+      let c = 0;
+      for (const [f, w] of q) c += w * (centroid.get(f) ?? 0);
+      const score = 0.5 * best[0] + 0.2 * ((best[0] + best[1] + best[2]) / 3) + 0.3 * c;
+      out.push({ id: label, score });
+    }
+    return out.sort((a, b) => b.score - a.score);
+  }
+
+  classify(text: string, leaveOut?: string): Classification {
+    const small = this.smalltalk(text);
+    if (small.kind) return { kind: 'smalltalk', id: small.kind, confidence: 1, candidates: [], greeting: small.greeting };
+    const candidates = this.rank(small.rest || text, leaveOut === undefined ? undefined : leaveOut).slice(0, 5);
+    const greeting = small.greeting;
+    if (candidates.length === 0) return { kind: 'none', reason: 'empty', confidence: 0, candidates, greeting };
+    const [first, second] = candidates;
+    if (first.id === OUT_OF_SCOPE && first.score >= this.options.clarifyFloor) {
+      return { kind: 'none', reason: 'out-of-scope', confidence: first.score, candidates, greeting };
+    }
+    const inScope = candidates.filter((c) => c.id !== OUT_OF_SCOPE);
+    const best = inScope[0];
+    if (!best || best.score < this.options.clarifyFloor) {
+      return { kind: 'none', reason: 'low-confidence', confidence: best?.score ?? 0, candidates, greeting };
+    }
+    const margin = best.score - (second && second !== best ? second.score : 0);
+    if (best === first && best.score >= this.options.minConfidence && margin >= this.options.minMargin) {
+      return { kind: 'answer', id: best.id, confidence: best.score, candidates, greeting };
+    }
+    // Unsure: offer the closest FAQ entries (never conversational intents) as options.
+    const options = inScope
+      .filter((c) => this.kb.entries.has(c.id) && c.score >= this.options.clarifyFloor && c.score >= best.score * 0.75)
+      .slice(0, 3)
+      .map((c) => c.id);
+    if (options.length === 0) {
+      // The best label is an intent such as "atendente" without a clear win: take it.
+      return { kind: 'answer', id: best.id, confidence: best.score, candidates, greeting };
+    }
+    return { kind: 'clarify', options, confidence: best.score, candidates, greeting };
+  }
+}

@@ -1,0 +1,49 @@
+// How people write on WhatsApp, folded to plain Portuguese before matching.
+// General language lives here; domain synonyms live in faq/lexicon.yaml (data).
+
+export const ABBREVIATIONS: Record<string, string> = {
+  vc: 'voce', vcs: 'voces', voc: 'voce',
+  pq: 'porque', pk: 'porque', porq: 'porque',
+  qdo: 'quando', qndo: 'quando', qnd: 'quando', qd: 'quando', qnto: 'quanto', qto: 'quanto', qnt: 'quanto', qts: 'quantos', qtos: 'quantos',
+  q: 'que', oq: 'o que', oque: 'o que', oqe: 'o que',
+  tb: 'tambem', tbm: 'tambem', tmb: 'tambem',
+  msg: 'mensagem', msgs: 'mensagens', mensg: 'mensagem',
+  n: 'nao', ñ: 'nao', nn: 'nao', naum: 'nao',
+  td: 'tudo', tds: 'todos', hj: 'hoje', amn: 'amanha', dps: 'depois', agr: 'agora',
+  pfv: 'por favor', pf: 'por favor', pfvr: 'por favor', plmds: 'por favor', pls: 'por favor',
+  cmg: 'comigo', ctg: 'contigo', mt: 'muito', mto: 'muito', mts: 'muitos', msm: 'mesmo', ngm: 'ninguem',
+  obg: 'obrigado', obgd: 'obrigado', obgda: 'obrigada', vlw: 'valeu', vlww: 'valeu', tmj: 'valeu',
+  ta: 'esta', tá: 'esta', to: 'estou', tô: 'estou', tao: 'estao', tão: 'estao', tava: 'estava',
+  pra: 'para', pro: 'para o', pras: 'para as', pros: 'para os', prum: 'para um', pruma: 'para uma',
+  eh: 'e', kd: 'onde', cade: 'onde', cadê: 'onde',
+  qq: 'qualquer', qlq: 'qualquer', qqr: 'qualquer', qlqr: 'qualquer',
+  cert: 'certificado', certif: 'certificado', certificad: 'certificado', certficado: 'certificado',
+  doc: 'documento', docs: 'documentos',
+  agend: 'agendamento', agendam: 'agendamento',
+  whats: 'whatsapp', wpp: 'whatsapp', zap: 'whatsapp', zapzap: 'whatsapp', wts: 'whatsapp',
+  cel: 'celular', tel: 'telefone', info: 'informacao', infos: 'informacoes',
+  emial: 'email', imeil: 'email', mail: 'email',
+  vdd: 'verdade', blz: 'beleza', bjs: 'beijos', abs: 'abraco',
+  add: 'adicionar', ajd: 'ajuda', aki: 'aqui', aq: 'aqui', ent: 'entao',
+};
+
+// "s/ cnh", "p/ o cliente", "c/ boleto": the slash forms must be read before punctuation goes.
+const SLASH_FORMS: Array<[RegExp, string]> = [
+  [/(^|\s)s\/\s*/g, '$1sem '],
+  [/(^|\s)p\/\s*/g, '$1para '],
+  [/(^|\s)c\/\s*/g, '$1com '],
+  [/(^|\s)n\/\s*/g, '$1nao '],
+];
+
+/** Lower case, accents folded, WhatsApp slash forms expanded, emoji and punctuation removed. */
+export function fold(text: string): string {
+  let t = text.toLowerCase();
+  for (const [re, to] of SLASH_FORMS) t = t.replace(re, to);
+  t = t.replace(/e-mail/g, 'email').replace(/e-(cpf|cnpj)/g, 'e$1');
+  return t
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .replace(/[^a-z0-9]+/g, ' ')
+    .replace(/(\p{L})\1{2,}/gu, '$1') // "boletooo" -> "boleto", "ooi" stays
+    .trim();
+}
