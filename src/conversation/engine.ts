@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { createActor, type AnyActorRef, type AnyStateMachine, type Snapshot } from 'xstate';
+import { createActor, type AnyActorRef, type AnyEventObject, type AnyStateMachine, type Snapshot } from 'xstate';
 import type { Db } from '../db/database.js';
 import * as repo from '../db/conversations.js';
 import type { KnowledgeBase } from '../faq/knowledge.js';
 import type { Logger } from '../logger.js';
-import type { Matcher } from '../nlu/matcher.js';
+import type { Classification, Matcher } from '../nlu/matcher.js';
 import { parseChoice, parseCommand } from '../nlu/replies.js';
 import { messageEventType, type MessagePayload, type ReplyEmitted } from './events.js';
 import type { FlowDefinition } from './flow.js';
@@ -24,6 +24,16 @@ export interface InboundMessage {
   name?: string;
   phone?: string;
   lid?: string;
+  /** A non-text message (audio, image...); its caption, if any, comes as `text`. */
+  media?: InboundMedia;
+}
+
+export interface InboundMedia {
+  kind: 'audio' | 'image' | 'video' | 'document' | 'sticker' | 'location' | 'contact';
+  mimetype?: string;
+  fileName?: string;
+  /** Row id in the attachments store when the channel saved the file. */
+  attachmentId?: number;
 }
 
 export interface Reply {
@@ -56,6 +66,7 @@ export const MAX_TEXT = 2000;
 /** Longest text stored in the inbound journal. */
 const MAX_STORED = 4000;
 const REST_STATES = new Set(['home', 'ended', 'mainMenu']);
+const NO_NLU: Classification = { kind: 'none', reason: 'empty', confidence: 0, candidates: [], greeting: false };
 
 /** Control characters out, line breaks kept. */
 function sanitize(text: string): string {
@@ -97,8 +108,8 @@ export class Engine {
       const key = { channel: msg.channel, chatId: msg.chatId, participant, messageId };
       if (msg.id && repo.inboundExists(db, key)) return { duplicate: true, replies: [] };
       repo.insertInbound(db, { ...key, text: text.slice(0, MAX_STORED), now: nowIso });
-      // Nothing to answer (empty text): journaled, ignored.
-      if (text === '') return { duplicate: false, replies: [] };
+      // Nothing to answer (empty text, no media): journaled, ignored.
+      if (text === '' && !msg.media) return { duplicate: false, replies: [] };
 
       const contact = repo.upsertContact(db, { chatId: msg.chatId, phone: msg.phone, lid: msg.lid, name: msg.name, now: nowIso });
       const lines: string[] = [];
@@ -107,7 +118,7 @@ export class Engine {
       if (firstToday) lines.push(this.o.greeting.text);
 
       const idle = contact.last_message_at !== null && at - Date.parse(contact.last_message_at) > this.o.idleTimeoutMs;
-      lines.push(...this.step(msg.chatId, text, at, idle));
+      lines.push(...this.step(msg.chatId, idle, at, () => this.messageEvent(text, at, msg.media)));
 
       repo.touchContact(db, msg.chatId, nowIso, firstToday ? today : contact.greeted_on);
       // One WhatsApp message per answer: fewer bubbles read better and weigh less on rate limits.
@@ -121,16 +132,46 @@ export class Engine {
     });
   }
 
-  /** Restores the chat's router, feeds it the message, stores the new snapshot. */
-  private step(chatId: string, text: string, at: number, idle: boolean): string[] {
-    const { db, logger } = this.o;
-    const replies: string[] = [];
-    let payload: MessagePayload;
-    if (text.length > MAX_TEXT) return [texts.tooLong];
+  /** The router event for a message: command, menu number, media or classified free text. */
+  private messageEvent(text: string, at: number, media?: InboundMedia): AnyEventObject | string {
+    if (text.length > MAX_TEXT) return texts.tooLong;
+    if (media && text === '') {
+      const payload: MessagePayload = { text: '', command: null, choice: null, nlu: NO_NLU, at };
+      return { type: 'media', media, ...payload };
+    }
     const command = parseCommand(text);
     const choice = command ? null : parseChoice(text);
-    payload = { text, command, choice, nlu: command || choice !== null ? { kind: 'none', reason: 'empty', confidence: 0, candidates: [], greeting: false } : this.o.matcher.classify(text), at };
-    const event = { type: messageEventType(payload), ...payload };
+    const nlu = command || choice !== null ? NO_NLU : this.o.matcher.classify(text);
+    const payload: MessagePayload = { text, command, choice, nlu, at };
+    return { type: messageEventType(payload), ...payload, ...(media ? { media } : {}) };
+  }
+
+  /**
+   * Delivers a system event to a chat's router (e.g. staff closed the hand-over) and queues
+   * whatever it answers in the outbox, on the channel the person last wrote from.
+   */
+  notify(chatId: string, event: AnyEventObject): Reply[] {
+    const { db } = this.o;
+    const at = this.clock();
+    const nowIso = new Date(at).toISOString();
+    return db.transaction(() => {
+      const lines = this.step(chatId, false, at, () => event);
+      const channel = repo.lastInboundChannel(db, chatId) ?? 'whatsapp';
+      return (lines.length ? [lines.join('\n\n')] : []).map((t) => ({
+        id: repo.insertOutbound(db, { channel, chatId, text: t, inReplyTo: null, now: nowIso }),
+        chatId,
+        text: t,
+        inReplyTo: null,
+      }));
+    });
+  }
+
+  /** Restores the chat's router, feeds it the event, stores the new snapshot. */
+  private step(chatId: string, idle: boolean, at: number, build: () => AnyEventObject | string): string[] {
+    const { db, logger } = this.o;
+    const replies: string[] = [];
+    const event = build();
+    if (typeof event === 'string') return [event];
 
     const stored = repo.findConversation(db, chatId);
     let snapshot: Snapshot<unknown> | undefined;

@@ -15,6 +15,9 @@ export interface MessagePayload {
 export type MessageEventType = 'text' | 'choice' | 'cmd.menu' | 'cmd.back' | 'cmd.exit' | 'cmd.human' | 'cmd.cancel';
 export type MessageEvent = { type: MessageEventType } & MessagePayload;
 
+/** A non-text message without caption; flows that take attachments read `media.attachmentId`. */
+export type MediaEvent = { type: 'media'; media: { kind: string; mimetype?: string; fileName?: string; attachmentId?: number } } & MessagePayload;
+
 /** A flow's line to the person, sent to the router (its parent). */
 export type FlowReplyEvent = { type: 'flow.reply'; text: string };
 

@@ -2,7 +2,7 @@ import { assign, emit, enqueueActions, sendTo, setup, type AnyStateMachine } fro
 import type { FaqEntry, KnowledgeBase } from '../faq/knowledge.js';
 import { OUT_OF_SCOPE } from '../nlu/matcher.js';
 import { parseYesNo } from '../nlu/replies.js';
-import type { FlowReplyEvent, MessageEvent, ReplyEmitted } from './events.js';
+import type { FlowReplyEvent, MediaEvent, MessageEvent, ReplyEmitted } from './events.js';
 import type { FlowDefinition, FlowInput, FlowOutput } from './flow.js';
 import { categoryMenu, clarify, MENU_HUMAN, MENU_REQUESTS, mainMenu, requestsMenu, texts } from './texts.js';
 
@@ -19,7 +19,7 @@ export interface RouterContext {
   lastMessage: MessageEvent | null; // the message that started a flow
 }
 
-type RouterEvent = MessageEvent | FlowReplyEvent;
+type RouterEvent = MessageEvent | FlowReplyEvent | MediaEvent | { type: 'handoff.closed' };
 
 const flowState = (id: string) => `flow_${id}`;
 
@@ -172,6 +172,8 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[]) 
           'cmd.back': { actions: sendTo('flow', ({ event }) => event) },
           'cmd.cancel': { actions: sendTo('flow', ({ event }) => event) },
           'cmd.human': { actions: sendTo('flow', ({ event }) => event) },
+          media: { actions: sendTo('flow', ({ event }) => event) },
+          'handoff.closed': { actions: sendTo('flow', ({ event }) => event) },
           'cmd.menu': { target: 'mainMenu', actions: [say(texts.flowCancelled.split('.')[0] + '.'), 'showMainMenu'] },
         },
       },
@@ -189,6 +191,7 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[]) 
       'cmd.cancel': { target: '.mainMenu', actions: 'showMainMenu' },
       'cmd.exit': { target: '.ended', actions: say(texts.goodbye) },
       'cmd.human': { target: '.human' },
+      media: { actions: emit(({ event }) => ({ type: 'reply', text: texts.media((event as unknown as { media: { kind: string } }).media.kind) }) as ReplyEmitted) as never },
       text: freeText as never,
       choice: mainMenuChoice as never,
     },

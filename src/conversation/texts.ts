@@ -7,6 +7,10 @@ export interface MenuFlow {
   title: string;
 }
 
+const MEDIA_LABEL: Record<string, string> = {
+  audio: 'seu áudio', image: 'sua imagem', video: 'seu vídeo', document: 'seu documento', sticker: 'sua figurinha', location: 'sua localização', contact: 'seu contato',
+};
+
 export const MENU_REQUESTS = 10;
 export const MENU_HUMAN = 11;
 
@@ -32,6 +36,8 @@ export const texts = {
   yesNo: 'Responda *sim* para começar a solicitação ou *não* para deixar para depois.',
   humanUnavailable:
     'Vou registrar que você quer falar com uma pessoa. Nossa equipe responde por aqui mesmo, neste WhatsApp, no horário de atendimento.',
+  media: (kind: string) =>
+    `Recebi ${MEDIA_LABEL[kind] ?? 'seu arquivo'}, mas por aqui eu consigo ler apenas mensagens de texto. ✍️ Escreva sua dúvida ou digite *menu* para ver as opções.`,
   flowCancelled: 'Solicitação cancelada. Nada foi registrado. Digite *menu* para ver as opções.',
 };
 

@@ -111,3 +111,8 @@ export function recentMessages(db: Db, chatId: string, limit: number): Array<{ f
     .slice(-limit)
     .map(({ from, text, at }) => ({ from, text, at }));
 }
+
+/** The channel a chat last wrote from: staff messages and notifications go back that way. */
+export function lastInboundChannel(db: Db, chatId: string): string | undefined {
+  return db.first(db.kysely.selectFrom('inbound_messages').select('channel').where('chat_id', '=', chatId).orderBy('id', 'desc').limit(1))?.channel;
+}

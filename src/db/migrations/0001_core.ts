@@ -1,9 +1,7 @@
-import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { sql, type Kysely, type Migration } from 'kysely';
 
-// Migrations are frozen in time: they take Kysely<any> and import nothing from the app.
-// Kept in code (not FileMigrationProvider) so src/ under tsx and dist/ behave the same.
-
-const m0001_core: Migration = {
+// Frozen in time: takes Kysely<any> and imports nothing from the app.
+export const m0001_core: Migration = {
   async up(db: Kysely<any>) {
     await db.schema
       .createTable('contacts')
@@ -60,12 +58,4 @@ const m0001_core: Migration = {
     await db.schema.createIndex('outbound_messages_status').on('outbound_messages').columns(['status', 'id']).execute();
     await sql`select 1`.execute(db);
   },
-};
-
-export const migrations: Record<string, Migration> = {
-  '0001_core': m0001_core,
-};
-
-export const migrationProvider: MigrationProvider = {
-  getMigrations: async () => migrations,
 };

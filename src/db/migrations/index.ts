@@ -1,0 +1,15 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import { m0001_core } from './0001_core.js';
+import { m0002_tickets } from './0002_tickets.js';
+
+// Migrations live in code (not FileMigrationProvider) so src/ under tsx and dist/ behave the same.
+// Each file is frozen in time: it takes Kysely<any> and imports nothing from the app.
+// Add a new file and one line here; never edit a migration that has shipped.
+export const migrations: Record<string, Migration> = {
+  '0001_core': m0001_core,
+  '0002_tickets': m0002_tickets,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

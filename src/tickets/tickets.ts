@@ -1,0 +1,181 @@
+import type { Db } from '../db/database.js';
+import type { Team, Ticket, TicketEvent, TicketStatus, TicketType } from '../db/schema.js';
+
+export const TEAM_OF: Record<TicketType, Team> = {
+  boleto_renewal: 'finance',
+  refund: 'finance',
+  appointment_advance: 'support',
+  confirmation_resend: 'support',
+  human_handoff: 'support',
+};
+const PREFIX: Record<Team, string> = { finance: 'FIN', support: 'SUP' };
+export const OPEN_STATUSES: TicketStatus[] = ['open', 'in_progress'];
+
+export const STATUS_LABEL: Record<TicketStatus, string> = {
+  open: 'aberto, aguardando a equipe',
+  in_progress: 'em andamento',
+  resolved: 'resolvido',
+  rejected: 'encerrado sem atendimento',
+};
+export const TEAM_LABEL: Record<Team, string> = { finance: 'setor financeiro', support: 'setor de suporte' };
+export const TYPE_LABEL: Record<TicketType, string> = {
+  boleto_renewal: 'Boleto atualizado',
+  refund: 'Estorno',
+  appointment_advance: 'Antecipação da videoconferência',
+  confirmation_resend: 'Reenvio do e-mail de confirmação',
+  human_handoff: 'Atendimento humano',
+};
+
+export interface NewTicket {
+  type: TicketType;
+  team?: Team; // defaults to TEAM_OF[type]; a hand-over from a finance flow goes to finance
+  chatId: string;
+  phone: string | null;
+  contactName: string | null;
+  orderNumber?: string | null;
+  document?: string | null;
+  email?: string | null;
+  data: Record<string, unknown>;
+  excerpt: Array<{ from: string; text: string; at: string }>;
+  now: string;
+}
+
+/** Next protocol of a team, e.g. FIN-000124; call inside the transaction that inserts the ticket. */
+function nextProtocol(db: Db, team: Team): string {
+  const prefix = PREFIX[team];
+  db.run(
+    db.kysely
+      .insertInto('protocol_counters')
+      .values({ prefix, value: 1 })
+      .onConflict((oc) => oc.column('prefix').doUpdateSet((eb) => ({ value: eb('protocol_counters.value', '+', 1) }))),
+  );
+  const row = db.first(db.kysely.selectFrom('protocol_counters').select('value').where('prefix', '=', prefix))!;
+  return `${prefix}-${String(row.value).padStart(6, '0')}`;
+}
+
+export function createTicket(db: Db, t: NewTicket): Ticket {
+  return db.transaction(() => {
+    const team = t.team ?? TEAM_OF[t.type];
+    const protocol = nextProtocol(db, team);
+    const { lastInsertRowid } = db.run(
+      db.kysely.insertInto('tickets').values({
+        protocol,
+        type: t.type,
+        team,
+        status: 'open',
+        chat_id: t.chatId,
+        phone: t.phone,
+        contact_name: t.contactName,
+        order_number: t.orderNumber ?? null,
+        document: t.document ?? null,
+        email: t.email ?? null,
+        data: JSON.stringify(t.data),
+        excerpt: JSON.stringify(t.excerpt),
+        assignee_id: null,
+        created_at: t.now,
+        updated_at: t.now,
+        closed_at: null,
+      }),
+    );
+    addEvent(db, { ticketId: lastInsertRowid, actor: 'bot', kind: 'created', detail: { protocol, team, type: t.type }, at: t.now });
+    return getTicketById(db, lastInsertRowid)!;
+  });
+}
+
+export function addEvent(
+  db: Db,
+  e: { ticketId: number; actor: string; kind: string; detail: Record<string, unknown>; at: string; outboundMessageId?: number | null },
+): void {
+  db.run(
+    db.kysely.insertInto('ticket_events').values({
+      ticket_id: e.ticketId,
+      at: e.at,
+      actor: e.actor,
+      kind: e.kind,
+      detail: JSON.stringify(e.detail),
+      outbound_message_id: e.outboundMessageId ?? null,
+    }),
+  );
+}
+
+export function getTicketById(db: Db, id: number): Ticket | undefined {
+  return db.first(db.kysely.selectFrom('tickets').selectAll().where('id', '=', id));
+}
+
+export function getTicketByProtocol(db: Db, protocol: string): Ticket | undefined {
+  return db.first(db.kysely.selectFrom('tickets').selectAll().where('protocol', '=', protocol.toUpperCase()));
+}
+
+/** An open ticket of this type for this order (idempotency of the flows). */
+export function findOpenTicketForOrder(db: Db, type: TicketType, orderNumber: string): Ticket | undefined {
+  return db.first(
+    db.kysely
+      .selectFrom('tickets')
+      .selectAll()
+      .where('type', '=', type)
+      .where('order_number', '=', orderNumber)
+      .where('status', 'in', OPEN_STATUSES)
+      .orderBy('id', 'desc'),
+  );
+}
+
+/** An open ticket of this type from this chat (for requests without an order number). */
+export function findOpenTicketForChat(db: Db, type: TicketType, chatId: string): Ticket | undefined {
+  return db.first(
+    db.kysely.selectFrom('tickets').selectAll().where('type', '=', type).where('chat_id', '=', chatId).where('status', 'in', OPEN_STATUSES).orderBy('id', 'desc'),
+  );
+}
+
+/** The requester's own tickets, newest first. */
+export function listTicketsOfChat(db: Db, chatId: string, limit = 10): Ticket[] {
+  return db.all(db.kysely.selectFrom('tickets').selectAll().where('chat_id', '=', chatId).orderBy('id', 'desc').limit(limit));
+}
+
+export interface TicketFilter {
+  team?: Team;
+  status?: TicketStatus[];
+  type?: TicketType;
+  limit?: number;
+}
+
+export function listTickets(db: Db, f: TicketFilter = {}): Ticket[] {
+  let q = db.kysely.selectFrom('tickets').selectAll();
+  if (f.team) q = q.where('team', '=', f.team);
+  if (f.status?.length) q = q.where('status', 'in', f.status);
+  if (f.type) q = q.where('type', '=', f.type);
+  return db.all(q.orderBy('created_at', 'asc').orderBy('id', 'asc').limit(f.limit ?? 1000));
+}
+
+export function ticketEvents(db: Db, ticketId: number): TicketEvent[] {
+  return db.all(db.kysely.selectFrom('ticket_events').selectAll().where('ticket_id', '=', ticketId).orderBy('id', 'asc'));
+}
+
+export function setTicketStatus(db: Db, ticketId: number, status: TicketStatus, actor: string, at: string, detail: Record<string, unknown> = {}): void {
+  db.transaction(() => {
+    const before = getTicketById(db, ticketId);
+    if (!before) throw new Error(`ticket ${ticketId} not found`);
+    db.run(
+      db.kysely
+        .updateTable('tickets')
+        .set({ status, updated_at: at, closed_at: OPEN_STATUSES.includes(status) ? null : at })
+        .where('id', '=', ticketId),
+    );
+    addEvent(db, { ticketId, actor, kind: 'status', detail: { from: before.status, to: status, ...detail }, at });
+  });
+}
+
+/** A ticket as the CLI and API show it (personal data included: callers decide who sees it). */
+export function ticketView(t: Ticket) {
+  return {
+    protocol: t.protocol,
+    type: t.type,
+    team: t.team,
+    status: t.status,
+    createdAt: t.created_at,
+    updatedAt: t.updated_at,
+    contact: { chatId: t.chat_id, phone: t.phone, name: t.contact_name },
+    orderNumber: t.order_number,
+    data: JSON.parse(t.data) as Record<string, unknown>,
+    excerpt: JSON.parse(t.excerpt) as Array<{ from: string; text: string; at: string }>,
+  };
+}
