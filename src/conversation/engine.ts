@@ -176,10 +176,18 @@ export class Engine {
     const stored = repo.findConversation(db, chatId);
     let snapshot: Snapshot<unknown> | undefined;
     if (stored) {
-      const parsed = JSON.parse(stored.snapshot) as Snapshot<unknown> & { value?: unknown };
-      const mid = !REST_STATES.has(String(parsed.value));
-      const inHandover = String(parsed.value) === `flow_${HUMAN_FLOW}`;
-      if (stored.machine_id !== this.machine.id || stored.machine_version !== ROUTER_VERSION) {
+      let parsed: (Snapshot<unknown> & { value?: unknown }) | null = null;
+      try {
+        parsed = JSON.parse(stored.snapshot) as Snapshot<unknown> & { value?: unknown };
+      } catch {
+        // Unreadable row (corrupted or hand-edited): handled like an incompatible snapshot below.
+      }
+      const mid = !REST_STATES.has(String(parsed?.value));
+      const inHandover = String(parsed?.value) === `flow_${HUMAN_FLOW}`;
+      if (!parsed || typeof parsed !== 'object') {
+        logger.warn({ chatId }, 'stored conversation is not a readable snapshot: restarting it');
+        replies.push(texts.restoreFailed);
+      } else if (stored.machine_id !== this.machine.id || stored.machine_version !== ROUTER_VERSION) {
         logger.warn({ chatId, version: stored.machine_version }, 'stored conversation from another machine version: restarting it');
         replies.push(texts.restoreFailed);
       } else if (idle && !inHandover) {
@@ -200,6 +208,14 @@ export class Engine {
     };
     try {
       actor = start(snapshot);
+      // XState 5 does not throw when a snapshot cannot be restored: the actor starts in
+      // status 'error' and reports to its error observer. Treat that like a throw.
+      if (snapshot && (failed || (actor.getSnapshot() as { status: string }).status === 'error')) {
+        const err = failed ?? (actor.getSnapshot() as { error?: unknown }).error;
+        failed = null;
+        actor.stop();
+        throw err;
+      }
     } catch (err) {
       // A snapshot that no longer fits the machine: start over politely, never crash.
       logger.warn({ chatId, err }, 'could not restore conversation: restarting it');

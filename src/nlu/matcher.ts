@@ -201,7 +201,12 @@ export class Matcher {
     if (small.kind) return { kind: 'smalltalk', id: small.kind, confidence: 1, candidates: [], greeting: small.greeting };
     const candidates = this.rank(small.rest || text, leaveOut === undefined ? undefined : leaveOut).slice(0, 5);
     const greeting = small.greeting;
-    if (candidates.length === 0) return { kind: 'none', reason: 'empty', confidence: 0, candidates, greeting };
+    if (candidates.length === 0) {
+      // No word at all (emoji, punctuation) is "empty"; words the FAQ never uses (another
+      // language, gibberish) are text we did not understand, not a non-text message.
+      const reason = this.analyzer.analyze(small.rest || text).stems.length === 0 ? 'empty' : 'low-confidence';
+      return { kind: 'none', reason, confidence: 0, candidates, greeting };
+    }
     const [first, second] = candidates;
     if (first.id === OUT_OF_SCOPE && first.score >= this.options.clarifyFloor) {
       return { kind: 'none', reason: 'out-of-scope', confidence: first.score, candidates, greeting };
