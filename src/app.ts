@@ -8,6 +8,7 @@ import type { Logger } from './logger.js';
 import { Matcher } from './nlu/matcher.js';
 import { defaultFaqDir } from './paths.js';
 import { createFlows } from '../flows/index.js';
+import { createFlowServices, type FlowServices } from './tickets/services.js';
 
 export interface App {
   config: Config;
@@ -15,6 +16,7 @@ export interface App {
   kb: KnowledgeBase;
   matcher: Matcher;
   engine: Engine;
+  services: FlowServices;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -29,7 +31,8 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
   const kb = loadKnowledgeBase(config.faqDir ?? defaultFaqDir);
   const matcher = new Matcher(kb, { ...config.nlu, clarifyFloor: Math.min(config.nlu.minConfidence, 0.3) });
   const db = await Db.open(config.databasePath);
-  const flows = overrides.flows ?? createFlows();
+  const services = createFlowServices(db);
+  const flows = overrides.flows ?? createFlows(services, { handoffTimeoutMs: config.handoffTimeoutMs });
   const engine = new Engine({
     db,
     kb,
@@ -39,6 +42,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
     timezone: config.timezone,
     idleTimeoutMs: config.idleTimeoutMs,
     greeting: config.greeting,
+    services,
     clock: overrides.clock,
   });
   return {
@@ -47,6 +51,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
     kb,
     matcher,
     engine,
+    services,
     logger,
     close: () => db.close(),
   };

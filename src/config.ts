@@ -22,6 +22,7 @@ const schema = z.object({
   NLU_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.5),
   NLU_MIN_MARGIN: z.coerce.number().min(0).max(1).default(0.08),
   FAQ_DIR: z.string().optional(),
+  HANDOFF_TIMEOUT_MINUTES: z.coerce.number().positive().default(240),
 });
 
 export type Config = {
@@ -36,6 +37,7 @@ export type Config = {
   greeting: { enabled: boolean; text: string };
   nlu: { minConfidence: number; minMargin: number };
   faqDir?: string;
+  handoffTimeoutMs: number;
 };
 
 export class ConfigError extends Error {}
@@ -70,5 +72,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     greeting: { enabled: c.GREETING_ENABLED, text: c.GREETING_TEXT },
     nlu: { minConfidence: c.NLU_MIN_CONFIDENCE, minMargin: c.NLU_MIN_MARGIN },
     faqDir: c.FAQ_DIR,
+    handoffTimeoutMs: c.HANDOFF_TIMEOUT_MINUTES * 60_000,
   };
 }

@@ -10,6 +10,8 @@ import { messageEventType, type MessagePayload, type ReplyEmitted } from './even
 import type { FlowDefinition } from './flow.js';
 import { createRouterMachine, HUMAN_FLOW, ROUTER_VERSION } from './router.js';
 import { texts } from './texts.js';
+import type { FlowServices } from '../tickets/services.js';
+import { ticketsStatusText } from '../tickets/tickets.js';
 
 export interface InboundMessage {
   channel: string;
@@ -58,6 +60,7 @@ export interface EngineOptions {
   timezone: string;
   idleTimeoutMs: number;
   greeting: { enabled: boolean; text: string };
+  services: FlowServices;
   clock?: () => number;
 }
 
@@ -86,7 +89,9 @@ export class Engine {
   private readonly dayFormat: Intl.DateTimeFormat;
 
   constructor(private readonly o: EngineOptions) {
-    this.machine = createRouterMachine(o.kb, o.flows);
+    this.machine = createRouterMachine(o.kb, o.flows, {
+      ticketStatus: (chatId, protocol) => ticketsStatusText(o.services.ticketsOfChat(chatId), protocol ?? undefined),
+    });
     this.clock = o.clock ?? Date.now;
     this.dayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: o.timezone, year: 'numeric', month: '2-digit', day: '2-digit' });
   }

@@ -1,7 +1,8 @@
-import { assign, emit, enqueueActions, sendTo, setup, type AnyStateMachine } from 'xstate';
+import { and, assign, emit, enqueueActions, sendTo, setup, type AnyStateMachine } from 'xstate';
 import type { FaqEntry, KnowledgeBase } from '../faq/knowledge.js';
 import { OUT_OF_SCOPE } from '../nlu/matcher.js';
 import { parseYesNo } from '../nlu/replies.js';
+import { fold } from '../nlu/spelling.js';
 import type { FlowReplyEvent, MediaEvent, MessageEvent, ReplyEmitted } from './events.js';
 import type { FlowDefinition, FlowInput, FlowOutput } from './flow.js';
 import { categoryMenu, clarify, MENU_HUMAN, MENU_REQUESTS, mainMenu, requestsMenu, texts } from './texts.js';
@@ -28,7 +29,17 @@ const flowState = (id: string) => `flow_${id}`;
  * global commands, and the flows of flows/ as invoked children. The machine only decides;
  * replies leave it as emitted `reply` events, which the engine collects and stores.
  */
-export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[]) {
+export interface RouterHooks {
+  /** The person's own tickets (or one protocol of theirs), as a reply. */
+  ticketStatus(chatId: string, protocol: string | null): string;
+}
+
+const PROTOCOL = /\b(FIN|SUP)(?:\s*-\s*|\s+)(\d{1,6})\b/i;
+// Words that turn "the boleto expired" into "give me a new boleto": start the request at once.
+const REQUEST = /\b(quero|queria|gostaria|preciso|solicit\w*|pedir|peco|abrir|fazer o pedido|manda|mande|envia|envie|reenvi\w*|me (ve|da|passa)|pode (me )?(mandar|enviar|fazer|abrir))\b/;
+const HAS_DATA = /\d{4,}/;
+
+export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], hooks: RouterHooks) {
   const flowIds = new Set(flows.map((f) => f.id));
   const menuFlows = flows.filter((f) => f.menuTitle);
   const categories = kb.categories;
@@ -51,6 +62,14 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[]) 
       isFlowAnswer: ({ event }) =>
         event.type === 'text' && event.nlu.kind === 'answer' && !!entry(event.nlu.id)?.flow && flowIds.has(entry(event.nlu.id)!.flow!),
       isAnswer: ({ event }) => event.type === 'text' && event.nlu.kind === 'answer' && kb.entries.has(event.nlu.id),
+      isStatusQuery: ({ event }) =>
+        event.type === 'text' && (PROTOCOL.test(event.text) || (event.nlu.kind === 'answer' && event.nlu.id === 'status-protocolo')),
+      isFlowRequest: ({ event }) => {
+        if (event.type !== 'text' || event.nlu.kind !== 'answer') return false;
+        const flow = entry(event.nlu.id)?.flow;
+        const t = fold(event.text);
+        return !!flow && flowIds.has(flow) && (REQUEST.test(t) || HAS_DATA.test(t));
+      },
       isClarify: ({ event }) => event.type === 'text' && event.nlu.kind === 'clarify',
       isOutOfScope: ({ event }) => event.type === 'text' && event.nlu.kind === 'none' && event.nlu.reason === 'out-of-scope',
       isNoText: ({ event }) => event.type === 'text' && event.nlu.kind === 'none' && event.nlu.reason === 'empty',
@@ -74,6 +93,7 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[]) 
       saidYes: ({ event }) => (event.type === 'text' || event.type === 'choice') && parseYesNo(event.text) === 'yes',
       saidNo: ({ event }) => (event.type === 'text' || event.type === 'choice') && parseYesNo(event.text) === 'no',
       offerIs: ({ context }, p: { id: string }) => context.offer === p.id,
+      answerFlowIs: ({ event }, p: { id: string }) => event.type === 'text' && event.nlu.kind === 'answer' && entry(event.nlu.id)?.flow === p.id,
       outputIsHandover: ({ event }) => (event as unknown as { output?: FlowOutput }).output?.outcome === 'handover',
     },
     actions: {
@@ -93,6 +113,21 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[]) 
     { guard: { type: 'isSmalltalk', params: { kind: 'agradecimento' } }, target: '.home', actions: say(texts.thanks) },
     { guard: { type: 'isSmalltalk', params: { kind: 'despedida' } }, target: '.ended', actions: say(texts.goodbye) },
     { guard: { type: 'isIntent', params: { id: 'atendente' } }, target: '.human' },
+    {
+      guard: 'isStatusQuery',
+      target: '.home',
+      actions: emit(({ context, event }) => {
+        const m = PROTOCOL.exec((event as MessageEvent).text);
+        const protocol = m ? `${m[1].toUpperCase()}-${m[2].padStart(6, '0')}` : null;
+        return { type: 'reply', text: `${hooks.ticketStatus((context as RouterContext).chatId, protocol)}\n\n${texts.continueHint}` } as ReplyEmitted;
+      }),
+    },
+    // "quero estorno do pedido 48213": straight into the request, with what was said pre-filled.
+    ...flows.map((f) => ({
+      guard: and(['isFlowRequest', { type: 'answerFlowIs', params: { id: f.id } }]),
+      target: `.${flowState(f.id)}`,
+      actions: assign({ lastMessage: ({ event }: { event: unknown }) => event as MessageEvent, flowParams: null }),
+    })),
     {
       guard: 'isFlowAnswer',
       target: '.offer',
@@ -227,8 +262,8 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[]) 
       },
       offer: {
         on: {
-          text: [...startFlowFromOffer.map((t) => ({ ...t, guard: { type: 'and' as const, guards: ['saidYes', t.guard] } })), { guard: 'saidNo', target: 'home', actions: say(texts.offerDeclined) }, ...freeText.map((t) => ({ ...t, target: `#router${t.target}` }))] as never,
-          choice: [...startFlowFromOffer.map((t) => ({ ...t, guard: { type: 'and' as const, guards: [{ type: 'choiceIs', params: { n: 1 } }, t.guard] } })), { guard: { type: 'choiceIs', params: { n: 2 } }, target: 'home', actions: say(texts.offerDeclined) }, { actions: say(texts.yesNo) }] as never,
+          text: [...startFlowFromOffer.map((t) => ({ ...t, guard: and(['saidYes', t.guard]) })), { guard: 'saidNo', target: 'home', actions: say(texts.offerDeclined) }, ...freeText.map((t) => ({ ...t, target: `#router${t.target}` }))] as never,
+          choice: [...startFlowFromOffer.map((t) => ({ ...t, guard: and([{ type: 'choiceIs', params: { n: 1 } }, t.guard]) })), { guard: { type: 'choiceIs', params: { n: 2 } }, target: 'home', actions: say(texts.offerDeclined) }, { actions: say(texts.yesNo) }] as never,
         },
         exit: assign({ offer: null }),
       },

@@ -1,5 +1,6 @@
 import type { Db } from '../db/database.js';
 import type { Team, Ticket, TicketEvent, TicketStatus, TicketType } from '../db/schema.js';
+import { insertOutbound, lastInboundChannel } from '../db/conversations.js';
 
 export const TEAM_OF: Record<TicketType, Team> = {
   boleto_renewal: 'finance',
@@ -178,4 +179,78 @@ export function ticketView(t: Ticket) {
     data: JSON.parse(t.data) as Record<string, unknown>,
     excerpt: JSON.parse(t.excerpt) as Array<{ from: string; text: string; at: string }>,
   };
+}
+
+/** Service levels told to the customer when a ticket opens (company's targets; adjust here). */
+export const EXPECTED_TIME: Record<TicketType, string> = {
+  boleto_renewal: 'até 1 dia útil',
+  refund: 'até 5 dias úteis',
+  appointment_advance: 'até 1 dia útil',
+  confirmation_resend: 'até 1 dia útil',
+  human_handoff: 'assim que possível',
+};
+
+/** The reply that tells the person their protocol, who handles it, when, and where the answer comes. */
+export function ticketOpenedText(t: Ticket, pickup: string | null): string {
+  const when = pickup ? `Nosso horário de atendimento já encerrou: a equipe começa a tratar ${pickup}, com prazo de ${EXPECTED_TIME[t.type]}.` : `Prazo de resposta: *${EXPECTED_TIME[t.type]}*.`;
+  return [
+    `✅ Solicitação registrada! Protocolo *${t.protocol}*.`,
+    `Quem vai cuidar: nosso *${TEAM_LABEL[t.team]}*. ${when}`,
+    'A resposta chega aqui mesmo, neste WhatsApp. Para acompanhar, é só perguntar pelo *status do protocolo*.',
+  ].join('\n');
+}
+
+/** An open ticket found again: its protocol and status instead of a duplicate. */
+export function ticketAlreadyOpenText(t: Ticket): string {
+  return `Já existe uma solicitação aberta para isso: protocolo *${t.protocol}*, status *${STATUS_LABEL[t.status]}*. Não precisa abrir outra: a resposta chega aqui mesmo, neste WhatsApp.`;
+}
+
+/** A person's own tickets, for "qual o status do meu protocolo" / "meus chamados". */
+export function ticketsStatusText(tickets: Ticket[], protocol?: string): string {
+  if (protocol) {
+    const t = tickets.find((x) => x.protocol === protocol);
+    if (!t) return `Não encontrei o protocolo *${protocol}* entre as solicitações deste WhatsApp. Confira o número; se foi aberto por outro telefone, pergunte por lá.`;
+    return `Protocolo *${t.protocol}* (${TYPE_LABEL[t.type]}): *${STATUS_LABEL[t.status]}*. Aberto em ${new Date(t.created_at).toLocaleDateString('pt-BR', { timeZone: 'America/Sao_Paulo' })}.`;
+  }
+  if (tickets.length === 0) return 'Você não tem solicitações abertas por este WhatsApp. Para abrir uma, digite *menu* e escolha *Solicitações*.';
+  const lines = tickets.slice(0, 5).map((t) => `• *${t.protocol}* — ${TYPE_LABEL[t.type]}: ${STATUS_LABEL[t.status]}`);
+  return `Suas solicitações:\n${lines.join('\n')}`;
+}
+
+/**
+ * Sends a staff message to the customer: an outbox row (on the channel the person last wrote
+ * from) and a 'message' event linked to it, in one transaction. Returns the outbox row id, whose
+ * status (queued, sent, failed) is the message's delivery status.
+ */
+export function messageCustomer(
+  db: Db,
+  m: { ticketId: number; text: string; actor: string; at: string; detail?: Record<string, unknown> },
+): number {
+  return db.transaction(() => {
+    const ticket = getTicketById(db, m.ticketId);
+    if (!ticket) throw new Error(`ticket ${m.ticketId} not found`);
+    const channel = lastInboundChannel(db, ticket.chat_id) ?? 'whatsapp';
+    const outboundId = insertOutbound(db, { channel, chatId: ticket.chat_id, text: m.text, inReplyTo: null, now: m.at });
+    addEvent(db, { ticketId: m.ticketId, actor: m.actor, kind: 'message', detail: { text: m.text, channel, ...m.detail }, at: m.at, outboundMessageId: outboundId });
+    db.run(db.kysely.updateTable('tickets').set({ updated_at: m.at }).where('id', '=', m.ticketId));
+    return outboundId;
+  });
+}
+
+/** Assigns a ticket (null: unassigns), with its audit event. */
+export function assignTicket(db: Db, ticketId: number, assigneeId: number | null, actor: string, at: string, detail: Record<string, unknown> = {}): void {
+  db.transaction(() => {
+    const before = getTicketById(db, ticketId);
+    if (!before) throw new Error(`ticket ${ticketId} not found`);
+    db.run(db.kysely.updateTable('tickets').set({ assignee_id: assigneeId, updated_at: at }).where('id', '=', ticketId));
+    addEvent(db, { ticketId, actor, kind: 'assigned', detail: { from: before.assignee_id, to: assigneeId, ...detail }, at });
+  });
+}
+
+/** An internal note (never sent to the customer). */
+export function addNote(db: Db, ticketId: number, text: string, actor: string, at: string): void {
+  db.transaction(() => {
+    addEvent(db, { ticketId, actor, kind: 'note', detail: { text }, at });
+    db.run(db.kysely.updateTable('tickets').set({ updated_at: at }).where('id', '=', ticketId));
+  });
 }
