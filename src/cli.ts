@@ -18,6 +18,12 @@ const USAGE = `Uso: npm run bot -- <comando>
   chat --from 55119...     conversa com o bot no terminal (também: npm run chat -- --from ...)
   faq check                valida os arquivos de faq/ (esquema, ids, exemplos ambíguos)
   faq eval [ARQUIVO]       mede a acurácia no conjunto de teste separado (tests/nlu/heldout.yaml)
+  import orders ARQ.csv    importa pedidos (pedido,documento,email,forma_pagamento,status_pagamento,
+                           data_compra,data_emissao,parceiro); linhas inválidas são listadas
+  import partners ARQ.csv  importa parceiros (id,nome,documento,whatsapp,pagina_vendas)
+  tickets list [--team finance|support] [--status open,...] [--json]
+  tickets show PROTOCOLO   mostra um ticket com os dados coletados e o histórico
+  test [ARQUIVOS...]       roda as conversas de teste em YAML (padrão: tests/conversations/)
 
 Variáveis de ambiente: veja .env.example (DATABASE_PATH, LOG_LEVEL, ...).`;
 
@@ -45,6 +51,87 @@ async function main(argv: string[]): Promise<number> {
       await runTerminalChat(app, from);
       await app.close();
       return 0;
+    }
+    case 'import': {
+      if ((sub === 'orders' || sub === 'partners') && rest[0]) {
+        const { importOrders, importPartners, ImportError } = await import('./tickets/import.js');
+        const { Db } = await import('./db/database.js');
+        const fs = await import('node:fs');
+        const db = await Db.open(config.databasePath);
+        try {
+          const content = fs.readFileSync(rest[0], 'utf8');
+          const report = sub === 'orders' ? importOrders(db, content) : importPartners(db, content);
+          for (const e of report.errors) process.stdout.write(`linha ${e.line}: ${e.message}\n`);
+          process.stdout.write(`${report.imported} ${sub === 'orders' ? 'pedidos' : 'parceiros'} importados, ${report.errors.length} linhas com erro\n`);
+          return report.errors.length ? 1 : 0;
+        } catch (e) {
+          if (e instanceof ImportError || (e as NodeJS.ErrnoException).code === 'ENOENT') {
+            process.stderr.write(`${(e as Error).message}\n`);
+            return 1;
+          }
+          throw e;
+        } finally {
+          await db.close();
+        }
+      }
+      break;
+    }
+    case 'tickets': {
+      const { Db } = await import('./db/database.js');
+      const t = await import('./tickets/tickets.js');
+      const db = await Db.open(config.databasePath);
+      try {
+        if (sub === 'list') {
+          const { values } = parseArgs({ args: rest, options: { team: { type: 'string' }, status: { type: 'string' }, json: { type: 'boolean' } } });
+          if (values.team && values.team !== 'finance' && values.team !== 'support') {
+            process.stderr.write('--team deve ser finance ou support\n');
+            return 2;
+          }
+          const status = values.status?.split(',').map((x) => x.trim()) as NonNullable<Parameters<typeof t.listTickets>[1]>['status'];
+          const tickets = t.listTickets(db, { team: values.team as 'finance' | 'support' | undefined, status, limit: 10_000 }).map(t.ticketView);
+          if (values.json) process.stdout.write(JSON.stringify(tickets, null, 2) + '\n');
+          else if (tickets.length === 0) process.stdout.write('Nenhum ticket.\n');
+          else for (const x of tickets) process.stdout.write(`${x.protocol}  ${x.team.padEnd(7)}  ${x.status.padEnd(11)}  ${x.type.padEnd(19)}  ${x.createdAt}  ${x.contact.name ?? ''}\n`);
+          return 0;
+        }
+        if (sub === 'show' && rest[0]) {
+          const ticket = t.getTicketByProtocol(db, rest[0]);
+          if (!ticket) {
+            process.stderr.write(`Protocolo ${rest[0]} não encontrado.\n`);
+            return 1;
+          }
+          process.stdout.write(JSON.stringify({ ...t.ticketView(ticket), history: t.ticketEvents(db, ticket.id).map((e) => ({ at: e.at, actor: e.actor, kind: e.kind, detail: JSON.parse(e.detail) })) }, null, 2) + '\n');
+          return 0;
+        }
+      } finally {
+        await db.close();
+      }
+      break;
+    }
+    case 'test': {
+      const { formatFailure, loadStories, runStory } = await import('./stories/runner.js');
+      const fs = await import('node:fs');
+      const dir = path.join(projectRoot, 'tests/conversations');
+      const files = [sub, ...rest].filter(Boolean).length
+        ? [sub, ...rest].filter(Boolean)
+        : fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => path.join(dir, f));
+      let passed = 0;
+      let failed = 0;
+      const quiet = createLogger({ level: 'silent' });
+      for (const file of files) {
+        for (const story of loadStories(file)) {
+          const r = await runStory(story, file, quiet);
+          if (r.ok) {
+            passed++;
+            process.stdout.write(`✓ ${r.name}\n`);
+          } else {
+            failed++;
+            process.stdout.write(formatFailure(r) + '\n');
+          }
+        }
+      }
+      process.stdout.write(`${passed} passed, ${failed} failed\n`);
+      return failed ? 1 : 0;
     }
     case 'faq': {
       if (sub === 'check') {
