@@ -26,7 +26,8 @@ export function checkFaq(dir: string, options?: MatcherOptions): CheckReport {
     kb = loadKnowledgeBase(dir);
   } catch (e) {
     if (e instanceof FaqError) {
-      return { kb: null, examples: 0, warnings: [], errors: e.problems.map((p) => ({ file: p.split(':')[0], entry: '', message: p })) };
+      // Each problem reads "file: where: what"; keep the file once (the CLI prints it first).
+      return { kb: null, examples: 0, warnings: [], errors: e.problems.map((p) => ({ file: p.split(':')[0], entry: '', message: p.slice(p.indexOf(':') + 1).trim() })) };
     }
     throw e;
   }

@@ -15,7 +15,7 @@ const entrySchema = z.object({
   id: ID,
   question: z.string().trim().min(5),
   short: z.string().trim().min(3).max(60),
-  answer: z.string().trim().min(2),
+  answer: z.string().trim().min(2, 'resposta vazia'),
   flow: z.enum(FLOW_IDS).optional(),
   examples: z.array(z.string().trim().min(1)).min(3),
 });
@@ -50,6 +50,7 @@ export interface KnowledgeBase {
 }
 
 export class FaqError extends Error {
+  override name = 'FaqError'; // the CLI prints these as a message, not a stack trace
   constructor(readonly problems: string[]) {
     super(`FAQ inválido:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
