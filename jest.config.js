@@ -4,6 +4,8 @@ const swc = (syntax) => ['@swc/jest', { jsc: { parser: { syntax }, target: 'es20
 /** @type {import('jest').Config} */
 export default {
   testEnvironment: 'node',
+  // Some tests start real processes and browsers; a loaded 2-core machine needs headroom.
+  testTimeout: 30_000,
   roots: ['<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
   extensionsToTreatAsEsm: ['.ts'],

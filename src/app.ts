@@ -26,10 +26,24 @@ export interface AppOverrides {
   clock?: () => number;
 }
 
+// Training takes a few hundred ms; tests and the story runner build many apps on the same FAQ.
+const trained = new Map<string, { kb: KnowledgeBase; matcher: Matcher }>();
+
+function understanding(config: Config): { kb: KnowledgeBase; matcher: Matcher } {
+  const dir = config.faqDir ?? defaultFaqDir;
+  const key = JSON.stringify([dir, config.nlu]);
+  let t = trained.get(key);
+  if (!t) {
+    const kb = loadKnowledgeBase(dir);
+    t = { kb, matcher: new Matcher(kb, { ...config.nlu, clarifyFloor: Math.min(config.nlu.minConfidence, 0.3) }) };
+    trained.set(key, t);
+  }
+  return t;
+}
+
 /** Everything but the transports: database, FAQ, matcher and conversation engine. */
 export async function createApp(config: Config, logger: Logger, overrides: AppOverrides = {}): Promise<App> {
-  const kb = loadKnowledgeBase(config.faqDir ?? defaultFaqDir);
-  const matcher = new Matcher(kb, { ...config.nlu, clarifyFloor: Math.min(config.nlu.minConfidence, 0.3) });
+  const { kb, matcher } = understanding(config);
   const db = await Db.open(config.databasePath);
   const services = createFlowServices(db);
   const flows = overrides.flows ?? createFlows(services, { handoffTimeoutMs: config.handoffTimeoutMs });

@@ -15,10 +15,10 @@ export interface CheckReport {
 }
 
 /**
- * `bot faq check`: schema, duplicate ids, empty answers, and every example run through the
- * matcher trained without it (leave-one-out). An example the matcher answers with another
- * entry is an error: the bot would answer a customer wrongly. One it only hesitates on
- * (asks back) is a warning.
+ * `bot faq check`: schema, duplicate ids, empty answers, and every example run through a
+ * matcher trained without it (5-fold cross-validation). An example the matcher answers with
+ * another entry is an error: the bot would answer a customer wrongly. One it only hesitates
+ * on (asks back) is a warning.
  */
 export function checkFaq(dir: string, options?: MatcherOptions): CheckReport {
   let kb: KnowledgeBase;
@@ -33,31 +33,36 @@ export function checkFaq(dir: string, options?: MatcherOptions): CheckReport {
   }
   const errors: CheckProblem[] = [];
   const warnings: CheckProblem[] = [];
-  const matcher = new Matcher(kb, options);
-  let examples = 0;
-  const seen = new Map<string, string>();
-  const labelled: Array<{ file: string; id: string; text: string }> = [];
-  for (const e of kb.entries.values()) for (const text of e.examples) labelled.push({ file: e.file, id: e.id, text });
-  for (const i of kb.intents) if (!['saudacao', 'agradecimento', 'despedida'].includes(i.id)) for (const text of i.examples) labelled.push({ file: i.file, id: i.id, text });
+  const full = new Matcher(kb, options);
+  const fileOf = new Map<string, string>([...[...kb.entries.values()].map((e) => [e.id, e.file] as const), ...kb.intents.map((i) => [i.id, i.file] as const)]);
 
-  for (const { file, id, text } of labelled) {
-    examples++;
-    const key = matcher.analyzer.analyze(text).stems.join(' ');
+  const seen = new Map<string, string>();
+  full.training.forEach(({ label, text }) => {
+    const key = full.analyzer.analyze(text).stems.join(' ');
     const other = seen.get(key);
-    if (other && other !== id) {
-      errors.push({ file, entry: id, message: `exemplo "${text}" é igual (após normalização) a um exemplo de "${other}"` });
-    }
-    seen.set(key, id);
-    const c = matcher.classify(text, text);
-    const expectNone = id === OUT_OF_SCOPE;
-    if (c.kind === 'answer' && c.id !== id) {
-      errors.push({ file, entry: id, message: `exemplo "${text}" é respondido com a entrada "${c.id}" (confiança ${c.confidence.toFixed(2)})` });
-    } else if (c.kind === 'none' && !expectNone) {
-      warnings.push({ file, entry: id, message: `exemplo "${text}" não é reconhecido (${c.reason})` });
-    } else if (c.kind === 'clarify' && (expectNone || c.options[0] !== id)) {
-      warnings.push({ file, entry: id, message: `exemplo "${text}" gera dúvida entre ${c.options.join(', ')}` });
-    }
+    if (other && other !== label) errors.push({ file: fileOf.get(label)!, entry: label, message: `exemplo "${text}" é igual (após normalização) a um exemplo de "${other}"` });
+    seen.set(key, label);
+  });
+
+  // 5-fold cross-validation: each example is classified by a matcher that never saw it.
+  const FOLDS = 5;
+  for (let fold = 0; fold < FOLDS; fold++) {
+    const matcher = new Matcher(kb, options, (i) => i % FOLDS !== fold);
+    full.training.forEach(({ label, text }, i) => {
+      if (i % FOLDS !== fold) return;
+      const file = fileOf.get(label)!;
+      const c = matcher.classify(text);
+      const expectNone = label === OUT_OF_SCOPE;
+      if (c.kind === 'answer' && c.id !== label) {
+        errors.push({ file, entry: label, message: `exemplo "${text}" é respondido com a entrada "${c.id}" (confiança ${c.confidence.toFixed(2)})` });
+      } else if (c.kind === 'none' && !expectNone) {
+        warnings.push({ file, entry: label, message: `exemplo "${text}" não é reconhecido (${c.reason})` });
+      } else if (c.kind === 'clarify' && (expectNone || c.options[0] !== label)) {
+        warnings.push({ file, entry: label, message: `exemplo "${text}" gera dúvida entre ${c.options.join(', ')}` });
+      }
+    });
   }
+  const examples = full.training.length;
   for (const e of kb.entries.values()) {
     if (!/\S/.test(e.answer)) errors.push({ file: e.file, entry: e.id, message: 'resposta vazia' });
   }

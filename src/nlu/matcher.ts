@@ -1,6 +1,7 @@
 import { Analyzer } from './analyzer.js';
 import type { KnowledgeBase } from '../faq/knowledge.js';
 import { fold } from './spelling.js';
+import { SoftmaxRegression } from './softmax.js';
 
 /** Label of messages that the FAQ does not cover. */
 export const OUT_OF_SCOPE = 'fora-do-escopo';
@@ -9,7 +10,10 @@ export type Smalltalk = (typeof SMALLTALK)[number];
 
 export interface Candidate {
   id: string;
+  /** Blend of the nearest-neighbour score and the regression's probability (0..1). */
   score: number;
+  /** The nearest-neighbour part alone: how much the text looks like this entry's examples. */
+  similarity: number;
 }
 
 export type Classification =
@@ -75,10 +79,15 @@ export class Matcher {
   private readonly labels: string[] = [];
   private readonly smalltalkWords = new Map<Smalltalk, Set<string>>();
   private readonly smalltalkPhrases = new Map<string, Smalltalk>();
+  private regression!: SoftmaxRegression;
+  /** Every labelled text the matcher learns from (FAQ questions, examples, intents), in order. */
+  training: Array<{ label: string; text: string }> = [];
 
   constructor(
     private readonly kb: KnowledgeBase,
     private readonly options: MatcherOptions = DEFAULT_MATCHER_OPTIONS,
+    /** Cross-validation support: train only on the examples this keeps (by index in `training`). */
+    keep?: (index: number) => boolean,
   ) {
     this.analyzer = new Analyzer(kb.synonyms);
     const training: Array<{ label: string; text: string }> = [];
@@ -100,7 +109,8 @@ export class Matcher {
     for (const t of training) this.analyzer.learn(t.text);
     this.analyzer.freeze();
 
-    const tfs = training.map((t) => ({ label: t.label, text: t.text, tf: features(this.analyzer.analyze(t.text).stems) }));
+    this.training = training;
+    const tfs = training.filter((_, i) => !keep || keep(i)).map((t) => ({ label: t.label, text: t.text, tf: features(this.analyzer.analyze(t.text).stems) }));
     const df = new Map<string, number>();
     for (const { tf } of tfs) for (const f of tf.keys()) df.set(f, (df.get(f) ?? 0) + 1);
     const n = tfs.length;
@@ -124,6 +134,9 @@ export class Matcher {
       for (const [f, w] of v) sum.set(f, (sum.get(f) ?? 0) + w);
     }
     for (const [label, sum] of sums) this.centroids.set(label, normalize(sum));
+    this.regression = new SoftmaxRegression(this.labels);
+    const classOf = new Map(this.labels.map((l, i) => [l, i]));
+    this.regression.train(this.docs.map((d) => ({ x: d.vector, y: classOf.get(d.label)! })));
   }
 
   private weigh(tf: Map<string, number>, query: boolean): SparseVector {
@@ -163,9 +176,12 @@ export class Matcher {
     return { kind: null, rest: words.slice(start, end).join(' '), greeting };
   }
 
-  /** Scores every label for the text, best first. `leaveOut` skips training examples with that text (the checker's leave-one-out). */
-  rank(text: string, leaveOut?: string): Candidate[] {
-    const { stems } = this.analyzer.analyze(text);
+  /** Scores every label for the text, best first. */
+  rank(text: string): Candidate[] {
+    return this.rankStems(this.analyzer.analyze(text).stems);
+  }
+
+  private rankStems(stems: string[]): Candidate[] {
     if (stems.length === 0) return [];
     const q = this.weigh(features(stems), true);
     const sims = new Float64Array(this.docs.length);
@@ -175,7 +191,7 @@ export class Matcher {
     }
     const top = new Map<string, number[]>(); // label -> three best similarities
     for (let i = 0; i < sims.length; i++) {
-      if (sims[i] <= 0 || (leaveOut !== undefined && this.docs[i].text === leaveOut)) continue;
+      if (sims[i] <= 0) continue;
       const label = this.docs[i].label;
       let best = top.get(label);
       if (!best) top.set(label, (best = [0, 0, 0]));
@@ -186,20 +202,23 @@ export class Matcher {
       best.length = 3;
     }
     const out: Candidate[] = [];
+    const probs = this.regression.probabilities(q);
     for (const [label, best] of top) {
       const centroid = this.centroids.get(label)!;
       let c = 0;
       for (const [f, w] of q) c += w * (centroid.get(f) ?? 0);
-      const score = 0.5 * best[0] + 0.2 * ((best[0] + best[1] + best[2]) / 3) + 0.3 * c;
-      out.push({ id: label, score });
+      const knn = 0.5 * best[0] + 0.2 * ((best[0] + best[1] + best[2]) / 3) + 0.3 * c;
+      const p = probs[this.labels.indexOf(label)];
+      out.push({ id: label, score: 0.5 * knn + 0.5 * p, similarity: knn });
     }
     return out.sort((a, b) => b.score - a.score);
   }
 
-  classify(text: string, leaveOut?: string): Classification {
+  classify(text: string): Classification {
     const small = this.smalltalk(text);
     if (small.kind) return { kind: 'smalltalk', id: small.kind, confidence: 1, candidates: [], greeting: small.greeting };
-    const candidates = this.rank(small.rest || text, leaveOut === undefined ? undefined : leaveOut).slice(0, 5);
+    const { stems } = this.analyzer.analyze(small.rest || text);
+    const candidates = this.rankStems(stems).slice(0, 5);
     const greeting = small.greeting;
     if (candidates.length === 0) {
       // No word at all (emoji, punctuation) is "empty"; words the FAQ never uses (another
@@ -215,6 +234,11 @@ export class Matcher {
     const best = inScope[0];
     if (!best || best.score < this.options.clarifyFloor) {
       return { kind: 'none', reason: 'low-confidence', confidence: best?.score ?? 0, candidates, greeting };
+    }
+    // One keyword ("senha", "comissão") that several entries share: ask which one.
+    if (stems.length === 1) {
+      const close = inScope.filter((c) => this.kb.entries.has(c.id) && c.similarity >= 0.75 * best.similarity).slice(0, 3);
+      if (close.length > 1) return { kind: 'clarify', options: close.map((c) => c.id), confidence: best.score, candidates, greeting };
     }
     const margin = best.score - (second && second !== best ? second.score : 0);
     if (best === first && best.score >= this.options.minConfidence && margin >= this.options.minMargin) {
