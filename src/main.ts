@@ -1,6 +1,7 @@
 import './quiet-dotenv.js';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
+import { createWhatsAppRuntime } from './channels/whatsapp/start.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createHttpApp, listen } from './http/server.js';
 import { createLogger } from './logger.js';
@@ -10,13 +11,15 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, format: config.logFormat });
   const app = await createApp(config, logger);
+  const whatsapp = createWhatsAppRuntime({ db: app.db, engine: app.engine, logger });
   const http = createHttpApp({
     logger,
-    health: { readiness: () => ({ ready: true, details: { database: 'ok', faqEntries: app.kb.entries.size } }) },
+    health: { readiness: () => whatsapp.readiness({ database: 'ok', faqEntries: app.kb.entries.size }) },
   });
-  const server = await listen(http, config.httpHost, config.httpPort);
+  const server = await listen(whatsapp.mount(http), config.httpHost, config.httpPort);
   const { port } = server.address() as AddressInfo;
   logger.info({ url: `http://${config.httpHost}:${port}`, database: config.databasePath, faqEntries: app.kb.entries.size }, 'bot started');
+  whatsapp.start(`http://${config.httpHost}:${port}`);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -25,6 +28,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'stopping');
     server.closeAllConnections();
     await new Promise<void>((r) => server.close(() => r()));
+    await whatsapp.stop();
     await app.close();
     process.exit(0);
   };
@@ -33,7 +37,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  if (err instanceof ConfigError || (err as Error).name === 'FaqError') process.stderr.write(`${(err as Error).message}\n`);
+  if (err instanceof ConfigError || (err as Error).name === 'FaqError' || (err as Error).name === 'LockHeldError') process.stderr.write(`${(err as Error).message}\n`);
   else process.stderr.write(`Falha ao iniciar: ${(err as Error).stack ?? err}\n`);
   process.exit(1);
 });

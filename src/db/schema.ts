@@ -114,6 +114,69 @@ export interface PartnerPhoneTable {
   partner_id: string;
 }
 
+// WhatsApp channel (migration 0003).
+export interface WhatsappAuthTable {
+  account: string;
+  type: string; // 'creds' or a SignalDataTypeMap key
+  id: string;
+  value: string; // JSON with BufferJSON
+}
+
+export interface WhatsappLockTable {
+  account: string;
+  owner: string;
+  pid: number;
+  host: string;
+  acquired_at: string;
+  heartbeat_at: string;
+}
+
+export interface WhatsappSettingTable {
+  account: string;
+  key: string;
+  value: string;
+  updated_at: string;
+}
+
+/** A person who wrote to us on WhatsApp: where replies go. */
+export interface WhatsappChatTable {
+  chat_id: string;
+  jid: string;
+  phone: string | null;
+  lid: string | null;
+  first_inbound_at: string;
+  last_inbound_at: string;
+}
+
+export type WhatsappSendState = 'retry' | 'sending' | 'sent' | 'failed' | 'unknown';
+
+/** Delivery state of an outbox row on WhatsApp. */
+export interface WhatsappSendTable {
+  outbound_id: number;
+  wa_id: string | null;
+  jid: string | null;
+  state: WhatsappSendState;
+  attempts: number;
+  next_attempt_at: string | null;
+  started_at: string | null;
+  updated_at: string;
+  ack: number | null;
+  error: string | null;
+}
+
+export interface AttachmentTable {
+  id: Generated<number>;
+  channel: string;
+  chat_id: string;
+  message_id: string;
+  kind: string;
+  mimetype: string | null;
+  file_name: string | null;
+  size: number;
+  data: Buffer;
+  created_at: string;
+}
+
 export interface Database {
   contacts: ContactTable;
   conversations: ConversationTable;
@@ -125,6 +188,12 @@ export interface Database {
   orders: OrderTable;
   partners: PartnerTable;
   partner_phones: PartnerPhoneTable;
+  whatsapp_auth: WhatsappAuthTable;
+  whatsapp_locks: WhatsappLockTable;
+  whatsapp_settings: WhatsappSettingTable;
+  whatsapp_chats: WhatsappChatTable;
+  whatsapp_sends: WhatsappSendTable;
+  attachments: AttachmentTable;
 }
 
 export type Contact = Selectable<ContactTable>;
