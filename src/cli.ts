@@ -23,6 +23,11 @@ const USAGE = `Uso: npm run bot -- <comando>
   import partners ARQ.csv  importa parceiros (id,nome,documento,whatsapp,pagina_vendas)
   tickets list [--team finance|support] [--status open,...] [--json]
   tickets show PROTOCOLO   mostra um ticket com os dados coletados e o histórico
+  users add --name N --email E --role finance|support|admin
+                           cria um usuário do painel (senha pedida no terminal ou lida da entrada padrão);
+                           também: users list | users passwd --email E | users disable|enable --email E
+  tokens create --email E --name N | tokens list [--email E] | tokens revoke --id N
+                           tokens da API /api do painel (o token aparece uma única vez)
   test [ARQUIVOS...]       roda as conversas de teste em YAML (padrão: tests/conversations/)
 
 Variáveis de ambiente: veja .env.example (DATABASE_PATH, LOG_LEVEL, ...).`;
@@ -75,6 +80,17 @@ async function main(argv: string[]): Promise<number> {
         }
       }
       break;
+    }
+    case 'users':
+    case 'tokens': {
+      const { Db } = await import('./db/database.js');
+      const { runStaffCommand } = await import('./staff/cli.js');
+      const db = await Db.open(config.databasePath);
+      try {
+        return await runStaffCommand(db, command, [sub, ...rest].filter((a) => a !== undefined), process);
+      } finally {
+        await db.close();
+      }
     }
     case 'tickets': {
       const { Db } = await import('./db/database.js');

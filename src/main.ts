@@ -3,8 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import { createWhatsAppRuntime } from './channels/whatsapp/start.js';
 import { ConfigError, loadConfig } from './config.js';
-import { createHttpApp, listen } from './http/server.js';
+import { createStaffApp } from './http/panel/app.js';
+import { listen } from './http/server.js';
 import { createLogger } from './logger.js';
+import { hasAdmin } from './staff/users.js';
 
 /** `npm start`: the engine, the database and the staff HTTP server. */
 async function main(): Promise<void> {
@@ -12,14 +14,20 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel, format: config.logFormat });
   const app = await createApp(config, logger);
   const whatsapp = createWhatsAppRuntime({ db: app.db, engine: app.engine, logger });
-  const http = createHttpApp({
+  const http = createStaffApp({
+    db: app.db,
+    engine: app.engine,
     logger,
+    config,
     health: { readiness: () => whatsapp.readiness({ database: 'ok', faqEntries: app.kb.entries.size }) },
   });
   const server = await listen(whatsapp.mount(http), config.httpHost, config.httpPort);
   const { port } = server.address() as AddressInfo;
   logger.info({ url: `http://${config.httpHost}:${port}`, database: config.databasePath, faqEntries: app.kb.entries.size }, 'bot started');
   whatsapp.start(`http://${config.httpHost}:${port}`);
+  if (!hasAdmin(app.db)) {
+    logger.warn(`painel: nenhum administrador cadastrado. Crie um com: npm run bot -- users add --name "Seu Nome" --email SEU_EMAIL --role admin (e entre em http://${config.httpHost}:${port}/login)`);
+  }
 
   let stopping = false;
   const stop = async (signal: string) => {

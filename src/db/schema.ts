@@ -114,6 +114,46 @@ export interface PartnerPhoneTable {
   partner_id: string;
 }
 
+export type StaffRole = 'finance' | 'support' | 'admin';
+
+export interface StaffUserTable {
+  id: Generated<number>;
+  name: string;
+  email: string; // lower case
+  role: StaffRole;
+  password_hash: string; // scrypt$N$r$p$salt$hash
+  active: number; // 1 | 0
+  created_at: string;
+  updated_at: string;
+}
+
+export interface StaffSessionTable {
+  id: string; // sha256 of the cookie value
+  user_id: number;
+  csrf_token: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+}
+
+export interface ApiTokenTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  token_hash: string; // sha256 of the token: the token itself is shown once and never stored
+  prefix: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface LoginAttemptTable {
+  key: string; // 'email:<address>' | 'ip:<address>'
+  failures: number;
+  first_failure_at: string;
+  locked_until: string | null;
+}
+
 // WhatsApp channel (migration 0003).
 export interface WhatsappAuthTable {
   account: string;
@@ -194,6 +234,10 @@ export interface Database {
   whatsapp_chats: WhatsappChatTable;
   whatsapp_sends: WhatsappSendTable;
   attachments: AttachmentTable;
+  staff_users: StaffUserTable;
+  staff_sessions: StaffSessionTable;
+  api_tokens: ApiTokenTable;
+  login_attempts: LoginAttemptTable;
 }
 
 export type Contact = Selectable<ContactTable>;
@@ -204,3 +248,6 @@ export type Ticket = Selectable<TicketTable>;
 export type TicketEvent = Selectable<TicketEventTable>;
 export type Order = Selectable<OrderTable>;
 export type Partner = Selectable<PartnerTable>;
+export type StaffUser = Selectable<StaffUserTable>;
+export type StaffSession = Selectable<StaffSessionTable>;
+export type ApiToken = Selectable<ApiTokenTable>;

@@ -65,15 +65,6 @@ export async function startRig(o: { env?: Record<string, string>; dir?: string; 
   });
   channel.start();
   if (o.open !== false) sockets.at(-1)!.open();
-  const queued = () =>
-    app.db.all(
-      app.db.kysely
-        .selectFrom('outbound_messages as o')
-        .leftJoin('whatsapp_sends as s', 's.outbound_id', 'o.id')
-        .select(['o.id', 's.next_attempt_at'])
-        .where('o.status', '=', 'queued')
-        .where('o.channel', '=', 'whatsapp'),
-    );
   return {
     app,
     dir,
@@ -86,8 +77,7 @@ export async function startRig(o: { env?: Record<string, string>; dir?: string; 
         await channel.inbound.idle();
         await tick(3);
         const open = channel.status().state === 'open';
-        const pending = queued().filter((r) => !r.next_attempt_at || Date.parse(r.next_attempt_at) <= Date.now());
-        if (!open || pending.length === 0) {
+        if (!open || !channel.outbox.pick().head) {
           await tick(3);
           return;
         }

@@ -1,0 +1,87 @@
+import path from 'node:path';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import { rateLimit } from 'express-rate-limit';
+import type { Config } from '../../config.js';
+import type { Engine } from '../../conversation/engine.js';
+import type { Db } from '../../db/database.js';
+import type { Logger } from '../../logger.js';
+import { projectRoot } from '../../paths.js';
+import { loadPanelConfig, type PanelConfig } from '../../staff/config.js';
+import { createHttpApp, type HealthSource } from '../server.js';
+import { apiRouter } from './api.js';
+import type { PanelContext } from './context.js';
+import { pagesRouter } from './pages.js';
+import { errorPage } from './views.js';
+
+export interface StaffAppDeps {
+  db: Db;
+  engine: Engine;
+  logger: Logger;
+  config: Config;
+  /** Overrides of the PANEL_* environment settings (tests, benchmarks). */
+  panel?: Partial<PanelConfig>;
+  health?: HealthSource;
+  clock?: () => number;
+}
+
+export const STATIC_DIR = path.join(projectRoot, 'src/http/static');
+
+/**
+ * The staff HTTP server: health endpoints, the staff panel (server-rendered pages) and the JSON
+ * API under /api. Built from its dependencies so tests start it on port 0 with a temp database.
+ */
+export function createStaffApp(deps: StaffAppDeps): Express {
+  const panel = loadPanelConfig(process.env, deps.panel);
+  const logger = deps.logger.child({ module: 'panel' });
+  const ctx: PanelContext = { db: deps.db, engine: deps.engine, logger, config: deps.config, panel, clock: deps.clock ?? Date.now };
+  const app = createHttpApp({ logger, health: deps.health ?? { readiness: () => ({ ready: true, details: { database: 'ok' } }) } });
+  if (panel.trustProxy) app.set('trust proxy', 1);
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          fontSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'none'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+      // Only meaningful over HTTPS (behind a proxy); harmless otherwise.
+      strictTransportSecurity: panel.trustProxy ? { maxAge: 15552000 } : false,
+      referrerPolicy: { policy: 'same-origin' },
+    }),
+  );
+  app.use('/static', express.static(STATIC_DIR, { index: false, maxAge: '1h', fallthrough: false }));
+  app.use('/api', apiRouter(ctx));
+  app.post(
+    '/login',
+    rateLimit({
+      windowMs: 60_000,
+      limit: panel.loginRateLimitPerMinute,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      handler: (_req, res) => {
+        res.status(429).type('text/plain; charset=utf-8').send('Muitas tentativas de entrada: aguarde um minuto.');
+      },
+    }),
+  );
+  app.use(pagesRouter(ctx));
+  app.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(err);
+    const status = (err as { status?: number }).status ?? 500;
+    const view = { timeZone: deps.config.timezone, now: ctx.clock(), slaHours: panel.slaHours };
+    if (status >= 500) logger.error({ err, path: req.path }, 'panel error');
+    const message = status === 413 ? 'O conteúdo enviado é grande demais.' : status === 404 ? 'Página não encontrada.' : status < 500 ? 'Requisição inválida.' : 'Erro interno. Tente de novo.';
+    res.status(status >= 400 && status < 600 ? status : 500).type('html').send(errorPage(view, status, message));
+  });
+  return app;
+}

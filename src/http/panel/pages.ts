@@ -1,0 +1,263 @@
+import express, { type Request, type RequestHandler, type Response } from 'express';
+import type { Ticket, TicketStatus } from '../../db/schema.js';
+import * as actions from '../../staff/actions.js';
+import { liveConversation, ticketHistory } from '../../staff/detail.js';
+import { verifyPassword } from '../../staff/passwords.js';
+import { encodeCursor, findVisibleTicket, otherTickets, queueCount, queuePage, TICKET_TYPES } from '../../staff/queue.js';
+import { messageTemplate } from '../../staff/templates.js';
+import {
+  assignableUsers, createApiToken, createUser, listApiTokens, listUsers, revokeApiToken, setPassword, setUserActive, StaffError, userNames, visibleTeams,
+} from '../../staff/users.js';
+import { getTicketById, TEAM_OF } from '../../tickets/tickets.js';
+import { loginRoutes, requireCsrf, requireSession } from './auth.js';
+import { parseQueueQuery, staffOf, type PanelContext } from './context.js';
+import { sendCsv } from './export.js';
+import { accountPage, chatLines, errorPage, queuePage as renderQueue, ticketPage, usersPage, type ViewContext } from './views.js';
+
+// The panel's pages: queue, ticket, account (API tokens), users (admins). Plain forms that POST
+// and redirect (303) with a fixed flash code; the CSRF token rides in every form.
+
+const FLASH: Record<string, string> = {
+  assigned: 'Responsável atualizado.',
+  status: 'Status atualizado.',
+  note: 'Nota adicionada.',
+  resolved: 'Ticket resolvido e mensagem enviada para a fila do WhatsApp.',
+  resolved_silent: 'Ticket resolvido (sem mensagem ao cliente).',
+  rejected: 'Ticket recusado e mensagem enviada para a fila do WhatsApp.',
+  rejected_silent: 'Ticket recusado (sem mensagem ao cliente).',
+  replied: 'Mensagem enviada para a fila do WhatsApp.',
+  handover: 'Atendimento encerrado: a conversa voltou para o bot.',
+  token_revoked: 'Token revogado.',
+  password: 'Senha trocada. Entre novamente nos outros dispositivos.',
+  user_added: 'Usuário criado.',
+  user_changed: 'Usuário atualizado.',
+};
+
+export function pagesRouter(ctx: PanelContext): express.Router {
+  const r = express.Router();
+  const { db } = ctx;
+  const body = express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 50 });
+  const viewOf = (req: Request): ViewContext => {
+    const s = staffOf(req);
+    return { user: s?.user, csrf: s?.session?.csrf_token, timeZone: ctx.config.timezone, now: ctx.clock(), slaHours: ctx.panel.slaHours };
+  };
+  const flashOf = (req: Request) => (typeof req.query.ok === 'string' ? FLASH[req.query.ok] : undefined);
+  const nowIso = () => new Date(ctx.clock()).toISOString();
+  const notFound = (req: Request, res: Response) => res.status(404).type('html').send(errorPage(viewOf(req), 404, 'Ticket não encontrado.'));
+
+  const login = loginRoutes(ctx);
+  r.get('/login', login.get);
+  r.post('/login', body, login.post);
+
+  r.use(requireSession(ctx));
+  r.post('/logout', body, requireCsrf, login.logout);
+  r.use(body, requireCsrf);
+
+  r.get('/', (_req, res) => res.redirect(303, '/fila'));
+
+  r.get('/fila', (req, res) => {
+    const { user } = staffOf(req);
+    const { filter, echo } = parseQueueQuery(req.query as Record<string, unknown>, user, ctx.config.timezone);
+    const page = queuePage(db, { ...filter, limit: ctx.panel.pageSize });
+    const count = queueCount(db, { ...filter, after: undefined });
+    const teams = visibleTeams(user);
+    const qs = (extra: Record<string, string>) => new URLSearchParams({ ...echo, ...extra }).toString();
+    const title = teams.length > 1 ? 'Fila de todas as equipes' : `Fila do ${teams[0] === 'finance' ? 'Financeiro' : 'Suporte'}`;
+    res.type('html').send(
+      renderQueue(
+        viewOf(req),
+        {
+          rows: page.rows,
+          count,
+          filters: echo,
+          teams,
+          types: TICKET_TYPES.filter((t) => teams.includes(TEAM_OF[t])),
+          assignees: teams.flatMap((t) => assignableUsers(db, t)).filter((u, i, a) => a.findIndex((x) => x.id === u.id) === i),
+          nextHref: page.next ? `/fila?${qs({ after: encodeCursor(page.next) })}` : undefined,
+          firstHref: filter.after ? `/fila?${qs({})}` : undefined,
+          exportHref: `/fila.csv?${qs({})}`,
+          title,
+        },
+        flashOf(req),
+      ),
+    );
+  });
+
+  r.get('/fila.csv', (req, res) => {
+    const { user } = staffOf(req);
+    const { filter } = parseQueueQuery(req.query as Record<string, unknown>, user, ctx.config.timezone);
+    ctx.logger.info({ userId: user.id }, 'queue exported');
+    sendCsv(res, db, user, { ...filter, after: undefined }, ctx.config.timezone, ctx.clock());
+  });
+
+  /** Loads the ticket named in the URL if the user's team may see it. */
+  const withTicket = (handler: (req: Request, res: Response, t: Ticket) => void | Promise<void>): RequestHandler => async (req, res, next) => {
+    try {
+      const t = findVisibleTicket(db, String(req.params.protocol), visibleTeams(staffOf(req).user));
+      if (!t) return notFound(req, res);
+      await handler(req, res, t);
+    } catch (err) {
+      if (err instanceof actions.ActionError) {
+        res.status(err.status).type('html').send(errorPage(viewOf(req), err.status, err.message));
+        return;
+      }
+      next(err);
+    }
+  };
+
+  const renderTicket = (req: Request, res: Response, t: Ticket, status = 200, error?: string) => {
+    const names = userNames(db);
+    res.status(status).type('html').send(
+      ticketPage(
+        viewOf(req),
+        {
+          ticket: t,
+          assigneeName: t.assignee_id ? (names.get(t.assignee_id) ?? null) : null,
+          assignees: assignableUsers(db, t.team),
+          history: ticketHistory(db, t.id, names),
+          others: otherTickets(db, t, visibleTeams(staffOf(req).user)),
+          conversation: t.type === 'human_handoff' ? liveConversation(db, t) : null,
+          templates: { resolved: messageTemplate(t, 'resolved'), rejected: messageTemplate(t, 'rejected') },
+        },
+        names,
+        flashOf(req),
+        error,
+      ),
+    );
+  };
+
+  r.get('/tickets/:protocol', withTicket((req, res, t) => renderTicket(req, res, t)));
+
+  r.get(
+    '/tickets/:protocol/conversa',
+    withTicket((req, res, t) => {
+      if (t.type !== 'human_handoff') {
+        notFound(req, res);
+        return;
+      }
+      res.set('Cache-Control', 'no-store').type('html').send(chatLines(viewOf(req), liveConversation(db, t)).value);
+    }),
+  );
+
+  const done = (res: Response, t: Ticket, code: string) => res.redirect(303, `/tickets/${t.protocol}?ok=${code}#main`);
+  const log = (req: Request, t: Ticket, action: string) => ctx.logger.info({ userId: staffOf(req).user.id, protocol: t.protocol, action }, 'ticket action');
+
+  r.post(
+    '/tickets/:protocol/assign',
+    withTicket((req, res, t) => {
+      const { user } = staffOf(req);
+      const v = String(req.body.assignee ?? '');
+      const to = v === 'me' ? user.id : v === 'none' || v === '' ? null : /^\d{1,9}$/.test(v) ? Number(v) : NaN;
+      if (Number.isNaN(to)) throw new actions.ActionError(400, 'Responsável inválido.');
+      actions.assign(db, t, user, to, nowIso());
+      log(req, t, 'assign');
+      done(res, t, 'assigned');
+    }),
+  );
+
+  r.post(
+    '/tickets/:protocol/status',
+    withTicket((req, res, t) => {
+      actions.changeStatus(db, t, staffOf(req).user, String(req.body.status ?? '') as TicketStatus, nowIso());
+      log(req, t, 'status');
+      done(res, t, 'status');
+    }),
+  );
+
+  r.post(
+    '/tickets/:protocol/notes',
+    withTicket((req, res, t) => {
+      actions.note(db, t, staffOf(req).user, req.body.text, nowIso());
+      log(req, t, 'note');
+      done(res, t, 'note');
+    }),
+  );
+
+  r.post(
+    '/tickets/:protocol/close',
+    withTicket((req, res, t) => {
+      const outcome = req.body.outcome === 'rejected' ? 'rejected' : req.body.outcome === 'resolved' ? 'resolved' : null;
+      if (!outcome) throw new actions.ActionError(400, 'Escolha resolver ou recusar.');
+      const { outboundId } = actions.close(db, t, staffOf(req).user, outcome, req.body.message, nowIso());
+      log(req, t, outcome);
+      done(res, t, outboundId ? outcome : `${outcome}_silent`);
+    }),
+  );
+
+  r.post(
+    '/tickets/:protocol/reply',
+    withTicket((req, res, t) => {
+      actions.reply(db, t, staffOf(req).user, req.body.text, nowIso());
+      log(req, t, 'reply');
+      done(res, t, 'replied');
+    }),
+  );
+
+  r.post(
+    '/tickets/:protocol/handover/close',
+    withTicket((req, res, t) => {
+      actions.closeHandover(db, ctx.engine, t, staffOf(req).user, req.body.message, nowIso());
+      log(req, t, 'handoff_closed');
+      done(res, getTicketById(db, t.id)!, 'handover');
+    }),
+  );
+
+  // ---- account: API tokens and password ----
+  const account = (req: Request, res: Response, extra: { newToken?: string; status?: number; error?: string } = {}) => {
+    const { user } = staffOf(req);
+    res.status(extra.status ?? 200).type('html').send(accountPage(viewOf(req), { tokens: listApiTokens(db, user.id), newToken: extra.newToken }, flashOf(req), extra.error));
+  };
+  r.get('/conta', (req, res) => account(req, res));
+  r.post('/conta/tokens', (req, res) => {
+    const { user } = staffOf(req);
+    const { token } = createApiToken(db, user.id, String(req.body.name ?? ''), nowIso());
+    ctx.logger.info({ userId: user.id }, 'api token created');
+    account(req, res, { newToken: token });
+  });
+  r.post('/conta/tokens/:id/revoke', (req, res) => {
+    const { user } = staffOf(req);
+    const ok = revokeApiToken(db, Number(req.params.id), user.role === 'admin' ? undefined : user.id, nowIso());
+    if (!ok) return res.status(404).type('html').send(errorPage(viewOf(req), 404, 'Token não encontrado.'));
+    res.redirect(303, '/conta?ok=token_revoked');
+  });
+  r.post('/conta/senha', async (req, res, next) => {
+    try {
+      const { user } = staffOf(req);
+      if (!(await verifyPassword(String(req.body.current ?? ''), user.password_hash))) return account(req, res, { status: 400, error: 'Senha atual incorreta.' });
+      await setPassword(db, user.id, String(req.body.password ?? ''), nowIso());
+      res.redirect(303, '/login');
+    } catch (err) {
+      if (err instanceof StaffError) return account(req, res, { status: 400, error: err.message });
+      next(err);
+    }
+  });
+
+  // ---- users (admins) ----
+  const adminOnly: RequestHandler = (req, res, next) => {
+    if (staffOf(req).user.role !== 'admin') return res.status(404).type('html').send(errorPage(viewOf(req), 404, 'Página não encontrada.'));
+    next();
+  };
+  r.get('/usuarios', adminOnly, (req, res) => res.type('html').send(usersPage(viewOf(req), listUsers(db), flashOf(req))));
+  r.post('/usuarios', adminOnly, async (req, res, next) => {
+    try {
+      await createUser(db, { name: String(req.body.name ?? ''), email: String(req.body.email ?? ''), role: String(req.body.role ?? ''), password: String(req.body.password ?? ''), now: nowIso() });
+      ctx.logger.info({ by: staffOf(req).user.id }, 'staff user created');
+      res.redirect(303, '/usuarios?ok=user_added');
+    } catch (err) {
+      if (err instanceof StaffError) return res.status(400).type('html').send(usersPage(viewOf(req), listUsers(db), undefined, err.message));
+      next(err);
+    }
+  });
+  r.post('/usuarios/:id/:action', adminOnly, (req, res) => {
+    const id = Number(req.params.id);
+    const action = req.params.action;
+    if (!Number.isInteger(id) || (action !== 'disable' && action !== 'enable') || id === staffOf(req).user.id) {
+      return res.status(400).type('html').send(errorPage(viewOf(req), 400, 'Operação inválida.'));
+    }
+    setUserActive(db, id, action === 'enable', nowIso());
+    res.redirect(303, '/usuarios?ok=user_changed');
+  });
+
+  r.use((req, res) => res.status(404).type('html').send(errorPage(viewOf(req), 404, 'Página não encontrada.')));
+  return r;
+}

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import type { TicketType } from '../db/schema.js';
+
+// The staff panel's settings: read from the environment like src/config.ts, all optional.
+
+export interface PanelConfig {
+  /** Session lifetime from log-in, and idle time after which it ends. */
+  sessionTtlMs: number;
+  sessionIdleMs: number;
+  /** Failed log-ins before a lock, per account and per IP address, and the lock's length. */
+  loginMaxFailuresAccount: number;
+  loginMaxFailuresIp: number;
+  loginLockMs: number;
+  /** Added delay per failed log-in after the second one (slows guessing down). */
+  loginDelayMs: number;
+  /** Log-in requests per IP per minute (express-rate-limit), API requests per token per minute. */
+  loginRateLimitPerMinute: number;
+  apiRateLimitPerMinute: number;
+  /** SLA targets in hours, per ticket type. */
+  slaHours: Record<TicketType, number>;
+  /** Express "trust proxy" (a reverse proxy that sets X-Forwarded-For/Proto). */
+  trustProxy: boolean;
+  pageSize: number;
+}
+
+export const DEFAULT_SLA_HOURS: Record<TicketType, number> = {
+  human_handoff: 1,
+  boleto_renewal: 4,
+  confirmation_resend: 4,
+  appointment_advance: 8,
+  refund: 24,
+};
+
+const TYPES = Object.keys(DEFAULT_SLA_HOURS) as TicketType[];
+
+const schema = z.object({
+  PANEL_SESSION_HOURS: z.coerce.number().positive().default(12),
+  PANEL_SESSION_IDLE_MINUTES: z.coerce.number().positive().default(120),
+  PANEL_LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
+  PANEL_LOGIN_MAX_FAILURES_IP: z.coerce.number().int().positive().default(20),
+  PANEL_LOGIN_LOCK_MINUTES: z.coerce.number().positive().default(15),
+  PANEL_LOGIN_DELAY_MS: z.coerce.number().int().min(0).default(400),
+  PANEL_LOGIN_RATE_PER_MINUTE: z.coerce.number().int().positive().default(30),
+  PANEL_API_RATE_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  PANEL_SLA_HOURS: z.string().default(''),
+  PANEL_TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
+  PANEL_PAGE_SIZE: z.coerce.number().int().min(5).max(200).default(50),
+});
+
+/** Parses "refund=24,boleto_renewal=4" over the defaults. */
+export function parseSlaHours(text: string): Record<TicketType, number> {
+  const out = { ...DEFAULT_SLA_HOURS };
+  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [k, v] = part.split('=').map((s) => s.trim());
+    const hours = Number(v);
+    if (!TYPES.includes(k as TicketType) || !(hours > 0)) throw new Error(`PANEL_SLA_HOURS: "${part}" inválido (use tipo=horas, tipos: ${TYPES.join(', ')})`);
+    out[k as TicketType] = hours;
+  }
+  return out;
+}
+
+export function loadPanelConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<PanelConfig> = {}): PanelConfig {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith('PANEL_') && v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new Error(`Configuração inválida do painel:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+  }
+  const c = parsed.data;
+  return {
+    sessionTtlMs: c.PANEL_SESSION_HOURS * 3_600_000,
+    sessionIdleMs: c.PANEL_SESSION_IDLE_MINUTES * 60_000,
+    loginMaxFailuresAccount: c.PANEL_LOGIN_MAX_FAILURES,
+    loginMaxFailuresIp: c.PANEL_LOGIN_MAX_FAILURES_IP,
+    loginLockMs: c.PANEL_LOGIN_LOCK_MINUTES * 60_000,
+    loginDelayMs: c.PANEL_LOGIN_DELAY_MS,
+    loginRateLimitPerMinute: c.PANEL_LOGIN_RATE_PER_MINUTE,
+    apiRateLimitPerMinute: c.PANEL_API_RATE_PER_MINUTE,
+    slaHours: parseSlaHours(c.PANEL_SLA_HOURS),
+    trustProxy: c.PANEL_TRUST_PROXY === 'true' || c.PANEL_TRUST_PROXY === '1',
+    pageSize: c.PANEL_PAGE_SIZE,
+    ...overrides,
+  };
+}
