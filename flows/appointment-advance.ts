@@ -27,16 +27,32 @@ export const appointmentAdvanceForm: FormDefinition<FlowServices> = {
       key: 'partnerId',
       label: 'Parceiro',
       hidden: true,
+      gate: true,
       ask: () => notPartnerText,
       prefill: (_f, _t, _v, env) => env.services.partnerByPhone(env.services.contact(env.chatId).phone)?.id ?? null,
       parse: () => ({ ok: true, value: null }),
       check: (v) => (v.partnerId ? undefined : { finish: notPartnerText }),
     },
-    textStep('customerName', 'Nome do cliente', 'Qual é o *nome completo* do cliente?', { min: 5, max: 120, error: 'Envie o nome completo do cliente (nome e sobrenome).' }),
+    {
+      ...textStep<FlowServices>('customerName', 'Nome do cliente', 'Qual é o *nome completo* do cliente?', { min: 5, max: 120, error: 'Envie o nome completo do cliente (nome e sobrenome).' }),
+      // "Maria" is not a full name: at least a name and a surname, letters only.
+      parse: (text) => {
+        const t = text.trim().replace(/\s+/g, ' ');
+        const words = t.split(' ').filter((w) => /\p{L}{2,}/u.test(w));
+        return words.length >= 2 && t.length <= 120 && !/\d/.test(t) ? { ok: true, value: t } : { ok: false, error: 'Envie o *nome completo* do cliente (nome e sobrenome), por exemplo *Maria da Silva*.' };
+      },
+    },
     { ...documentStep('customerCpf', 'CPF do cliente', 'Qual é o *CPF* do cliente?'), show: (v) => maskCpf(String(v)) },
-    dateStep('currentDate', 'Data agendada hoje', 'Para qual *data* a videoconferência está agendada hoje? (ex.: *15/12*)', (d, _v, now) =>
-      isPast(d, now) ? 'Essa data já passou. Envie a data em que a videoconferência está marcada (ex.: *15/12*).' : null,
-    ),
+    {
+      ...dateStep<FlowServices>('currentDate', 'Data agendada', 'Para qual *data* a videoconferência está agendada atualmente? (ex.: *15/12*)', (d, _v, now) =>
+        isPast(d, now) ? 'Essa data já passou. Envie a data em que a videoconferência está marcada (ex.: *15/12*).' : null,
+      ),
+      // Corrected from the summary: the wanted date must still come before the scheduled one.
+      check: (v) =>
+        v.wantedDate && compareLocalDate(v.wantedDate as LocalDate, v.currentDate as LocalDate) >= 0
+          ? { say: `A data desejada (${formatDatePtBr(v.wantedDate as LocalDate)}) não é antes da nova data agendada, então preciso dela de novo.`, set: { wantedDate: undefined } }
+          : undefined,
+    },
     timeStep('currentTime', 'Horário agendado', 'E em qual *horário*? (ex.: *14h*, *9h30*)'),
     dateStep('wantedDate', 'Antecipar para a partir de', 'Qual a *data mais próxima* que o cliente pode fazer a videoconferência? (ex.: *amanhã*, *segunda-feira*, *10/12*)', (d, v, now) => {
       if (isPast(d, now)) return 'Essa data já passou. Envie uma data a partir de hoje.';

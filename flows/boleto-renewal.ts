@@ -26,7 +26,7 @@ function knownOrder(v: Values, env: Env): Order | undefined {
 /** Ends the flow without a ticket when a new boleto makes no sense for the order. */
 function orderCheck(v: Values, env: Env): Check {
   const o = knownOrder(v, env);
-  if (!o) return { set: { verified: false } };
+  if (!o) return { set: { verified: false, orderStatus: undefined } };
   if (o.payment_status === 'pago') {
     return { finish: `O pagamento do pedido *${o.number}* já está *confirmado* ✅. O agendamento da videoconferência já está liberado: é só seguir pelo link enviado no e-mail da compra.` };
   }
@@ -46,7 +46,8 @@ export const boletoRenewalForm: FormDefinition<FlowServices> = {
   summaryTitle: 'Confira o pedido de boleto atualizado:',
   intro: () => 'Vamos pedir o *boleto atualizado* ao nosso setor financeiro. Preciso de poucos dados. (Para desistir, digite *cancelar*.)',
   steps: [
-    documentStep('document', 'CPF/CNPJ do comprador', 'Qual é o *CPF ou CNPJ* de quem fez a compra?'),
+    // "boleto do pedido 48213" then the CPF: the order is checked once both are known.
+    { ...documentStep('document', 'CPF/CNPJ do comprador', 'Qual é o *CPF ou CNPJ* de quem fez a compra?'), check: (v, env) => (typeof v.orderNumber === 'string' || typeof v.email === 'string' ? orderCheck(v, env) : undefined) },
     { ...orderStep({ allowUnknown: true }), check: (v, env) => (v.orderNumber ? orderCheck(v, env) : undefined) },
     {
       ...emailStep('email', 'E-mail da compra', 'Sem problemas. Qual foi o *e-mail* usado na compra?'),

@@ -3,6 +3,7 @@ import type { FlowDefinition } from '../src/conversation/flow.js';
 import { choiceStep, documentStep, emailStep } from '../src/conversation/steps.js';
 import type { FlowServices } from '../src/tickets/services.js';
 import { ticketAlreadyOpenText, ticketOpenedText } from '../src/tickets/tickets.js';
+import { maskEmail } from '../src/validation/email.js';
 
 // Reenvio do e-mail de confirmação (support): the purchase summary did not arrive. Spam and
 // "lixo eletrônico" come first, since that is where it usually is.
@@ -29,7 +30,12 @@ export const confirmationResendForm: FormDefinition<FlowServices> = {
         return undefined;
       },
     },
-    emailStep('newEmail', 'Reenviar para', 'Quer receber em *outro e-mail*? Envie o novo endereço, ou responda *não* para reenviar ao mesmo.', { optional: true }),
+    {
+      ...emailStep<FlowServices>('newEmail', 'Reenviar para', 'Quer receber em *outro e-mail*? Envie o novo endereço, ou responda *não* para reenviar ao mesmo.', { optional: true }),
+      // The e-mail in the first message is the purchase e-mail, not a new one: always ask.
+      prefill: undefined,
+      show: (v, all) => (v ? maskEmail(String(v)) : `o mesmo (${maskEmail(String(all.email))})`),
+    },
   ],
   duplicate: (v, env) => {
     const open = env.services.openTicketForDocument('confirmation_resend', String(v.document));

@@ -14,6 +14,8 @@ interface Context {
   protocol: string | null;
   startedAt: number;
   timeoutMs: number;
+  /** Why: asked directly, or from a flow (e.g. "dificuldade no passo document de refund"). */
+  reason: string;
 }
 
 export const handoffTexts = {
@@ -29,7 +31,10 @@ export function humanHandoffFlow(services: FlowServices, opts: { timeoutMs: numb
     id: 'human_handoff',
     context: ({ input }) => {
       const team: Team = input.params?.team === 'finance' ? 'finance' : 'support';
-      return { chatId: input.chatId, team, protocol: null, startedAt: input.trigger?.at ?? Date.now(), timeoutMs: opts.timeoutMs };
+      // The time of the message that asked for a person (the engine's clock, not the wall clock:
+      // the menu and the other flows start the hand-over without a trigger message).
+      const startedAt = input.trigger?.at ?? services.lastMessageAt(input.chatId) ?? Date.now();
+      return { chatId: input.chatId, team, protocol: null, startedAt, timeoutMs: opts.timeoutMs, reason: input.params?.reason ?? 'pedido de atendimento humano' };
     },
     initial: 'opening',
     states: {
@@ -40,7 +45,7 @@ export function humanHandoffFlow(services: FlowServices, opts: { timeoutMs: numb
           const existing = services.openTicketForChat('human_handoff', context.chatId);
           const ticket =
             existing ??
-            services.openTicket({ type: 'human_handoff', team: context.team, chatId: context.chatId, data: { reason: 'pedido de atendimento humano' }, now });
+            services.openTicket({ type: 'human_handoff', team: context.team, chatId: context.chatId, data: { reason: context.reason }, now });
           enqueue.assign({ protocol: ticket.protocol });
           const opened = existing ? `Sua solicitação de atendimento *${ticket.protocol}* já está na fila.` : ticketOpenedText(ticket, services.pickup(context.team, now));
           enqueue.sendParent({ type: 'flow.reply', text: `${opened}\n\n${handoffTexts.waiting(context.team)}` });

@@ -30,7 +30,7 @@ function facts(v: Values): { purchased: LocalDate | null; issued: boolean | null
 export function refundPolicy(v: Values, now: Date): { within: boolean; why: string } {
   const reason = v.reason as Reason;
   if (reason === 'videoconferencia') return { within: true, why: 'videoconferência constatou que a emissão não é possível' };
-  if (reason === 'outro') return { within: false, why: 'motivo fora dos casos previstos (desistência em até 7 dias ou emissão impossível)' };
+  if (reason === 'outro') return { within: false, why: 'o motivo informado não é desistência nem emissão impossível' };
   const { purchased, issued } = facts(v);
   if (issued) return { within: false, why: 'o certificado já foi emitido' };
   if (purchased && daysBetween(purchased, localDateOf(now)) > WITHDRAWAL_DAYS) {
@@ -40,9 +40,11 @@ export function refundPolicy(v: Values, now: Date): { within: boolean; why: stri
 }
 
 function orderCheck(v: Values, env: Env): Check {
-  if (typeof v.orderNumber !== 'string') return { set: { verified: false } };
+  // Forget what a previous order told us (the document or the number was just corrected).
+  const unverified = { verified: false, orderPurchasedAt: undefined, orderIssued: undefined, ...(v.verified === true ? { paymentMethod: undefined } : {}) };
+  if (typeof v.orderNumber !== 'string' || typeof v.document !== 'string') return { set: unverified };
   const o = env.services.order(v.orderNumber);
-  if (!o || o.document !== v.document) return { set: { verified: false } };
+  if (!o || o.document !== v.document) return { set: unverified };
   if (o.payment_status === 'estornado') return { finish: `O pedido *${o.number}* já consta como *estornado* ✅. Se o valor ainda não apareceu, aguarde o prazo do seu banco ou digite *atendente*.` };
   return { set: { verified: true, paymentMethod: o.payment_method, orderPurchasedAt: o.purchased_at, orderIssued: o.issued_at !== null } };
 }
@@ -62,7 +64,8 @@ export const refundForm: FormDefinition<FlowServices> = {
       ]),
       prefill: (_f, text, _v, env) => (env.services.partnerByPhone(env.services.contact(env.chatId).phone) || /\b(meu|minha) client/.test(fold(text)) ? 'parceiro' : undefined),
     },
-    documentStep('document', 'CPF/CNPJ do comprador', 'Qual é o *CPF ou CNPJ* de quem fez a compra?'),
+    // The order is checked once both the buyer's document and the number are known, whichever comes last.
+    { ...documentStep('document', 'CPF/CNPJ do comprador', 'Qual é o *CPF ou CNPJ* de quem fez a compra?'), check: (v, env) => (v.orderNumber !== undefined ? orderCheck(v, env) : undefined) },
     { ...orderStep({ allowUnknown: true }), check: orderCheck },
     {
       ...choiceStep<FlowServices, Reason>('reason', 'Motivo', 'Qual o motivo do estorno?', [
@@ -81,7 +84,7 @@ export const refundForm: FormDefinition<FlowServices> = {
     {
       ...dateStep('purchaseDate', 'Data da compra', 'Em que *data* foi feita a compra? (ex.: *12/03*, *ontem*)', (d, _v, now) =>
         compareLocalDate(d, localDateOf(now)) > 0 ? 'A data da compra não pode ser no futuro. Envie a data em que a compra foi feita (ex.: *12/03*).' : null,
-      ),
+      { past: true }),
       skip: (v) => !needsFacts(v),
     },
     { ...yesNoStep('issued', 'Certificado já emitido', 'O certificado *já foi emitido*?'), skip: (v) => !needsFacts(v) },

@@ -43,6 +43,8 @@ export interface Step<S> {
   check?(v: Values, env: FormEnv<S>): Check;
   /** Steps that only matter for the conversation (not shown in the summary). */
   hidden?: boolean;
+  /** A check of who is writing, not a question: "voltar" never goes back to it. */
+  gate?: boolean;
 }
 
 export interface FormDefinition<S> {
@@ -133,13 +135,9 @@ export function reduceForm<S>(def: FormDefinition<S>, ctx: FormContext, event: {
 
   /** Moves to the next unanswered step, or to the summary. */
   const advance = () => {
-    if (c.fixing) {
-      c.fixing = false;
-      c.mode = 'confirm';
-      c.current = -1;
-      say(summary());
-      return;
-    }
+    // After a correction from the summary, only questions the new answer made necessary (e.g.
+    // the description when the reason became "outro") are asked before the summary again.
+    c.fixing = false;
     for (let i = 0; i < def.steps.length; i++) {
       const step = def.steps[i];
       if (step.skip?.(c.values, env)) continue;
@@ -199,6 +197,7 @@ export function reduceForm<S>(def: FormDefinition<S>, ctx: FormContext, event: {
   }
   if (event.type === 'cmd.back') {
     // Back one question: forget the last answer and ask it again.
+    while (c.answered.length && def.steps[c.answered[c.answered.length - 1]].gate) c.answered.pop();
     const last = c.answered.pop();
     if (last === undefined) {
       say(formTexts.firstStep);
@@ -291,6 +290,7 @@ export function reduceForm<S>(def: FormDefinition<S>, ctx: FormContext, event: {
         c.invalid++;
         if (c.invalid >= 3) {
           c.mode = 'human';
+          say(formTexts.retry(r.error));
           say(formTexts.tooManyErrors);
         } else {
           say(formTexts.retry(r.error));

@@ -1,6 +1,6 @@
 import { fold } from '../nlu/spelling.js';
 import { parseYesNo } from '../nlu/replies.js';
-import { compareLocalDate, formatDatePtBr, localDateOf, parseDatePtBr, parsePeriod, parseTimePtBr, type LocalDate, type Period, type TimeOfDay } from '../validation/datetime.js';
+import { addDays, compareLocalDate, formatDatePtBr, localDateOf, makeLocalDate, parseDatePtBr, parsePeriod, parseTimePtBr, type LocalDate, type Period, type TimeOfDay } from '../validation/datetime.js';
 import { formatCnpj, formatCpf, isValidCnpj, isValidCpf, maskDocument, onlyDigits, parseDocument } from '../validation/document.js';
 import { isValidEmail, maskEmail, normalizeEmail, suggestEmailFix } from '../validation/email.js';
 import { extractFields } from '../validation/extract.js';
@@ -110,19 +110,41 @@ export function dateStep<S>(
   label: string,
   question: string,
   validate?: (d: LocalDate, v: Values, now: Date) => string | null,
+  opts: { past?: boolean } = {},
 ): Step<S> {
   return {
     key,
     label,
     ask: () => question,
     parse: (text, v, env) => {
-      const d = parseDatePtBr(text, env.now);
+      const d = opts.past ? pastDate(text, env.now) : parseDatePtBr(text, env.now);
       if (!d) return { ok: false, error: 'Não entendi a data. Envie como *12/03*, *12/03/2026*, *hoje*, *amanhã* ou o dia da semana (ex.: *segunda-feira*).' };
       const problem = validate?.(d, v, env.now);
       return problem ? { ok: false, error: problem } : { ok: true, value: d };
     },
     show: (v) => formatDatePtBr(v as LocalDate),
   };
+}
+
+/**
+ * A date asked about the past (e.g. the purchase): 'segunda-feira' and 'dia 20' mean the last
+ * one, not the next (parseDatePtBr reads them forward, as for appointments).
+ */
+export function pastDate(text: string, now: Date): LocalDate | null {
+  const d = parseDatePtBr(text, now);
+  const today = localDateOf(now);
+  if (!d || compareLocalDate(d, today) <= 0) return d;
+  const t = fold(text);
+  if (/\d\s*[/.-]\s*\d/.test(t)) return d; // an explicit dd/mm stays as written
+  if (/\b(domingo|segunda|terca|quarta|quinta|sexta|sabado)\b/.test(t)) return addDays(d, -7);
+  if (/\bdia\s+\d/.test(t)) {
+    for (let back = 1; back <= 12; back++) {
+      const m = d.month - back;
+      const prev = makeLocalDate(m >= 1 ? d.year : d.year - 1, ((m - 1 + 120) % 12) + 1, d.day);
+      if (prev && compareLocalDate(prev, today) <= 0) return prev;
+    }
+  }
+  return d;
 }
 
 export function timeStep<S>(key: string, label: string, question: string): Step<S> {
@@ -157,8 +179,17 @@ export function pixStep<S>(): Step<S> {
     key: 'pixKey',
     label: 'Chave Pix para o estorno',
     ask: () => 'Para devolver o valor, qual *chave Pix* devemos usar? Pode ser CPF, CNPJ, e-mail, celular ou chave aleatória.',
-    parse: (text) => {
+    parse: (text): Parsed => {
       const key = parsePixKey(text.trim());
+      if (key?.kind === 'email') {
+        // Money goes to this key: a likely domain typo is confirmed first (gmial.com -> gmail.com).
+        const fix = suggestEmailFix(key.value);
+        if (fix) return { ok: 'suggest', value: { kind: 'email', value: fix }, original: key, question: `Você quis dizer *${fix}*? Responda *sim* para usar essa chave ou *não* para manter *${key.value}*.` };
+      }
+      const digits = onlyDigits(text);
+      if (!key && /^[\d\s./-]+$/.test(text.trim()) && (/^\d{3}\.\d{3}\.\d{3}-\d{2}$/.test(text.trim()) || digits.length === 14)) {
+        return { ok: false, error: `Esse ${digits.length === 11 ? 'CPF' : 'CNPJ'} não é válido (os dígitos verificadores não conferem). Confira e envie a chave Pix de novo.` };
+      }
       return key
         ? { ok: true, value: key }
         : { ok: false, error: 'Não reconheci essa chave Pix. Envie um CPF ou CNPJ válido, um e-mail, um celular com DDD (ex.: *11 99999-0001*) ou a chave aleatória (ex.: *123e4567-e89b-42d3-a456-426614174000*).' };

@@ -13,6 +13,8 @@ export interface FlowServices {
   openTicketForChat(type: TicketType, chatId: string): Ticket | undefined;
   openTicketForDocument(type: TicketType, document: string): Ticket | undefined;
   ticketsOfChat(chatId: string): Ticket[];
+  /** When the chat's latest message arrived (epoch ms, the engine's clock), or null. */
+  lastMessageAt(chatId: string): number | null;
   openTicket(t: {
     type: TicketType;
     team?: Team;
@@ -65,6 +67,10 @@ export function createFlowServices(db: Db, opts: { pickup?: (team: Team, now: Da
           .orderBy('id', 'desc'),
       ),
     ticketsOfChat: (chatId) => listTicketsOfChat(db, chatId),
+    lastMessageAt: (chatId) => {
+      const row = db.first(db.kysely.selectFrom('inbound_messages').select('received_at').where('chat_id', '=', chatId).orderBy('id', 'desc'));
+      return row ? Date.parse(row.received_at) : null;
+    },
     openTicket: (t) => {
       const contact = findContact(db, t.chatId);
       return createTicket(db, {

@@ -90,7 +90,10 @@ describe('global commands', () => {
     h.say('menu');
     h.say('2');
     expect(h.ask('atendente')).toMatch(/atend|pessoa/i);
-    expect(h.ask('11')).toMatch(/atend|pessoa/i);
+    // During the hand-over the bot is silent (only "menu" brings it back).
+    expect(h.ask('11')).toBe('');
+    h.say('menu');
+    expect(h.ask('11')).toMatch(/atend|pessoa|fila/i);
   });
 
   it('thanks and goodbyes get a short friendly line', () => {
