@@ -33,11 +33,7 @@ const faqCheck = (faqDir?: string) => runTs('src/cli.ts', ['faq', 'check'], { en
 const errorLines = (out: string) => out.split('\n').filter((l) => l.startsWith('ERRO'));
 
 describe('faq check', () => {
-  // The real data must pass. When this was written the real faq/ still had 35 leave-one-out
-  // errors (examples the matcher gives to another entry), pending the FAQ data owner's cleanup;
-  // `it.failing` keeps the suite green meanwhile and turns red the moment faq/ is clean:
-  // then change `it.failing` to `it`.
-  it.failing('passes on the real faq/ (exit 0, "FAQ ok")', async () => {
+  it('passes on the real faq/ (exit 0, "FAQ ok")', async () => {
     const r = await faqCheck();
     expect(errorLines(r.stdout)).toEqual([]);
     expect(r.stdout).toMatch(/^FAQ ok: \d+ entradas/m);
