@@ -102,18 +102,21 @@ function baseQuery(db: Db, f: QueueFilter) {
 /** One page of the queue, oldest first, and the cursor of the next page. */
 export function queuePage(db: Db, f: QueueFilter): { rows: QueueRow[]; next?: Cursor } {
   const limit = Math.min(Math.max(f.limit ?? 50, 1), 500);
-  let q = baseQuery(db, f)
-    .leftJoin('staff_users', 'staff_users.id', 'tickets.assignee_id')
-    .select([
-      'tickets.id', 'tickets.protocol', 'tickets.type', 'tickets.team', 'tickets.status', 'tickets.chat_id', 'tickets.phone',
-      'tickets.contact_name', 'tickets.order_number', 'tickets.document', 'tickets.email', 'tickets.assignee_id',
-      'tickets.created_at', 'tickets.updated_at', 'tickets.closed_at', 'staff_users.name as assignee_name',
-    ]);
+  let q = baseQuery(db, f).select([
+    'tickets.id', 'tickets.protocol', 'tickets.type', 'tickets.team', 'tickets.status', 'tickets.chat_id', 'tickets.phone',
+    'tickets.contact_name', 'tickets.order_number', 'tickets.document', 'tickets.email', 'tickets.assignee_id',
+    'tickets.created_at', 'tickets.updated_at', 'tickets.closed_at',
+  ]);
   if (f.after) {
     const a = f.after;
     q = q.where((eb) => eb(eb.refTuple('tickets.created_at', 'tickets.id'), '>', eb.tuple(a.createdAt, a.id)));
   }
   const rows = db.all(q.orderBy('tickets.created_at', 'asc').orderBy('tickets.id', 'asc').limit(limit + 1)) as QueueRow[];
+  if (rows.some((r) => r.assignee_id !== null)) {
+    const ids = [...new Set(rows.map((r) => r.assignee_id).filter((id): id is number => id !== null))];
+    const names = new Map(db.all(db.kysely.selectFrom('staff_users').select(['id', 'name']).where('id', 'in', ids)).map((u) => [u.id, u.name]));
+    for (const r of rows) r.assignee_name = r.assignee_id === null ? null : (names.get(r.assignee_id) ?? null);
+  } else for (const r of rows) r.assignee_name = null;
   const more = rows.length > limit;
   if (more) rows.pop();
   const last = rows[rows.length - 1];

@@ -49,8 +49,8 @@ export async function startPanel(panel: Partial<PanelConfig> = {}): Promise<Pane
 
 let seq = 0;
 /** A WhatsApp customer asks for a refund through the real engine and flows; returns the ticket. */
-export function refundConversation(p: Panel, from: string, name: string | undefined): Ticket {
-  const turns = ['quero o estorno da minha compra', '1', '529.982.247-25', '48213', '1', 'ontem', 'nao', '1', 'isso'];
+export function refundConversation(p: Panel, from: string, name: string | undefined, order = '48213'): Ticket {
+  const turns = ['quero o estorno da minha compra', '1', '529.982.247-25', order, '1', 'ontem', 'nao', '1', 'isso'];
   let last: string[] = [];
   const start = Date.now() - turns.length * 1000;
   turns.forEach((text, i) => {

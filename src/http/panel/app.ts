@@ -60,6 +60,9 @@ export function createStaffApp(deps: StaffAppDeps): Express {
       referrerPolicy: { policy: 'same-origin' },
     }),
   );
+  app.get('/favicon.ico', (_req, res) => {
+    res.status(204).end();
+  });
   app.use('/static', express.static(STATIC_DIR, { index: false, maxAge: '1h', fallthrough: false }));
   app.use('/api', apiRouter(ctx));
   app.post(

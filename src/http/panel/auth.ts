@@ -84,7 +84,9 @@ export function loginRoutes(ctx: PanelContext) {
   const view = (req: Request) => ({ timeZone: ctx.config.timezone, now: ctx.clock(), slaHours: ctx.panel.slaHours });
 
   const showLogin = (req: Request, res: Response, status = 200, error?: string, email?: string) => {
-    const token = randomSecret();
+    // Reused while the cookie lives: a second tab (or a stray favicon request) must not invalidate the first form.
+    const existing = parseCookies(req.headers.cookie)[LOGIN_CSRF_COOKIE];
+    const token = existing && /^[A-Za-z0-9_-]{43}$/.test(existing) ? existing : randomSecret();
     res.cookie(LOGIN_CSRF_COOKIE, token, cookieOptions(req, 30 * 60_000));
     res.set('Cache-Control', 'no-store');
     res.status(status).type('html').send(loginPage({ ...view(req), loginCsrf: token, next: safeNext(req.query.next ?? req.body?.next), email, error }));

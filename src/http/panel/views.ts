@@ -171,11 +171,18 @@ export interface TicketPageView {
 
 const FIELD_LABEL: Record<string, string> = {
   orderNumber: 'Pedido', order: 'Pedido', document: 'CPF/CNPJ', cpf: 'CPF', cnpj: 'CNPJ', email: 'E-mail', name: 'Nome', reason: 'Motivo',
+  reasonText: 'Descrição do motivo', requester: 'Quem pede', verified: 'Pedido conferido na base', purchaseDate: 'Data da compra',
+  issued: 'Certificado já emitido', withinPolicy: 'Dentro da política', policyNote: 'Política', orderStatus: 'Situação do pedido',
   pixKey: 'Chave Pix', paymentMethod: 'Forma de pagamento', amount: 'Valor', date: 'Data', preferredDate: 'Data desejada', phone: 'Telefone',
+  subject: 'Assunto', topic: 'Assunto', summary: 'Resumo', registerAnyway: 'Registrar para análise',
 };
+/** Collected fields already shown from the ticket's own columns. */
+const SHOWN = new Set(['document', 'orderNumber', 'email', 'name', 'phone']);
 
 function fieldValue(v: unknown): string {
-  if (v === null || v === undefined) return '—';
+  if (v === null || v === undefined || v === '') return '—';
+  if (v === true) return 'sim';
+  if (v === false) return 'não';
   if (typeof v === 'object') return JSON.stringify(v);
   return String(v);
 }
@@ -300,7 +307,7 @@ ${
   <dt>Aberto em</dt><dd>${formatDateTime(t.created_at, ctx.timeZone)}</dd>
   <dt>Atualizado em</dt><dd>${formatDateTime(t.updated_at, ctx.timeZone)}</dd>
   ${t.closed_at ? html`<dt>Encerrado em</dt><dd>${formatDateTime(t.closed_at, ctx.timeZone)}</dd>` : ''}
-  ${Object.entries(data).map(([k, val]) => html`<dt>${FIELD_LABEL[k] ?? k}</dt><dd>${fieldValue(val)}</dd>`)}
+  ${Object.entries(data).filter(([k]) => !SHOWN.has(k)).map(([k, val]) => html`<dt>${FIELD_LABEL[k] ?? k}</dt><dd>${fieldValue(val)}</dd>`)}
 </dl>
 </section>
 ${actions}
