@@ -9,6 +9,7 @@ import { Matcher } from './nlu/matcher.js';
 import { defaultFaqDir } from './paths.js';
 import { createFlows } from '../flows/index.js';
 import { createFlowServices, type FlowServices } from './tickets/services.js';
+import { loadBusinessHours } from './business-hours.js';
 
 export interface App {
   config: Config;
@@ -45,7 +46,9 @@ function understanding(config: Config): { kb: KnowledgeBase; matcher: Matcher } 
 export async function createApp(config: Config, logger: Logger, overrides: AppOverrides = {}): Promise<App> {
   const { kb, matcher } = understanding(config);
   const db = await Db.open(config.databasePath);
-  const services = createFlowServices(db);
+  // Outside business hours the bot still opens tickets and says when the team picks them up.
+  const hours = loadBusinessHours(process.env, config.timezone);
+  const services = createFlowServices(db, { pickup: (team, now) => hours.pickup(team, now) });
   const flows = overrides.flows ?? createFlows(services, { handoffTimeoutMs: config.handoffTimeoutMs });
   const engine = new Engine({
     db,

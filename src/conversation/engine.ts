@@ -87,6 +87,8 @@ export class Engine {
   readonly machine: AnyStateMachine;
   private readonly clock: () => number;
   private readonly dayFormat: Intl.DateTimeFormat;
+  /** Consecutive failed steps per chat (in memory: a restart gives every chat a clean slate). */
+  private readonly failures = new Map<string, number>();
 
   constructor(private readonly o: EngineOptions) {
     this.machine = createRouterMachine(o.kb, o.flows, {
@@ -111,8 +113,8 @@ export class Engine {
 
     return db.transaction(() => {
       const key = { channel: msg.channel, chatId: msg.chatId, participant, messageId };
-      if (msg.id && repo.inboundExists(db, key)) return { duplicate: true, replies: [] };
-      repo.insertInbound(db, { ...key, text: text.slice(0, MAX_STORED), now: nowIso });
+      // The journal's unique key decides: a redelivered id is not processed again.
+      if (!repo.insertInboundIfNew(db, { ...key, text: text.slice(0, MAX_STORED), now: nowIso })) return { duplicate: true, replies: [] };
       // Nothing to answer (empty text, no media): journaled, ignored.
       if (text === '' && !msg.media) return { duplicate: false, replies: [] };
 
@@ -231,12 +233,24 @@ export class Engine {
     actor.send(event);
     const snap = actor.getSnapshot() as { status: string };
     if (failed || snap.status === 'error') {
-      logger.error({ chatId, err: failed }, 'conversation step failed; state kept as before the message');
       actor.stop();
       replies.splice(before);
+      // Keep the state on a first failure (a passing glitch must not lose a half-filled
+      // request); fail twice in a row and the chat starts over rather than stay stuck.
+      const count = (this.failures.get(chatId) ?? 0) + 1;
+      if (count >= 2) {
+        this.failures.delete(chatId);
+        repo.deleteConversation(db, chatId);
+        logger.error({ chatId, err: failed }, 'conversation step failed again; conversation restarted');
+        replies.push(texts.restarted);
+        return replies;
+      }
+      this.failures.set(chatId, count);
+      logger.error({ chatId, err: failed }, 'conversation step failed; state kept as before the message');
       replies.push(texts.internalError);
       return replies;
     }
+    this.failures.delete(chatId);
     const persisted = actor.getPersistedSnapshot();
     actor.stop();
     repo.saveConversation(db, {

@@ -29,6 +29,7 @@ export const texts = {
   goodbye: 'Atendimento encerrado. Obrigado pelo contato! 👋 Quando precisar, é só mandar uma mensagem.',
   resumed: 'Como ficamos um tempo sem conversar, retomando do início. 🙂',
   restoreFailed: 'Desculpe, precisei reiniciar a nossa conversa. 🙏 Vamos começar de novo:',
+  restarted: 'Desculpe, tive um problema e precisei reiniciar a nossa conversa. 🙏 Digite *menu* para ver as opções.',
   internalError:
     'Desculpe, tive um problema para processar sua mensagem. 🙏 Pode tentar de novo em instantes? Se preferir, digite *atendente*.',
   offerFlow: 'Posso abrir essa solicitação agora mesmo por aqui. Quer começar? Responda *sim* ou *não*.',

@@ -3,50 +3,67 @@ import type { Contact, Conversation } from './schema.js';
 
 // Queries as plain functions taking db first (built by kysely, run synchronously).
 
+// The per-message queries are prepared once (Db.prepared): kysely builds them, the compiled
+// SQL is reused with fresh values. Their build functions live at module level on purpose.
+
+type ContactKey = { chatId: string };
+const qFindContact = (db: Db) => (p: ContactKey) => db.kysely.selectFrom('contacts').selectAll().where('chat_id', '=', p.chatId);
+
 export function findContact(db: Db, chatId: string): Contact | undefined {
-  return db.first(db.kysely.selectFrom('contacts').selectAll().where('chat_id', '=', chatId));
+  return db.prepared(qFindContact(db)).first({ chatId });
 }
+
+type UpsertContact = { chatId: string; phone: string | null; lid: string | null; name: string | null; now: string };
+const qUpsertContact = (db: Db) => (p: UpsertContact) =>
+  db.kysely
+    .insertInto('contacts')
+    .values({ chat_id: p.chatId, phone: p.phone, lid: p.lid, name: p.name, created_at: p.now })
+    .onConflict((oc) =>
+      oc.column('chat_id').doUpdateSet((eb) => ({
+        phone: eb.fn.coalesce(eb.val(p.phone), eb.ref('contacts.phone')),
+        lid: eb.fn.coalesce(eb.val(p.lid), eb.ref('contacts.lid')),
+        name: eb.fn.coalesce(eb.val(p.name), eb.ref('contacts.name')),
+      })),
+    )
+    .returningAll();
 
 export function upsertContact(db: Db, c: { chatId: string; phone?: string | null; lid?: string | null; name?: string | null; now: string }): Contact {
-  db.run(
-    db.kysely
-      .insertInto('contacts')
-      .values({ chat_id: c.chatId, phone: c.phone ?? null, lid: c.lid ?? null, name: c.name ?? null, created_at: c.now })
-      .onConflict((oc) =>
-        oc.column('chat_id').doUpdateSet((eb) => ({
-          phone: eb.fn.coalesce(eb.val(c.phone ?? null), eb.ref('contacts.phone')),
-          lid: eb.fn.coalesce(eb.val(c.lid ?? null), eb.ref('contacts.lid')),
-          name: eb.fn.coalesce(eb.val(c.name ?? null), eb.ref('contacts.name')),
-        })),
-      ),
-  );
-  return findContact(db, c.chatId)!;
+  return db.prepared(qUpsertContact(db)).first({ chatId: c.chatId, phone: c.phone ?? null, lid: c.lid ?? null, name: c.name ?? null, now: c.now }) as Contact;
 }
+
+type Touch = { chatId: string; lastMessageAt: string; greetedOn: string | null };
+const qTouchContact = (db: Db) => (p: Touch) =>
+  db.kysely.updateTable('contacts').set({ last_message_at: p.lastMessageAt, greeted_on: p.greetedOn }).where('chat_id', '=', p.chatId);
 
 export function touchContact(db: Db, chatId: string, lastMessageAt: string, greetedOn: string | null): void {
-  db.run(db.kysely.updateTable('contacts').set({ last_message_at: lastMessageAt, greeted_on: greetedOn }).where('chat_id', '=', chatId));
+  db.prepared(qTouchContact(db)).run({ chatId, lastMessageAt, greetedOn });
 }
+
+const qFindConversation = (db: Db) => (p: ContactKey) => db.kysely.selectFrom('conversations').selectAll().where('chat_id', '=', p.chatId);
 
 export function findConversation(db: Db, chatId: string): Conversation | undefined {
-  return db.first(db.kysely.selectFrom('conversations').selectAll().where('chat_id', '=', chatId));
+  return db.prepared(qFindConversation(db)).first({ chatId });
 }
 
+const qSaveConversation = (db: Db) => (p: Conversation) =>
+  db.kysely
+    .insertInto('conversations')
+    .values({ chat_id: p.chat_id, machine_id: p.machine_id, machine_version: p.machine_version, snapshot: p.snapshot, updated_at: p.updated_at })
+    .onConflict((oc) =>
+      oc.column('chat_id').doUpdateSet({ machine_id: p.machine_id, machine_version: p.machine_version, snapshot: p.snapshot, updated_at: p.updated_at }),
+    );
+
 export function saveConversation(db: Db, row: Conversation): void {
-  db.run(
-    db.kysely
-      .insertInto('conversations')
-      .values(row)
-      .onConflict((oc) =>
-        oc.column('chat_id').doUpdateSet({ machine_id: row.machine_id, machine_version: row.machine_version, snapshot: row.snapshot, updated_at: row.updated_at }),
-      ),
-  );
+  db.prepared(qSaveConversation(db)).run(row);
 }
 
 export function deleteConversation(db: Db, chatId: string): void {
   db.run(db.kysely.deleteFrom('conversations').where('chat_id', '=', chatId));
 }
 
-export function inboundExists(db: Db, key: { channel: string; chatId: string; participant: string; messageId: string }): boolean {
+type InboundKey = { channel: string; chatId: string; participant: string; messageId: string };
+
+export function inboundExists(db: Db, key: InboundKey): boolean {
   return !!db.first(
     db.kysely
       .selectFrom('inbound_messages')
@@ -58,32 +75,36 @@ export function inboundExists(db: Db, key: { channel: string; chatId: string; pa
   );
 }
 
-export function insertInbound(db: Db, m: { channel: string; chatId: string; participant: string; messageId: string; text: string; now: string }): void {
-  db.run(
-    db.kysely.insertInto('inbound_messages').values({
-      channel: m.channel,
-      chat_id: m.chatId,
-      participant: m.participant,
-      message_id: m.messageId,
-      text: m.text,
-      received_at: m.now,
-      processed_at: m.now,
-    }),
-  );
+type NewInbound = InboundKey & { text: string; now: string };
+const qInsertInbound = (db: Db) => (p: NewInbound) =>
+  db.kysely
+    .insertInto('inbound_messages')
+    .values({ channel: p.channel, chat_id: p.chatId, participant: p.participant, message_id: p.messageId, text: p.text, received_at: p.now, processed_at: p.now })
+    .onConflict((oc) => oc.columns(['channel', 'chat_id', 'participant', 'message_id']).doNothing());
+
+/** Journals a message; false when that id was already journaled (a redelivery). */
+export function insertInboundIfNew(db: Db, m: NewInbound): boolean {
+  return db.prepared(qInsertInbound(db)).run(m).changes > 0;
 }
 
-export function insertOutbound(db: Db, m: { channel: string; chatId: string; text: string; inReplyTo: string | null; now: string }): number {
-  return db.run(
-    db.kysely.insertInto('outbound_messages').values({
-      channel: m.channel,
-      chat_id: m.chatId,
-      text: m.text,
-      in_reply_to: m.inReplyTo,
-      status: 'queued',
-      attempts: 0,
-      created_at: m.now,
-    }),
-  ).lastInsertRowid;
+export function insertInbound(db: Db, m: NewInbound): void {
+  insertInboundIfNew(db, m);
+}
+
+type NewOutbound = { channel: string; chatId: string; text: string; inReplyTo: string | null; now: string };
+const qInsertOutbound = (db: Db) => (p: NewOutbound) =>
+  db.kysely.insertInto('outbound_messages').values({
+    channel: p.channel,
+    chat_id: p.chatId,
+    text: p.text,
+    in_reply_to: p.inReplyTo,
+    status: 'queued',
+    attempts: 0,
+    created_at: p.now,
+  });
+
+export function insertOutbound(db: Db, m: NewOutbound): number {
+  return db.prepared(qInsertOutbound(db)).run(m).lastInsertRowid;
 }
 
 export function markOutboundSent(db: Db, id: number, channelMessageId: string | null, now: string): void {

@@ -5,6 +5,12 @@ import { Kysely, Migrator, SqliteDialect, type Compilable } from 'kysely';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations/index.js';
 
+export interface Prepared<P, R> {
+  all(params: P): R[];
+  first(params: P): R | undefined;
+  run(params: P): { changes: number; lastInsertRowid: number };
+}
+
 /**
  * The database handle used everywhere. Kysely builds every query (bound parameters only);
  * the hot path then runs the compiled SQL synchronously on better-sqlite3, so one inbound
@@ -13,6 +19,7 @@ import { migrationProvider } from './migrations/index.js';
 export class Db {
   readonly kysely: Kysely<Database>;
   private readonly statements = new Map<string, SqliteDatabase.Statement>();
+  private readonly preparedCache = new Map<unknown, Prepared<never, unknown>>();
 
   private constructor(readonly sqlite: SqliteDatabase.Database) {
     this.kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
@@ -63,6 +70,32 @@ export class Db {
     const { sql, parameters } = query.compile();
     const r = this.prepare(sql).run(...(parameters as unknown[]));
     return { changes: r.changes, lastInsertRowid: Number(r.lastInsertRowid) };
+  }
+
+  /**
+   * A hot query built by kysely once: `build` receives named placeholders, the compiled SQL is
+   * kept, and each call binds fresh values. Saves rebuilding and recompiling the query on every
+   * message. The query's shape must not depend on the values (no `in` lists of varying length).
+   */
+  prepared<P extends Record<string, unknown>, R>(build: (p: P) => Compilable<R>): Prepared<P, R> {
+    const cached = this.preparedCache.get(build);
+    if (cached) return cached as Prepared<P, R>;
+    const marker = (name: string) => `\u0000param:${name}`;
+    const placeholders = new Proxy({} as P, { get: (_t, name) => marker(String(name)) });
+    const { sql, parameters } = build(placeholders).compile();
+    const slots = parameters.map((v) => (typeof v === 'string' && v.startsWith('\u0000param:') ? { name: v.slice(7) } : { value: v }));
+    const stmt = this.prepare(sql);
+    const bind = (params: P) => slots.map((s) => ('name' in s ? (params as Record<string, unknown>)[s.name!] : s.value));
+    const prepared: Prepared<P, R> = {
+      all: (params) => stmt.all(...bind(params)) as R[],
+      first: (params) => stmt.get(...bind(params)) as R | undefined,
+      run: (params) => {
+        const r = stmt.run(...bind(params));
+        return { changes: r.changes, lastInsertRowid: Number(r.lastInsertRowid) };
+      },
+    };
+    this.preparedCache.set(build, prepared as Prepared<never, unknown>);
+    return prepared;
   }
 
   /** Synchronous transaction; nested calls become savepoints. */

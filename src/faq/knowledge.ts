@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
@@ -56,12 +58,33 @@ export class FaqError extends Error {
   }
 }
 
+// Parsing ~100 KB of YAML on a cold start costs more than everything else the simulator does
+// before its first reply; the parsed form is kept in the temp folder, keyed by the content.
+const CACHE_DIR = path.join(os.tmpdir(), 'indique-certo-bot-faq');
+
 function parseYaml(file: string): unknown {
+  const content = fs.readFileSync(file, 'utf8');
+  const cached = path.join(CACHE_DIR, `${createHash('sha1').update(content).digest('hex')}.json`);
   try {
-    return YAML.parse(fs.readFileSync(file, 'utf8'));
+    return JSON.parse(fs.readFileSync(cached, 'utf8'));
+  } catch {
+    // not cached yet (or unreadable): parse the YAML
+  }
+  let doc: unknown;
+  try {
+    doc = YAML.parse(content);
   } catch (e) {
     throw new FaqError([`${path.basename(file)}: YAML inválido: ${(e as Error).message.split('\n')[0]}`]);
   }
+  try {
+    fs.mkdirSync(CACHE_DIR, { recursive: true });
+    const tmp = `${cached}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(doc));
+    fs.renameSync(tmp, cached); // atomic: a concurrent reader never sees half a file
+  } catch {
+    // a read-only temp folder only costs speed
+  }
+  return doc;
 }
 
 function describeZodError(file: string, doc: unknown, error: z.ZodError): string[] {

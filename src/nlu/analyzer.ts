@@ -1,6 +1,5 @@
 import stemmerPt from 'natural/lib/natural/stemmers/porter_stemmer_pt.js';
 import { words as stopwordsPt } from 'natural/lib/natural/util/stopwords_pt.js';
-import { DamerauLevenshteinDistance } from 'natural/lib/natural/distance/levenshtein_distance.js';
 import { ABBREVIATIONS, fold } from './spelling.js';
 
 // Question words and negation decide between entries ("quando recebo" vs "quanto ganho",
@@ -24,9 +23,12 @@ export interface Analysis {
  */
 export class Analyzer {
   private readonly vocabulary = new Map<string, number>(); // word -> frequency in training text
-  private readonly byLength = new Map<number, string[]>();
+  /** Vocabulary by first letter and length: typos rarely touch the first letter. */
+  private readonly buckets = new Map<string, string[]>();
   private readonly corrections = new Map<string, string>();
   private readonly phrases: Array<{ words: string[]; to: string[] }> = [];
+  /** Phrases by their first word, longest first: one lookup per word instead of a scan. */
+  private readonly phrasesByFirst = new Map<string, Array<{ words: string[]; to: string[] }>>();
   private readonly stemCache = new Map<string, string>();
 
   constructor(synonyms: Record<string, string[]> = {}) {
@@ -38,6 +40,11 @@ export class Analyzer {
     }
     // Longest phrases first so "dinheiro de volta" wins over "dinheiro".
     this.phrases.sort((a, b) => b.words.length - a.words.length);
+    for (const p of this.phrases) {
+      const list = this.phrasesByFirst.get(p.words[0]) ?? [];
+      list.push(p);
+      this.phrasesByFirst.set(p.words[0], list);
+    }
   }
 
   /** Adds training text to the vocabulary that typos are corrected against. */
@@ -50,10 +57,11 @@ export class Analyzer {
   /** Call once all training text is learned. */
   freeze(): void {
     for (const p of this.phrases) for (const w of p.words) this.vocabulary.set(w, (this.vocabulary.get(w) ?? 0) + 1);
-    this.byLength.clear();
+    this.buckets.clear();
     for (const w of this.vocabulary.keys()) {
-      if (!this.byLength.has(w.length)) this.byLength.set(w.length, []);
-      this.byLength.get(w.length)!.push(w);
+      const key = `${w[0]}${w.length}`;
+      if (!this.buckets.has(key)) this.buckets.set(key, []);
+      this.buckets.get(key)!.push(w);
     }
     this.corrections.clear();
   }
@@ -76,8 +84,8 @@ export class Analyzer {
     let best = word;
     let bestScore = Infinity;
     for (let len = word.length - maxDistance; len <= word.length + maxDistance; len++) {
-      for (const candidate of this.byLength.get(len) ?? []) {
-        const d = DamerauLevenshteinDistance(word, candidate, { restricted: true });
+      for (const candidate of this.buckets.get(`${word[0]}${len}`) ?? []) {
+        const d = boundedDistance(word, candidate, maxDistance);
         if (d > maxDistance) continue;
         // Prefer the closest, then the most frequent word.
         const score = d * 1000 - Math.min(this.vocabulary.get(candidate) ?? 0, 999);
@@ -96,8 +104,8 @@ export class Analyzer {
     if (this.phrases.length === 0) return words;
     const out: string[] = [];
     outer: for (let i = 0; i < words.length; ) {
-      for (const p of this.phrases) {
-        if (p.words[0] !== words[i] || i + p.words.length > words.length) continue;
+      for (const p of this.phrasesByFirst.get(words[i]) ?? []) {
+        if (i + p.words.length > words.length) continue;
         let ok = true;
         for (let k = 1; k < p.words.length; k++) if (words[i + k] !== p.words[k]) { ok = false; break; }
         if (ok) {
@@ -131,4 +139,30 @@ export class Analyzer {
     for (const w of words) if (!STOPWORDS.has(w)) stems.push(this.stem(w));
     return { words, stems };
   }
+}
+
+/**
+ * Optimal-string-alignment distance (insert, delete, substitute, swap two neighbours), giving
+ * up as soon as it must exceed `max`: typo correction runs on every unknown word.
+ */
+export function boundedDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  const n = b.length;
+  let prev2 = new Array<number>(n + 1).fill(0);
+  let prev = Array.from({ length: n + 1 }, (_, j) => j);
+  let cur = new Array<number>(n + 1).fill(0);
+  for (let i = 1; i <= a.length; i++) {
+    cur[0] = i;
+    let rowMin = cur[0];
+    for (let j = 1; j <= n; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2] + 1);
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return max + 1;
+    [prev2, prev, cur] = [prev, cur, prev2];
+  }
+  return prev[n];
 }

@@ -80,6 +80,8 @@ export class Matcher {
   private readonly smalltalkWords = new Map<Smalltalk, Set<string>>();
   private readonly smalltalkPhrases = new Map<string, Smalltalk>();
   private regression!: SoftmaxRegression;
+  private docLabel!: Int32Array;
+  private centroidList!: SparseVector[];
   /** Every labelled text the matcher learns from (FAQ questions, examples, intents), in order. */
   training: Array<{ label: string; text: string }> = [];
 
@@ -135,6 +137,8 @@ export class Matcher {
     }
     for (const [label, sum] of sums) this.centroids.set(label, normalize(sum));
     this.regression = new SoftmaxRegression(this.labels);
+    this.docLabel = Int32Array.from(this.docs, (d) => this.labels.indexOf(d.label));
+    this.centroidList = this.labels.map((l) => this.centroids.get(l)!);
     const classOf = new Map(this.labels.map((l, i) => [l, i]));
     this.regression.train(this.docs.map((d) => ({ x: d.vector, y: classOf.get(d.label)! })));
   }
@@ -185,31 +189,45 @@ export class Matcher {
     if (stems.length === 0) return [];
     const q = this.weigh(features(stems), true);
     const sims = new Float64Array(this.docs.length);
+    const touched: number[] = [];
     for (const [f, w] of q) {
       const postings = this.index.get(f);
-      if (postings) for (const p of postings) sims[p.doc] += w * p.weight;
+      if (postings) {
+        for (const p of postings) {
+          if (sims[p.doc] === 0) touched.push(p.doc);
+          sims[p.doc] += w * p.weight;
+        }
+      }
     }
-    const top = new Map<string, number[]>(); // label -> three best similarities
-    for (let i = 0; i < sims.length; i++) {
-      if (sims[i] <= 0) continue;
-      const label = this.docs[i].label;
-      let best = top.get(label);
-      if (!best) top.set(label, (best = [0, 0, 0]));
+    // Three best similarities per label, in a flat array: labels x 3.
+    const k = this.labels.length;
+    const best = new Float64Array(k * 3);
+    const seen = new Uint8Array(k);
+    for (const i of touched) {
       const s = sims[i];
-      if (s > best[0]) best.splice(0, 0, s);
-      else if (s > best[1]) best.splice(1, 0, s);
-      else if (s > best[2]) best.splice(2, 0, s);
-      best.length = 3;
+      if (s <= 0) continue;
+      const l = this.docLabel[i];
+      seen[l] = 1;
+      const o = l * 3;
+      if (s > best[o]) {
+        best[o + 2] = best[o + 1];
+        best[o + 1] = best[o];
+        best[o] = s;
+      } else if (s > best[o + 1]) {
+        best[o + 2] = best[o + 1];
+        best[o + 1] = s;
+      } else if (s > best[o + 2]) best[o + 2] = s;
     }
     const out: Candidate[] = [];
     const probs = this.regression.probabilities(q);
-    for (const [label, best] of top) {
-      const centroid = this.centroids.get(label)!;
+    for (let l = 0; l < k; l++) {
+      if (!seen[l]) continue;
+      const centroid = this.centroidList[l];
       let c = 0;
       for (const [f, w] of q) c += w * (centroid.get(f) ?? 0);
-      const knn = 0.5 * best[0] + 0.2 * ((best[0] + best[1] + best[2]) / 3) + 0.3 * c;
-      const p = probs[this.labels.indexOf(label)];
-      out.push({ id: label, score: 0.5 * knn + 0.5 * p, similarity: knn });
+      const o = l * 3;
+      const knn = 0.5 * best[o] + 0.2 * ((best[o] + best[o + 1] + best[o + 2]) / 3) + 0.3 * c;
+      out.push({ id: this.labels[l], score: 0.5 * knn + 0.5 * probs[l], similarity: knn });
     }
     return out.sort((a, b) => b.score - a.score);
   }

@@ -7,6 +7,3 @@ declare module 'natural/lib/natural/stemmers/porter_stemmer_pt.js' {
 declare module 'natural/lib/natural/util/stopwords_pt.js' {
   export const words: string[];
 }
-declare module 'natural/lib/natural/distance/levenshtein_distance.js' {
-  export function DamerauLevenshteinDistance(a: string, b: string, options?: { restricted?: boolean }): number;
-}

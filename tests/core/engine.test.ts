@@ -323,4 +323,17 @@ describe('flows plug in as child machines', () => {
     // Same step as before the failure: the next answer completes the flow with the stored name.
     expect(h.ask('roxo')).toBe(ECHO_DONE('Caio', 'roxo'));
   });
+
+  it('a step that fails twice in a row restarts the chat instead of leaving it stuck', async () => {
+    const h = await withEcho();
+    h.say('menu');
+    h.say('10');
+    h.say('1');
+    h.say('Caio');
+    expect(h.ask('boom')).toBe(texts.internalError);
+    expect(h.ask('boom')).toBe(texts.restarted);
+    expect(h.app.engine.stateOf(CUSTOMER)).toBeNull();
+    // The next message is a fresh conversation, answered normally.
+    expect(h.ask('menu')).toContain(MAIN_MENU_LAST);
+  });
 });
