@@ -38,6 +38,8 @@ const PROTOCOL = /\b(FIN|SUP)(?:\s*-\s*|\s+)(\d{1,6})\b/i;
 // Words that turn "the boleto expired" into "give me a new boleto": start the request at once.
 const REQUEST = /\b(quero|queria|gostaria|preciso|solicit\w*|pedir|peco|abrir|fazer o pedido|manda|mande|envia|envie|reenvi\w*|me (ve|da|passa)|pode (me )?(mandar|enviar|fazer|abrir))\b/;
 const HAS_DATA = /\d{4,}/;
+// "meus pedidos", "meus chamados", "minhas solicitações": the person's own tickets.
+const MY_TICKETS = /\b(meus|minhas) (pedidos|chamados|protocolos|tickets|solicitacoes)\b/;
 
 export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], hooks: RouterHooks) {
   const flowIds = new Set(flows.map((f) => f.id));
@@ -63,7 +65,8 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
         event.type === 'text' && event.nlu.kind === 'answer' && !!entry(event.nlu.id)?.flow && flowIds.has(entry(event.nlu.id)!.flow!),
       isAnswer: ({ event }) => event.type === 'text' && event.nlu.kind === 'answer' && kb.entries.has(event.nlu.id),
       isStatusQuery: ({ event }) =>
-        event.type === 'text' && (PROTOCOL.test(event.text) || (event.nlu.kind === 'answer' && event.nlu.id === 'status-protocolo')),
+        event.type === 'text' &&
+        (PROTOCOL.test(event.text) || MY_TICKETS.test(fold(event.text)) || (event.nlu.kind === 'answer' && event.nlu.id === 'status-protocolo')),
       isFlowRequest: ({ event }) => {
         if (event.type !== 'text' || event.nlu.kind !== 'answer') return false;
         const flow = entry(event.nlu.id)?.flow;
@@ -72,7 +75,8 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
       },
       isClarify: ({ event }) => event.type === 'text' && event.nlu.kind === 'clarify',
       isOutOfScope: ({ event }) => event.type === 'text' && event.nlu.kind === 'none' && event.nlu.reason === 'out-of-scope',
-      isNoText: ({ event }) => event.type === 'text' && event.nlu.kind === 'none' && event.nlu.reason === 'empty',
+      isNoText: ({ event }) => event.type === 'text' && event.nlu.kind === 'none' && event.nlu.reason === 'empty' && !/\d/.test(event.text),
+      isOnlyNumber: ({ event }) => event.type === 'text' && /^[\d\s.,/#-]+$/.test(event.text),
       choiceIsCategory: ({ event }) => event.type === 'choice' && event.choice! >= 1 && event.choice! <= categories.length,
       choiceIs: ({ event }, p: { n: number }) => event.type === 'choice' && event.choice === p.n,
       choiceInCategory: ({ context, event }) => {
@@ -150,6 +154,7 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
       ],
     },
     { guard: 'isNoText', target: '.home', actions: say(texts.noText) },
+    { guard: 'isOnlyNumber', target: '.home', actions: say(texts.numberOnly) },
     { guard: 'isOutOfScope', target: '.mainMenu', actions: [say(texts.outOfScope), 'showMainMenu'] },
     { target: '.mainMenu', actions: [say(texts.notUnderstood), 'showMainMenu'] },
   ] as const;

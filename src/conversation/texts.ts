@@ -23,6 +23,8 @@ export const texts = {
     'Essa informação eu não tenho por aqui. 🙏 Para esse assunto, digite *atendente* e uma pessoa da nossa equipe continua com você, ou veja as opções abaixo.',
   emptyChoice: (max: number) => `Não encontrei essa opção. Digite um número de 1 a ${max}, ou *menu*.`,
   noList: 'Para escolher uma opção, digite *menu* e veja a lista numerada.',
+  numberOnly:
+    'Recebi só um número e não sei a que ele se refere. 🤔 Se for o número de um pedido, diga também o que você precisa (ex.: *boleto atualizado do pedido 48213*), ou digite *menu* para ver as opções.',
   tooLong: 'Sua mensagem ficou bem longa. 😅 Pode me contar a dúvida em poucas linhas?',
   noText: 'Por aqui eu entendo mensagens de texto. ✍️ Escreva sua dúvida ou digite *menu* para ver as opções.',
   thanks: 'Por nada! 😊 Se precisar de mais alguma coisa, é só escrever.',

@@ -66,8 +66,12 @@ export function formatEvaluation(ev: Evaluation): string {
     `answered right: ${ev.answeredRight}, answered WRONG: ${ev.answeredWrong}, asked back: ${ev.clarified}, out-of-scope rejected: ${ev.outOfScope.rejected}/${ev.outOfScope.total}`,
   ];
   if (ev.misses.length) {
-    lines.push('misses (expected <- got [decision confidence] text):');
-    for (const m of ev.misses) lines.push(`  ${m.expect} <- ${m.got} [${m.kind} ${m.confidence}] ${m.text}`);
+    // The confusion of the misses, without their texts: whoever writes training data reads
+    // this output and must not see the held-out phrasings.
+    const pairs = new Map<string, number>();
+    for (const m of ev.misses) pairs.set(`${m.expect} -> ${m.got} (${m.kind})`, (pairs.get(`${m.expect} -> ${m.got} (${m.kind})`) ?? 0) + 1);
+    lines.push('confusion of the misses (expected -> decided):');
+    for (const [pair, n] of [...pairs].sort((a, b) => b[1] - a[1])) lines.push(`  ${n} x ${pair}`);
   }
   return lines.join('\n');
 }
