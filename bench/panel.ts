@@ -59,9 +59,9 @@ export function seedTickets(db: Db, count: number, assignees: number[], now = Da
   });
 }
 
-async function load(url: string, headers: Record<string, string>): Promise<autocannon.Result> {
+async function load(url: string, headers: Record<string, string>, duration = DURATION_S): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
-    autocannon({ url, headers, connections: CONNECTIONS, duration: DURATION_S, workers: 1 }, (err, result) => (err ? reject(err) : resolve(result)));
+    autocannon({ url, headers, connections: CONNECTIONS, duration, workers: 1 }, (err, result) => (err ? reject(err) : resolve(result)));
   });
 }
 
@@ -94,10 +94,11 @@ export async function runPanelBench(): Promise<Array<{ name: string; value: stri
     const next = /href="(\/fila\?[^"]*after=[^"]+)"/.exec(await first.text())?.[1]?.replace(/&amp;/g, '&');
     targets[2][1] = `${base}${next ?? '/fila?type=refund&status=all'}`;
 
-    for (const [name, url, headers] of targets) {
+    const order = process.env.PANEL_BENCH_ORDER === 'reverse' ? [...targets].reverse() : targets;
+    for (const [name, url, headers] of order) {
       const check = await fetch(url, { headers });
       if (check.status !== 200) throw new Error(`${name}: HTTP ${check.status}`);
-      t0 = performance.now();
+      await load(url, headers, 1); // warm-up (JIT, statement cache), not measured
       const r = await load(url, headers);
       const errors = r.errors + r.timeouts + r.non2xx;
       const ok = r.latency.p99 < 20 && r.requests.average >= 1000 && errors === 0;

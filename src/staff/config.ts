@@ -20,6 +20,8 @@ export interface PanelConfig {
   slaHours: Record<TicketType, number>;
   /** Express "trust proxy" (a reverse proxy that sets X-Forwarded-For/Proto). */
   trustProxy: boolean;
+  /** business: count the team's business hours (src/business-hours.ts); calendar: every hour. */
+  slaClock: 'business' | 'calendar';
   pageSize: number;
 }
 
@@ -44,6 +46,7 @@ const schema = z.object({
   PANEL_API_RATE_PER_MINUTE: z.coerce.number().int().positive().default(600),
   PANEL_SLA_HOURS: z.string().default(''),
   PANEL_TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
+  PANEL_SLA_CLOCK: z.enum(['business', 'calendar']).default('business'),
   PANEL_PAGE_SIZE: z.coerce.number().int().min(5).max(200).default(50),
 });
 
@@ -78,6 +81,7 @@ export function loadPanelConfig(env: NodeJS.ProcessEnv = process.env, overrides:
     slaHours: parseSlaHours(c.PANEL_SLA_HOURS),
     trustProxy: c.PANEL_TRUST_PROXY === 'true' || c.PANEL_TRUST_PROXY === '1',
     pageSize: c.PANEL_PAGE_SIZE,
+    slaClock: c.PANEL_SLA_CLOCK,
     ...overrides,
   };
 }

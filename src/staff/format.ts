@@ -42,25 +42,47 @@ export function maskName(name: string | null | undefined): string {
   return parts.map((p) => `${p[0]}.`).join(' ');
 }
 
-const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+const offsetFormats = new Map<string, Intl.DateTimeFormat>();
+const offsets = new Map<string, number>();
+
+/** The zone's UTC offset (ms) at an instant; Intl is asked once per zone and hour (it is slow). */
+export function zoneOffsetMs(timeZone: string, ms: number): number {
+  const key = `${timeZone}|${Math.floor(ms / 3_600_000)}`;
+  let off = offsets.get(key);
+  if (off === undefined) {
+    let f = offsetFormats.get(timeZone);
+    if (!f) {
+      f = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' });
+      offsetFormats.set(timeZone, f);
+    }
+    const name = f.formatToParts(ms).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+    const m = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
+    off = m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) * 60_000 : 0;
+    if (offsets.size > 20_000) offsets.clear();
+    offsets.set(key, off);
+  }
+  return off;
+}
+
+/** YYYY-MM-DD of an instant in a time zone. */
+export function localDate(ms: number, timeZone: string): string {
+  return new Date(ms + zoneOffsetMs(timeZone, ms)).toISOString().slice(0, 10);
+}
+
+/** dd/mm/aaaa, hh:mm in a time zone (what pt-BR Intl prints, without its cost per call). */
 export function formatDateTime(iso: string | null | undefined, timeZone: string): string {
   if (!iso) return '';
-  let f = dateTimeFormats.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('pt-BR', { timeZone, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
-    dateTimeFormats.set(timeZone, f);
-  }
   const t = Date.parse(iso);
-  return Number.isNaN(t) ? '' : f.format(t);
+  if (Number.isNaN(t)) return '';
+  const d = new Date(t + zoneOffsetMs(timeZone, t)).toISOString();
+  return `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}, ${d.slice(11, 16)}`;
 }
 
 /** Midnight of a YYYY-MM-DD date in a time zone, as an ISO instant (for date filters). */
 export function zonedMidnight(date: string, timeZone: string, plusDays = 0): string | undefined {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return undefined;
-  const noon = Date.parse(`${date}T12:00:00Z`);
-  if (Number.isNaN(noon)) return undefined;
-  const name = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' }).formatToParts(noon).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
-  const m = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
-  const offsetMin = m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
-  return new Date(Date.parse(`${date}T00:00:00Z`) - offsetMin * 60_000 + plusDays * 86_400_000).toISOString();
+  const utcMidnight = Date.parse(`${date}T00:00:00Z`);
+  if (Number.isNaN(utcMidnight)) return undefined;
+  const offset = zoneOffsetMs(timeZone, utcMidnight + 12 * 3_600_000);
+  return new Date(utcMidnight - offset + plusDays * 86_400_000).toISOString();
 }

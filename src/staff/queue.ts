@@ -123,12 +123,25 @@ export function queuePage(db: Db, f: QueueFilter): { rows: QueueRow[]; next?: Cu
   return { rows, next: more && last ? { createdAt: last.created_at, id: last.id } : undefined };
 }
 
+const countCache = new WeakMap<Db, Map<string, { n: number; at: number }>>();
+/** How long a queue count is reused: the list itself is always fresh, the total may lag a second. */
+export const COUNT_TTL_MS = 1000;
+
 /** How many tickets match, counted up to `cap` (a count of 100,000 rows is not worth its time). */
-export function queueCount(db: Db, f: QueueFilter, cap = 1000): { count: number; capped: boolean } {
+export function queueCount(db: Db, f: QueueFilter, cap = 1000, now = Date.now()): { count: number; capped: boolean } {
   const inner = baseQuery(db, f).select(sql<number>`1`.as('one')).limit(cap + 1);
-  const row = db.first(db.kysely.selectFrom(inner.as('m')).select((eb) => eb.fn.countAll<number>().as('n')));
-  const n = Number(row?.n ?? 0);
-  return { count: Math.min(n, cap), capped: n > cap };
+  const query = db.kysely.selectFrom(inner.as('m')).select((eb) => eb.fn.countAll<number>().as('n'));
+  const { sql: text, parameters } = query.compile();
+  const key = `${text}|${JSON.stringify(parameters)}`;
+  let cache = countCache.get(db);
+  if (!cache) countCache.set(db, (cache = new Map()));
+  let hit = cache.get(key);
+  if (!hit || now - hit.at > COUNT_TTL_MS) {
+    hit = { n: Number(db.first(query)?.n ?? 0), at: now };
+    if (cache.size > 1000) cache.clear();
+    cache.set(key, hit);
+  }
+  return { count: Math.min(hit.n, cap), capped: hit.n > cap };
 }
 
 /** A ticket by protocol, only when the user's teams include its team (else undefined: a 404). */

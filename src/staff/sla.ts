@@ -1,19 +1,100 @@
-import type { TicketType } from '../db/schema.js';
+import type { BusinessHours } from '../business-hours.js';
+import type { Team, TicketType } from '../db/schema.js';
+import { localDate, zonedMidnight } from './format.js';
 
 // SLA colour of a ticket: green while under 75 % of its type's target, amber up to the target,
-// red past it. Age is in calendar hours (no business-hours helper exists in the project yet).
+// red past it. The elapsed time counts the owning team's business hours (src/business-hours.ts:
+// weekly hours and holidays), or every hour with PANEL_SLA_CLOCK=calendar.
 
 export type SlaLevel = 'ok' | 'warn' | 'late' | 'done';
 
 export const SLA_LABEL: Record<SlaLevel, string> = { ok: 'no prazo', warn: 'perto do prazo', late: 'atrasado', done: 'encerrado' };
 
+export interface SlaClock {
+  /** Hours counted against the SLA between two instants, stopping early past `capHours`. */
+  elapsedHours(team: Team, fromMs: number, toMs: number, capHours: number): number;
+}
+
+export const calendarClock: SlaClock = {
+  elapsedHours: (_team, fromMs, toMs) => Math.max(0, (toMs - fromMs) / 3_600_000),
+};
+
+const DAY = 86_400_000;
+
+/** Business hours between two instants, from the team's weekly intervals minus holidays. */
+export class BusinessClock implements SlaClock {
+  private readonly days = new Map<string, Array<[number, number]>>();
+
+  constructor(
+    private readonly hours: BusinessHours,
+    private readonly timeZone: string,
+  ) {}
+
+  /** The team's open intervals of a local date, as epoch ms (cached per team and date). */
+  private intervals(team: Team, date: string): Array<[number, number]> {
+    const key = `${team}|${date}`;
+    let out = this.days.get(key);
+    if (!out) {
+      out = [];
+      if (!this.hours.holidayOn(date)) {
+        const midnight = Date.parse(zonedMidnight(date, this.timeZone)!);
+        const weekday = new Date(`${date}T12:00:00Z`).getUTCDay();
+        for (const iv of this.hours.options.teams[team][weekday] ?? []) out.push([midnight + iv.open * 60_000, midnight + iv.close * 60_000]);
+      }
+      if (this.days.size > 5000) this.days.clear();
+      this.days.set(key, out);
+    }
+    return out;
+  }
+
+  private readonly memo = new Map<string, number>();
+
+  /** Memoised per minute: a queue page shows the same rows again and again. */
+  elapsedHours(team: Team, fromMs: number, toMs: number, capHours: number): number {
+    if (toMs <= fromMs) return 0;
+    const key = `${team}|${Math.floor(fromMs / 60_000)}|${Math.floor(toMs / 60_000)}|${capHours}`;
+    let hours = this.memo.get(key);
+    if (hours === undefined) {
+      hours = this.compute(team, fromMs, toMs, capHours);
+      if (this.memo.size > 20_000) this.memo.clear();
+      this.memo.set(key, hours);
+    }
+    return hours;
+  }
+
+  private compute(team: Team, fromMs: number, toMs: number, capHours: number): number {
+    const capMs = capHours * 3_600_000;
+    let total = 0;
+    let date = localDate(fromMs, this.timeZone);
+    const last = localDate(toMs, this.timeZone);
+    for (let i = 0; i < 400; i++) {
+      for (const [open, close] of this.intervals(team, date)) {
+        const a = Math.max(open, fromMs);
+        const b = Math.min(close, toMs);
+        if (b > a) total += b - a;
+      }
+      if (date >= last || total > capMs) break;
+      date = new Date(Date.parse(`${date}T00:00:00Z`) + DAY).toISOString().slice(0, 10);
+    }
+    return total / 3_600_000;
+  }
+}
+
 export function elapsedHours(createdAt: string, now: number): number {
   return Math.max(0, (now - Date.parse(createdAt)) / 3_600_000);
 }
 
-export function slaLevel(t: { type: TicketType; status: string; created_at: string; closed_at: string | null }, targets: Record<TicketType, number>, now: number): SlaLevel {
+export function slaLevel(
+  t: { type: TicketType; team: Team; status: string; created_at: string },
+  targets: Record<TicketType, number>,
+  now: number,
+  clock: SlaClock = calendarClock,
+): SlaLevel {
   if (t.status === 'resolved' || t.status === 'rejected') return 'done';
-  const ratio = elapsedHours(t.created_at, now) / targets[t.type];
+  const target = targets[t.type];
+  const created = Date.parse(t.created_at);
+  if (now - created < target * 0.75 * 3_600_000) return 'ok'; // business time never exceeds calendar time
+  const ratio = clock.elapsedHours(t.team, created, now, target * 1.01) / target;
   return ratio >= 1 ? 'late' : ratio >= 0.75 ? 'warn' : 'ok';
 }
 

@@ -72,7 +72,12 @@ export function apiRouter(ctx: PanelContext): express.Router {
     assignee: t.assignee_id ? { id: t.assignee_id, name: assigneeName } : null,
     customer: { name: t.contact_name, phone: t.phone, chatId: t.chat_id, document: t.document, email: t.email },
     orderNumber: t.order_number,
-    sla: { level: slaLevel(t, ctx.panel.slaHours, ctx.clock()), targetHours: ctx.panel.slaHours[t.type], ageHours: Math.round(elapsedHours(t.created_at, ctx.clock()) * 10) / 10 },
+    sla: {
+      level: slaLevel(t, ctx.panel.slaHours, ctx.clock(), ctx.sla),
+      targetHours: ctx.panel.slaHours[t.type],
+      clock: ctx.panel.slaClock,
+      ageHours: Math.round(elapsedHours(t.created_at, ctx.clock()) * 10) / 10,
+    },
   });
 
   r.get('/me', (req, res) => {

@@ -7,7 +7,9 @@ import type { Engine } from '../../conversation/engine.js';
 import type { Db } from '../../db/database.js';
 import type { Logger } from '../../logger.js';
 import { projectRoot } from '../../paths.js';
+import { loadBusinessHours } from '../../business-hours.js';
 import { loadPanelConfig, type PanelConfig } from '../../staff/config.js';
+import { BusinessClock, calendarClock } from '../../staff/sla.js';
 import { createHttpApp, type HealthSource } from '../server.js';
 import { apiRouter } from './api.js';
 import type { PanelContext } from './context.js';
@@ -34,9 +36,11 @@ export const STATIC_DIR = path.join(projectRoot, 'src/http/static');
 export function createStaffApp(deps: StaffAppDeps): Express {
   const panel = loadPanelConfig(process.env, deps.panel);
   const logger = deps.logger.child({ module: 'panel' });
-  const ctx: PanelContext = { db: deps.db, engine: deps.engine, logger, config: deps.config, panel, clock: deps.clock ?? Date.now };
+  const sla = panel.slaClock === 'business' ? new BusinessClock(loadBusinessHours(process.env, deps.config.timezone), deps.config.timezone) : calendarClock;
+  const ctx: PanelContext = { db: deps.db, engine: deps.engine, logger, config: deps.config, panel, clock: deps.clock ?? Date.now, sla };
   const app = createHttpApp({ logger, health: deps.health ?? { readiness: () => ({ ready: true, details: { database: 'ok' } }) } });
   if (panel.trustProxy) app.set('trust proxy', 1);
+  app.set('etag', false); // pages and API answers are no-store: hashing every body buys nothing
 
   app.use(
     helmet({

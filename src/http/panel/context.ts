@@ -5,6 +5,7 @@ import type { Db } from '../../db/database.js';
 import type { StaffSession, StaffUser, Team, TicketType } from '../../db/schema.js';
 import type { Logger } from '../../logger.js';
 import type { PanelConfig } from '../../staff/config.js';
+import type { SlaClock } from '../../staff/sla.js';
 import { zonedMidnight } from '../../staff/format.js';
 import { decodeCursor, STATUSES, TICKET_TYPES, type QueueFilter, type StatusFilter } from '../../staff/queue.js';
 import { visibleTeams } from '../../staff/users.js';
@@ -16,6 +17,7 @@ export interface PanelContext {
   config: Config;
   panel: PanelConfig;
   clock: () => number;
+  sla: SlaClock;
 }
 
 /** What the auth middleware attaches to a request. */

@@ -39,7 +39,7 @@ export function pagesRouter(ctx: PanelContext): express.Router {
   const body = express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 50 });
   const viewOf = (req: Request): ViewContext => {
     const s = staffOf(req);
-    return { user: s?.user, csrf: s?.session?.csrf_token, timeZone: ctx.config.timezone, now: ctx.clock(), slaHours: ctx.panel.slaHours };
+    return { user: s?.user, csrf: s?.session?.csrf_token, timeZone: ctx.config.timezone, now: ctx.clock(), slaHours: ctx.panel.slaHours, sla: ctx.sla };
   };
   const flashOf = (req: Request) => (typeof req.query.ok === 'string' ? FLASH[req.query.ok] : undefined);
   const nowIso = () => new Date(ctx.clock()).toISOString();

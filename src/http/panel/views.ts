@@ -2,7 +2,7 @@ import type { StaffUser, Team, Ticket, TicketStatus, TicketType } from '../../db
 import { DELIVERY_LABEL, type ChatLine, type HistoryItem } from '../../staff/detail.js';
 import { formatDateTime, formatDocument, formatPhone, maskPhone } from '../../staff/format.js';
 import type { QueueRow } from '../../staff/queue.js';
-import { formatAge, SLA_LABEL, slaLevel } from '../../staff/sla.js';
+import { formatAge, SLA_LABEL, slaLevel, type SlaClock, calendarClock } from '../../staff/sla.js';
 import { ROLE_LABEL } from '../../staff/users.js';
 import { TRANSITIONS } from '../../staff/actions.js';
 import { STATUS_LABEL, TEAM_LABEL, TYPE_LABEL } from '../../tickets/tickets.js';
@@ -17,6 +17,7 @@ export interface ViewContext {
   timeZone: string;
   now: number;
   slaHours: Record<TicketType, number>;
+  sla?: SlaClock;
 }
 
 export const STATUS_SHORT: Record<TicketStatus, string> = { open: 'Aberto', in_progress: 'Em andamento', resolved: 'Resolvido', rejected: 'Recusado' };
@@ -90,9 +91,9 @@ export function customerLabel(t: { contact_name: string | null; phone: string | 
   return t.contact_name?.trim() || maskPhone(t.phone ?? t.chat_id) || '—';
 }
 
-function slaBadge(ctx: ViewContext, t: Pick<Ticket, 'type' | 'status' | 'created_at' | 'closed_at'>): Html {
-  const level = slaLevel(t, ctx.slaHours, ctx.now);
-  return html`<span class="sla sla-${level}" title="Meta: ${ctx.slaHours[t.type]} h">${SLA_LABEL[level]}</span>`;
+function slaBadge(ctx: ViewContext, t: Pick<Ticket, 'type' | 'team' | 'status' | 'created_at'>): Html {
+  const level = slaLevel(t, ctx.slaHours, ctx.now, ctx.sla);
+  return html`<span class="sla sla-${level}" title="Meta: ${ctx.slaHours[t.type]} h${ctx.sla && ctx.sla !== calendarClock ? ' úteis' : ''}">${SLA_LABEL[level]}</span>`;
 }
 
 export interface QueueView {
