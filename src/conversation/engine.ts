@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createActor, type AnyActorRef, type AnyEventObject, type AnyStateMachine, type Snapshot } from 'xstate';
 import type { Db } from '../db/database.js';
 import * as repo from '../db/conversations.js';
+import type { Conversation } from '../db/schema.js';
 import type { KnowledgeBase } from '../faq/knowledge.js';
 import type { Logger } from '../logger.js';
 import type { Classification, Matcher } from '../nlu/matcher.js';
@@ -118,16 +119,16 @@ export class Engine {
       // Nothing to answer (empty text, no media): journaled, ignored.
       if (text === '' && !msg.media) return { duplicate: false, replies: [] };
 
-      const contact = repo.upsertContact(db, { chatId: msg.chatId, phone: msg.phone, lid: msg.lid, name: msg.name, now: nowIso });
+      repo.upsertContact(db, { chatId: msg.chatId, phone: msg.phone, lid: msg.lid, name: msg.name, now: nowIso });
+      const stored = repo.findConversation(db, msg.chatId);
       const lines: string[] = [];
       const today = this.dayFormat.format(at);
-      const firstToday = this.o.greeting.enabled && contact.greeted_on !== today;
+      const firstToday = this.o.greeting.enabled && stored?.greeted_on !== today;
       if (firstToday) lines.push(this.o.greeting.text);
 
-      const idle = contact.last_message_at !== null && at - Date.parse(contact.last_message_at) > this.o.idleTimeoutMs;
-      lines.push(...this.step(msg.chatId, idle, at, () => this.messageEvent(text, at, msg.media)));
-
-      repo.touchContact(db, msg.chatId, nowIso, firstToday ? today : contact.greeted_on);
+      const idle = !!stored?.last_message_at && at - Date.parse(stored.last_message_at) > this.o.idleTimeoutMs;
+      const timers = { last_message_at: nowIso, greeted_on: firstToday ? today : (stored?.greeted_on ?? null) };
+      lines.push(...this.step(msg.chatId, stored, timers, idle, at, () => this.messageEvent(text, at, msg.media)));
       // One WhatsApp message per answer: fewer bubbles read better and weigh less on rate limits.
       const replies = (lines.length ? [lines.join('\n\n')] : []).map((t) => ({
         id: repo.insertOutbound(db, { channel: msg.channel, chatId: msg.chatId, text: t, inReplyTo: msg.id ?? null, now: nowIso }),
@@ -162,7 +163,10 @@ export class Engine {
     const at = this.clock();
     const nowIso = new Date(at).toISOString();
     return db.transaction(() => {
-      const lines = this.step(chatId, false, at, () => event);
+      const stored = repo.findConversation(db, chatId);
+      // A system event is not the person writing: the idle timer and greeting stay as they were.
+      const timers = { last_message_at: stored?.last_message_at ?? null, greeted_on: stored?.greeted_on ?? null };
+      const lines = this.step(chatId, stored, timers, false, at, () => event);
       const channel = repo.lastInboundChannel(db, chatId) ?? 'whatsapp';
       return (lines.length ? [lines.join('\n\n')] : []).map((t) => ({
         id: repo.insertOutbound(db, { channel, chatId, text: t, inReplyTo: null, now: nowIso }),
@@ -174,13 +178,25 @@ export class Engine {
   }
 
   /** Restores the chat's router, feeds it the event, stores the new snapshot. */
-  private step(chatId: string, idle: boolean, at: number, build: () => AnyEventObject | string): string[] {
+  private step(
+    chatId: string,
+    stored: Conversation | undefined,
+    timers: { last_message_at: string | null; greeted_on: string | null },
+    idle: boolean,
+    at: number,
+    build: () => AnyEventObject | string,
+  ): string[] {
     const { db, logger } = this.o;
     const replies: string[] = [];
+    const keepTimers = () => {
+      if (stored) repo.updateConversationTimers(db, chatId, timers.last_message_at, timers.greeted_on);
+    };
     const event = build();
-    if (typeof event === 'string') return [event];
+    if (typeof event === 'string') {
+      keepTimers();
+      return [event];
+    }
 
-    const stored = repo.findConversation(db, chatId);
     let snapshot: Snapshot<unknown> | undefined;
     if (stored) {
       let parsed: (Snapshot<unknown> & { value?: unknown }) | null = null;
@@ -246,6 +262,7 @@ export class Engine {
         return replies;
       }
       this.failures.set(chatId, count);
+      keepTimers();
       logger.error({ chatId, err: failed }, 'conversation step failed; state kept as before the message');
       replies.push(texts.internalError);
       return replies;
@@ -259,6 +276,7 @@ export class Engine {
       machine_version: ROUTER_VERSION,
       snapshot: JSON.stringify(persisted),
       updated_at: new Date(at).toISOString(),
+      ...timers,
     });
     return replies;
   }

@@ -1,5 +1,6 @@
+import type { Kysely } from 'kysely';
 import type { Db } from './database.js';
-import type { Contact, Conversation } from './schema.js';
+import type { Contact, Conversation, Database } from './schema.js';
 
 // Queries as plain functions taking db first (built by kysely, run synchronously).
 
@@ -7,15 +8,15 @@ import type { Contact, Conversation } from './schema.js';
 // SQL is reused with fresh values. Their build functions live at module level on purpose.
 
 type ContactKey = { chatId: string };
-const qFindContact = (db: Db) => (p: ContactKey) => db.kysely.selectFrom('contacts').selectAll().where('chat_id', '=', p.chatId);
+const qFindContact = (k: Kysely<Database>, p: ContactKey) => k.selectFrom('contacts').selectAll().where('chat_id', '=', p.chatId);
 
 export function findContact(db: Db, chatId: string): Contact | undefined {
-  return db.prepared(qFindContact(db)).first({ chatId });
+  return db.prepared(qFindContact).first({ chatId });
 }
 
 type UpsertContact = { chatId: string; phone: string | null; lid: string | null; name: string | null; now: string };
-const qUpsertContact = (db: Db) => (p: UpsertContact) =>
-  db.kysely
+const qUpsertContact = (k: Kysely<Database>, p: UpsertContact) =>
+  k
     .insertInto('contacts')
     .values({ chat_id: p.chatId, phone: p.phone, lid: p.lid, name: p.name, created_at: p.now })
     .onConflict((oc) =>
@@ -28,33 +29,52 @@ const qUpsertContact = (db: Db) => (p: UpsertContact) =>
     .returningAll();
 
 export function upsertContact(db: Db, c: { chatId: string; phone?: string | null; lid?: string | null; name?: string | null; now: string }): Contact {
-  return db.prepared(qUpsertContact(db)).first({ chatId: c.chatId, phone: c.phone ?? null, lid: c.lid ?? null, name: c.name ?? null, now: c.now }) as Contact;
+  // Known contact with nothing new: no write (and no index pages dirtied) on the hot path.
+  const known = findContact(db, c.chatId);
+  if (known && (c.phone ?? known.phone) === known.phone && (c.lid ?? known.lid) === known.lid && (c.name ?? known.name) === known.name) return known;
+  return db.prepared(qUpsertContact).first({ chatId: c.chatId, phone: c.phone ?? null, lid: c.lid ?? null, name: c.name ?? null, now: c.now }) as Contact;
 }
 
-type Touch = { chatId: string; lastMessageAt: string; greetedOn: string | null };
-const qTouchContact = (db: Db) => (p: Touch) =>
-  db.kysely.updateTable('contacts').set({ last_message_at: p.lastMessageAt, greeted_on: p.greetedOn }).where('chat_id', '=', p.chatId);
-
-export function touchContact(db: Db, chatId: string, lastMessageAt: string, greetedOn: string | null): void {
-  db.prepared(qTouchContact(db)).run({ chatId, lastMessageAt, greetedOn });
-}
-
-const qFindConversation = (db: Db) => (p: ContactKey) => db.kysely.selectFrom('conversations').selectAll().where('chat_id', '=', p.chatId);
+const qFindConversation = (k: Kysely<Database>, p: ContactKey) => k.selectFrom('conversations').selectAll().where('chat_id', '=', p.chatId);
 
 export function findConversation(db: Db, chatId: string): Conversation | undefined {
-  return db.prepared(qFindConversation(db)).first({ chatId });
+  return db.prepared(qFindConversation).first({ chatId });
 }
 
-const qSaveConversation = (db: Db) => (p: Conversation) =>
-  db.kysely
+const qSaveConversation = (k: Kysely<Database>, p: Conversation) =>
+  k
     .insertInto('conversations')
-    .values({ chat_id: p.chat_id, machine_id: p.machine_id, machine_version: p.machine_version, snapshot: p.snapshot, updated_at: p.updated_at })
+    .values({
+      chat_id: p.chat_id,
+      machine_id: p.machine_id,
+      machine_version: p.machine_version,
+      snapshot: p.snapshot,
+      updated_at: p.updated_at,
+      last_message_at: p.last_message_at,
+      greeted_on: p.greeted_on,
+    })
     .onConflict((oc) =>
-      oc.column('chat_id').doUpdateSet({ machine_id: p.machine_id, machine_version: p.machine_version, snapshot: p.snapshot, updated_at: p.updated_at }),
+      oc.column('chat_id').doUpdateSet({
+        machine_id: p.machine_id,
+        machine_version: p.machine_version,
+        snapshot: p.snapshot,
+        updated_at: p.updated_at,
+        last_message_at: p.last_message_at,
+        greeted_on: p.greeted_on,
+      }),
     );
 
 export function saveConversation(db: Db, row: Conversation): void {
-  db.prepared(qSaveConversation(db)).run(row);
+  db.prepared(qSaveConversation).run(row);
+}
+
+type Timers = { chatId: string; lastMessageAt: string | null; greetedOn: string | null };
+const qConversationTimers = (k: Kysely<Database>, p: Timers) =>
+  k.updateTable('conversations').set({ last_message_at: p.lastMessageAt, greeted_on: p.greetedOn }).where('chat_id', '=', p.chatId);
+
+/** Idle timer and greeting day of a chat whose snapshot did not change. */
+export function updateConversationTimers(db: Db, chatId: string, lastMessageAt: string | null, greetedOn: string | null): void {
+  db.prepared(qConversationTimers).run({ chatId, lastMessageAt, greetedOn });
 }
 
 export function deleteConversation(db: Db, chatId: string): void {
@@ -76,15 +96,15 @@ export function inboundExists(db: Db, key: InboundKey): boolean {
 }
 
 type NewInbound = InboundKey & { text: string; now: string };
-const qInsertInbound = (db: Db) => (p: NewInbound) =>
-  db.kysely
+const qInsertInbound = (k: Kysely<Database>, p: NewInbound) =>
+  k
     .insertInto('inbound_messages')
     .values({ channel: p.channel, chat_id: p.chatId, participant: p.participant, message_id: p.messageId, text: p.text, received_at: p.now, processed_at: p.now })
-    .onConflict((oc) => oc.columns(['channel', 'chat_id', 'participant', 'message_id']).doNothing());
+    .onConflict((oc) => oc.columns(['chat_id', 'channel', 'participant', 'message_id']).doNothing());
 
 /** Journals a message; false when that id was already journaled (a redelivery). */
 export function insertInboundIfNew(db: Db, m: NewInbound): boolean {
-  return db.prepared(qInsertInbound(db)).run(m).changes > 0;
+  return db.prepared(qInsertInbound).run(m).changes > 0;
 }
 
 export function insertInbound(db: Db, m: NewInbound): void {
@@ -92,8 +112,8 @@ export function insertInbound(db: Db, m: NewInbound): void {
 }
 
 type NewOutbound = { channel: string; chatId: string; text: string; inReplyTo: string | null; now: string };
-const qInsertOutbound = (db: Db) => (p: NewOutbound) =>
-  db.kysely.insertInto('outbound_messages').values({
+const qInsertOutbound = (k: Kysely<Database>, p: NewOutbound) =>
+  k.insertInto('outbound_messages').values({
     channel: p.channel,
     chat_id: p.chatId,
     text: p.text,
@@ -104,7 +124,7 @@ const qInsertOutbound = (db: Db) => (p: NewOutbound) =>
   });
 
 export function insertOutbound(db: Db, m: NewOutbound): number {
-  return db.prepared(qInsertOutbound(db)).run(m).lastInsertRowid;
+  return db.prepared(qInsertOutbound).run(m).lastInsertRowid;
 }
 
 export function markOutboundSent(db: Db, id: number, channelMessageId: string | null, now: string): void {

@@ -19,6 +19,8 @@ export interface ConversationTable {
   machine_version: number;
   snapshot: string; // JSON of actor.getPersistedSnapshot()
   updated_at: string;
+  last_message_at: string | null; // the person's last message (idle timeout)
+  greeted_on: string | null; // YYYY-MM-DD in the bot's time zone (greeting once a day)
 }
 
 export interface InboundMessageTable {

@@ -17,12 +17,13 @@ export function parseCommand(text: string): Command | null {
   return COMMANDS[fold(text)] ?? null;
 }
 
-const KEYCAPS: Record<string, string> = { '0️⃣': '0', '1️⃣': '1', '2️⃣': '2', '3️⃣': '3', '4️⃣': '4', '5️⃣': '5', '6️⃣': '6', '7️⃣': '7', '8️⃣': '8', '9️⃣': '9', '🔟': '10' };
+// Keycap emoji: a digit, an optional variation selector, the combining keycap (1️⃣); 🔟 is ten.
+const KEYCAP = /([0-9])\uFE0F?\u20E3/g;
 
 /** "3", "3)", "opção 3", "1️⃣1️⃣" -> the number; anything else -> null. */
 export function parseChoice(text: string): number | null {
-  let t = text.trim();
-  for (const [k, v] of Object.entries(KEYCAPS)) t = t.split(k).join(v);
+  if (text.length > 20) return null;
+  const t = text.replace(KEYCAP, '$1').replace(/\u{1F51F}/gu, '10');
   const m = /^(?:op[cç][aã]o\s*|n[ºo°.]?\s*|#)?(\d{1,2})\s*[).-]?$/i.exec(t.trim());
   return m ? Number(m[1]) : null;
 }

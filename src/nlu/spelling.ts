@@ -40,9 +40,9 @@ export function fold(text: string): string {
   let t = text.toLowerCase();
   for (const [re, to] of SLASH_FORMS) t = t.replace(re, to);
   t = t.replace(/e-mail/g, 'email').replace(/e-(cpf|cnpj)/g, 'e$1');
+  // Most messages are plain ASCII: skip the Unicode decomposition for them.
+  if (/[^\x00-\x7f]/.test(t)) t = t.normalize('NFD').replace(/\p{M}+/gu, '');
   return t
-    .normalize('NFD')
-    .replace(/\p{M}+/gu, '')
     .replace(/[^a-z0-9]+/g, ' ')
     .replace(/(\p{L})\1{2,}/gu, '$1') // "boletooo" -> "boleto", "ooi" stays
     .trim();

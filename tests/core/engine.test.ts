@@ -337,3 +337,16 @@ describe('flows plug in as child machines', () => {
     expect(h.ask('menu')).toContain(MAIN_MENU_LAST);
   });
 });
+
+describe('hot path', () => {
+  it('prepares each per-message query once, however many messages and chats (no memory growth)', async () => {
+    const h = await startHarness({ env: { GREETING_ENABLED: 'false' } });
+    const cache = () => (h.app.db as unknown as { preparedCache: Map<unknown, unknown> }).preparedCache.size;
+    for (let i = 0; i < 20; i++) h.say('menu', { from: `55119000000${String(i).padStart(2, '0')}` });
+    const after20 = cache();
+    for (let i = 0; i < 200; i++) h.say(i % 2 ? '5' : 'qdo recebo a comissao', { from: `55119000001${String(i % 50).padStart(2, '0')}` });
+    expect(cache()).toBe(after20);
+    expect(after20).toBeLessThan(12);
+    await h.close();
+  });
+});

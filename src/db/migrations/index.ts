@@ -3,6 +3,7 @@ import { m0001_core } from './0001_core.js';
 import { m0002_tickets } from './0002_tickets.js';
 import { m0003_whatsapp } from './0003_whatsapp.js';
 import { m0004_staff } from './0004_staff.js';
+import { m0005_hot_path } from './0005_hot_path.js';
 
 // Migrations live in code (not FileMigrationProvider) so src/ under tsx and dist/ behave the same.
 // Each file is frozen in time: it takes Kysely<any> and imports nothing from the app.
@@ -12,6 +13,7 @@ export const migrations: Record<string, Migration> = {
   '0002_tickets': m0002_tickets,
   '0003_whatsapp': m0003_whatsapp,
   '0004_staff': m0004_staff,
+  '0005_hot_path': m0005_hot_path,
 };
 
 export const migrationProvider: MigrationProvider = {
