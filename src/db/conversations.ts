@@ -54,14 +54,14 @@ const qSaveConversation = (k: Kysely<Database>, p: Conversation) =>
       greeted_on: p.greeted_on,
     })
     .onConflict((oc) =>
-      oc.column('chat_id').doUpdateSet({
-        machine_id: p.machine_id,
-        machine_version: p.machine_version,
-        snapshot: p.snapshot,
-        updated_at: p.updated_at,
-        last_message_at: p.last_message_at,
-        greeted_on: p.greeted_on,
-      }),
+      oc.column('chat_id').doUpdateSet((eb) => ({
+        machine_id: eb.ref('excluded.machine_id'),
+        machine_version: eb.ref('excluded.machine_version'),
+        snapshot: eb.ref('excluded.snapshot'),
+        updated_at: eb.ref('excluded.updated_at'),
+        last_message_at: eb.ref('excluded.last_message_at'),
+        greeted_on: eb.ref('excluded.greeted_on'),
+      })),
     );
 
 export function saveConversation(db: Db, row: Conversation): void {
