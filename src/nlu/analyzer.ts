@@ -133,7 +133,10 @@ export class Analyzer {
   analyze(text: string): Analysis {
     const raw = fold(text.length > 2000 ? text.slice(0, 2000) : text).split(' ').filter(Boolean);
     // Digit runs are order numbers, CPFs, dates: data, not meaning. "a3", "a1" stay.
-    const tokens = this.spell(raw).filter((t) => !/^\d+$/.test(t));
+    // A year keeps its meaning ("cnh de 2014 serve?" is about the CNH's date): it becomes "ano".
+    const tokens = this.spell(raw)
+      .map((t) => (/^(19|20)\d\d$/.test(t) ? 'ano' : t))
+      .filter((t) => !/^\d+$/.test(t));
     const words = this.rewritePhrases(tokens.map((t) => this.correct(t)));
     const stems: string[] = [];
     for (const w of words) if (!STOPWORDS.has(w)) stems.push(this.stem(w));

@@ -134,7 +134,7 @@ describe('adding a FAQ entry needs no code change', () => {
       'existe app do programa na play store?',
       'da pra baixar o aplicativo no iphone',
       'qual o nome do aplicativo de vcs',
-      'tem app android do portal do parceiro',
+      'tem app pra android?',
       'onde baixo o app',
     ],
   };
