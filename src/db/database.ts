@@ -34,10 +34,9 @@ export class Db {
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
     // Every message is a small write transaction on random pages (one chat among thousands):
-    // a larger page cache and memory-mapped reads keep B-tree pages at hand, and checkpointing
-    // every ~40 MB of WAL instead of ~4 MB moves the copy-back out of most messages' way.
-    sqlite.pragma('cache_size = -65536');
-    sqlite.pragma('mmap_size = 268435456');
+    // a 16 MB page cache keeps the hot B-tree pages at hand, and checkpointing every ~40 MB of
+    // WAL instead of ~4 MB moves the copy-back out of most messages' way.
+    sqlite.pragma('cache_size = -16384');
     sqlite.pragma('temp_store = MEMORY');
     sqlite.pragma('wal_autocheckpoint = 10000');
     const db = new Db(sqlite);

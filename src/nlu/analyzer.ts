@@ -131,7 +131,11 @@ export class Analyzer {
   }
 
   analyze(text: string): Analysis {
-    const raw = fold(text.length > 2000 ? text.slice(0, 2000) : text).split(' ').filter(Boolean);
+    return this.analyzeFolded(fold(text.length > 2000 ? text.slice(0, 2000) : text).split(' ').filter(Boolean));
+  }
+
+  /** The same, for words already folded (the matcher folds once for smalltalk and matching). */
+  analyzeFolded(raw: string[]): Analysis {
     // Digit runs are order numbers, CPFs, dates: data, not meaning. "a3", "a1" stay.
     // A year keeps its meaning ("cnh de 2014 serve?" is about the CNH's date): it becomes "ano".
     const tokens = this.spell(raw)

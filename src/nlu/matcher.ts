@@ -79,9 +79,13 @@ export class Matcher {
   private readonly labels: string[] = [];
   private readonly smalltalkWords = new Map<Smalltalk, Set<string>>();
   private readonly smalltalkPhrases = new Map<string, Smalltalk>();
+  private readonly anySmalltalk = new Set<string>();
   private regression!: SoftmaxRegression;
   private docLabel!: Int32Array;
-  private centroidList!: SparseVector[];
+  /** feature -> (label index, centroid weight), so centroid similarity is one pass over the query. */
+  private readonly centroidIndex = new Map<string, Array<{ label: number; weight: number }>>();
+  /** Per-query similarity scratch space (zeroed again after use): no 1,500-float allocation per message. */
+  private simBuffer!: Float64Array;
   /** Every labelled text the matcher learns from (FAQ questions, examples, intents), in order. */
   training: Array<{ label: string; text: string }> = [];
 
@@ -101,7 +105,11 @@ export class Matcher {
         const words = new Set<string>();
         for (const ex of intent.examples) {
           this.smalltalkPhrases.set(fold(ex), intent.id as Smalltalk);
-          for (const w of fold(ex).split(' ')) if (w && !/\d/.test(w)) words.add(w);
+          for (const w of fold(ex).split(' ')) {
+            if (!w || /\d/.test(w)) continue;
+            words.add(w);
+            this.anySmalltalk.add(w);
+          }
         }
         this.smalltalkWords.set(intent.id as Smalltalk, words);
         continue;
@@ -138,7 +146,13 @@ export class Matcher {
     for (const [label, sum] of sums) this.centroids.set(label, normalize(sum));
     this.regression = new SoftmaxRegression(this.labels);
     this.docLabel = Int32Array.from(this.docs, (d) => this.labels.indexOf(d.label));
-    this.centroidList = this.labels.map((l) => this.centroids.get(l)!);
+    this.simBuffer = new Float64Array(this.docs.length);
+    this.labels.forEach((label, l) => {
+      for (const [f, weight] of this.centroids.get(label)!) {
+        if (!this.centroidIndex.has(f)) this.centroidIndex.set(f, []);
+        this.centroidIndex.get(f)!.push({ label: l, weight });
+      }
+    });
     const classOf = new Map(this.labels.map((l, i) => [l, i]));
     this.regression.train(this.docs.map((d) => ({ x: d.vector, y: classOf.get(d.label)! })));
   }
@@ -153,9 +167,9 @@ export class Matcher {
   }
 
   /** Splits a leading/trailing run of greeting/thanks words off the message. */
-  private smalltalk(text: string): { kind: Smalltalk | null; rest: string; greeting: boolean } {
+  private smalltalk(text: string): { kind: Smalltalk | null; rest: string; restWords?: string[]; greeting: boolean } {
     const words = fold(text).split(' ').filter(Boolean);
-    const isSmall = (w: string) => [...this.smalltalkWords.values()].some((s) => s.has(w));
+    const isSmall = (w: string) => this.anySmalltalk.has(w);
     let start = 0;
     while (start < words.length && isSmall(words[start])) start++;
     let end = words.length;
@@ -177,7 +191,7 @@ export class Matcher {
       }
       return { kind: best, rest: '', greeting };
     }
-    return { kind: null, rest: words.slice(start, end).join(' '), greeting };
+    return { kind: null, rest: words.slice(start, end).join(' '), restWords: words.slice(start, end), greeting };
   }
 
   /** Scores every label for the text, best first. */
@@ -188,8 +202,11 @@ export class Matcher {
   private rankStems(stems: string[]): Candidate[] {
     if (stems.length === 0) return [];
     const q = this.weigh(features(stems), true);
-    const sims = new Float64Array(this.docs.length);
+    const k = this.labels.length;
+    // Similarity to every example and every label's centroid, through the inverted indexes.
+    const sims = this.simBuffer;
     const touched: number[] = [];
+    const centroidSim = new Float64Array(k);
     for (const [f, w] of q) {
       const postings = this.index.get(f);
       if (postings) {
@@ -198,13 +215,15 @@ export class Matcher {
           sims[p.doc] += w * p.weight;
         }
       }
+      const inCentroids = this.centroidIndex.get(f);
+      if (inCentroids) for (const c of inCentroids) centroidSim[c.label] += w * c.weight;
     }
     // Three best similarities per label, in a flat array: labels x 3.
-    const k = this.labels.length;
     const best = new Float64Array(k * 3);
     const seen = new Uint8Array(k);
     for (const i of touched) {
       const s = sims[i];
+      sims[i] = 0; // leave the shared buffer clean for the next query
       if (s <= 0) continue;
       const l = this.docLabel[i];
       seen[l] = 1;
@@ -222,11 +241,8 @@ export class Matcher {
     const probs = this.regression.probabilities(q);
     for (let l = 0; l < k; l++) {
       if (!seen[l]) continue;
-      const centroid = this.centroidList[l];
-      let c = 0;
-      for (const [f, w] of q) c += w * (centroid.get(f) ?? 0);
       const o = l * 3;
-      const knn = 0.5 * best[o] + 0.2 * ((best[o] + best[o + 1] + best[o + 2]) / 3) + 0.3 * c;
+      const knn = 0.5 * best[o] + 0.2 * ((best[o] + best[o + 1] + best[o + 2]) / 3) + 0.3 * centroidSim[l];
       out.push({ id: this.labels[l], score: 0.5 * knn + 0.5 * probs[l], similarity: knn });
     }
     return out.sort((a, b) => b.score - a.score);
@@ -235,13 +251,13 @@ export class Matcher {
   classify(text: string): Classification {
     const small = this.smalltalk(text);
     if (small.kind) return { kind: 'smalltalk', id: small.kind, confidence: 1, candidates: [], greeting: small.greeting };
-    const { stems } = this.analyzer.analyze(small.rest || text);
+    const { stems } = small.restWords?.length ? this.analyzer.analyzeFolded(small.restWords) : this.analyzer.analyze(text);
     const candidates = this.rankStems(stems).slice(0, 5);
     const greeting = small.greeting;
     if (candidates.length === 0) {
       // No word at all (emoji, punctuation) is "empty"; words the FAQ never uses (another
       // language, gibberish) are text we did not understand, not a non-text message.
-      const reason = this.analyzer.analyze(small.rest || text).stems.length === 0 ? 'empty' : 'low-confidence';
+      const reason = stems.length === 0 ? 'empty' : 'low-confidence';
       return { kind: 'none', reason, confidence: 0, candidates, greeting };
     }
     const [first, second] = candidates;
