@@ -145,8 +145,9 @@ async function rssBench(app: App): Promise<void> {
 }
 
 function firstReply(dir: string, i: number, args: string[]): Promise<number> {
+  // A fresh database per run: the same message id twice would be (rightly) ignored as a redelivery.
   return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_PATH: path.join(dir, `sim${i}.db`), LOG_LEVEL: 'warn' };
+    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_PATH: path.join(dir, `sim${i}-${args[0].replace(/\W/g, '')}.db`), LOG_LEVEL: 'warn' };
     delete env.NODE_OPTIONS;
     const t0 = performance.now();
     const child = spawn(process.execPath, args, { cwd: projectRoot, env });

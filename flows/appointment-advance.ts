@@ -47,13 +47,15 @@ export const appointmentAdvanceForm: FormDefinition<FlowServices> = {
       ...dateStep<FlowServices>('currentDate', 'Data agendada', 'Para qual *data* a videoconferência está agendada atualmente? (ex.: *15/12*)', (d, _v, now) =>
         isPast(d, now) ? 'Essa data já passou. Envie a data em que a videoconferência está marcada (ex.: *15/12*).' : null,
       ),
+      // "a video dele está marcada pra 15/12 às 14h": one date in the first message is the current one.
+      prefill: (f, _text, _v, env) => (f.dates.length === 1 && !isPast(f.dates[0], env.now) ? f.dates[0] : undefined),
       // Corrected from the summary: the wanted date must still come before the scheduled one.
       check: (v) =>
         v.wantedDate && compareLocalDate(v.wantedDate as LocalDate, v.currentDate as LocalDate) >= 0
           ? { say: `A data desejada (${formatDatePtBr(v.wantedDate as LocalDate)}) não é antes da nova data agendada, então preciso dela de novo.`, set: { wantedDate: undefined } }
           : undefined,
     },
-    timeStep('currentTime', 'Horário agendado', 'E em qual *horário*? (ex.: *14h*, *9h30*)'),
+    { ...timeStep('currentTime', 'Horário agendado', 'E em qual *horário*? (ex.: *14h*, *9h30*)'), prefill: (f) => (f.dates.length === 1 ? f.time : undefined) },
     dateStep('wantedDate', 'Antecipar para a partir de', 'Qual a *data mais próxima* que o cliente pode fazer a videoconferência? (ex.: *amanhã*, *segunda-feira*, *10/12*)', (d, v, now) => {
       if (isPast(d, now)) return 'Essa data já passou. Envie uma data a partir de hoje.';
       if (compareLocalDate(d, v.currentDate as LocalDate) >= 0) return `Para antecipar, a data precisa ser *antes* de ${formatDatePtBr(v.currentDate as LocalDate)}. Envie uma data anterior.`;
