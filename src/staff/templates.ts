@@ -14,9 +14,9 @@ function order(t: Ticket): string {
 
 const RESOLVE: Record<TicketType, (t: Ticket) => string> = {
   boleto_renewal: (t) =>
-    `Olá${firstName(t)}! Seu boleto atualizado${order(t)} está pronto.\n\nLinha digitável: [cole aqui a linha digitável]\nLink: [cole aqui o link do boleto]\n\nO pagamento é compensado em até 3 dias úteis. Protocolo *${t.protocol}*.`,
+    `Olá${firstName(t)}! Seu boleto atualizado${order(t)} está pronto.\n\nLinha digitável: [cole aqui a linha digitável]\nLink: [cole aqui o link do boleto]\n\nDepois do pagamento, a compensação do boleto pode levar até 3 dias; o agendamento é liberado em seguida. Protocolo *${t.protocol}*.`,
   refund: (t) =>
-    `Olá${firstName(t)}! Confirmamos o estorno${order(t)}. O valor volta pela mesma forma de pagamento: no cartão, aparece em até 2 faturas; no Pix ou boleto, na conta informada em até 5 dias úteis. Protocolo *${t.protocol}*.`,
+    `Olá${firstName(t)}! Confirmamos o estorno${order(t)}. O valor volta pela mesma forma de pagamento: compras no cartão são estornadas no próprio cartão e aparecem na fatura; compras no Pix ou boleto são devolvidas na chave Pix informada. Protocolo *${t.protocol}*.`,
   appointment_advance: (t) =>
     `Olá${firstName(t)}! Sua videoconferência${order(t)} foi antecipada para *[dia/mês às hh:mm]*. O link de acesso chega no seu e-mail. Protocolo *${t.protocol}*.`,
   confirmation_resend: (t) =>

@@ -124,6 +124,10 @@ describe('ticket page and actions', () => {
     for (const text of ['Joana Cliente', '529.982.247-25', '48213', 'Trecho da conversa', 'quero o estorno da minha compra', 'Histórico', 'Ticket aberto', 'Confirmamos o estorno', 'Outros tickets deste cliente']) {
       expect(page.text).toContain(text);
     }
+    // The flows' codes read as words: reason and payment method in pt-BR, not as stored.
+    expect(page.text).toContain('desistência');
+    expect(page.text).toContain('cartão de crédito');
+    expect(page.text).not.toMatch(/>(desistencia|cartao)</);
   });
 
   it('a finance user gets 404 for a support ticket, on the page and on every action', async () => {

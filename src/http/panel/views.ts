@@ -176,7 +176,18 @@ const FIELD_LABEL: Record<string, string> = {
   issued: 'Certificado já emitido', withinPolicy: 'Dentro da política', policyNote: 'Política', orderStatus: 'Situação do pedido',
   pixKey: 'Chave Pix', paymentMethod: 'Forma de pagamento', amount: 'Valor', date: 'Data', preferredDate: 'Data desejada', phone: 'Telefone',
   subject: 'Assunto', topic: 'Assunto', summary: 'Resumo', registerAnyway: 'Registrar para análise',
+  partnerId: 'Parceiro', customerName: 'Nome do cliente', customerCpf: 'CPF do cliente', currentDate: 'Data agendada',
+  currentTime: 'Horário agendado', wantedFrom: 'Antecipar a partir de', period: 'Período preferido', spamChecked: 'Procurou no spam',
+  resendTo: 'Reenviar para', request: 'Pedido ao suporte',
 };
+
+/** Codes stored by the flows, as staff read them. */
+const VALUE_LABEL: Record<string, string> = {
+  desistencia: 'desistência', videoconferencia: 'videoconferência não permitiu a emissão', outro: 'outro motivo',
+  cliente: 'cliente (comprador)', parceiro: 'parceiro Indique Certo', cartao: 'cartão de crédito', boleto: 'boleto', pix: 'Pix',
+  manha: 'manhã', tarde: 'tarde', qualquer: 'qualquer horário', pendente: 'pendente', pago: 'pago', vencido: 'vencido', estornado: 'estornado',
+};
+const PIX_KIND: Record<string, string> = { cpf: 'CPF', cnpj: 'CNPJ', email: 'e-mail', phone: 'celular', random: 'chave aleatória' };
 /** Collected fields already shown from the ticket's own columns. */
 const SHOWN = new Set(['document', 'orderNumber', 'email', 'name', 'phone']);
 
@@ -184,8 +195,12 @@ function fieldValue(v: unknown): string {
   if (v === null || v === undefined || v === '') return '—';
   if (v === true) return 'sim';
   if (v === false) return 'não';
+  if (typeof v === 'object' && v !== null && 'kind' in v && 'value' in v) {
+    const key = v as { kind: string; value: unknown };
+    return `${String(key.value)} (${PIX_KIND[key.kind] ?? key.kind})`;
+  }
   if (typeof v === 'object') return JSON.stringify(v);
-  return String(v);
+  return VALUE_LABEL[String(v)] ?? String(v);
 }
 
 function describeEvent(e: HistoryItem, names: Map<number, string>): Html {
