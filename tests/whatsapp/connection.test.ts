@@ -123,6 +123,28 @@ describe('supervised connection', () => {
     await sup.stop();
   });
 
+  it('looks the version up in the background while running, and the next connection uses it', async () => {
+    let lookups = 0;
+    const { sup, sockets } = supervisor({
+      refreshVersion: async () => {
+        lookups++;
+        return [2, 3000, 1100000000 + lookups];
+      },
+      versionRefreshMs: 20,
+    });
+    sup.start();
+    // No look-up at start-up: the version comes from config.
+    expect(lookups).toBe(0);
+    sockets[0]!.open();
+    await wait(50);
+    expect(lookups).toBeGreaterThanOrEqual(1);
+    expect(sup.status().version).toMatch(/^2\.3000\.11000000\d\d$/);
+    await sup.stop();
+    const after = lookups;
+    await wait(50);
+    expect(lookups).toBe(after); // stopped: no more look-ups
+  });
+
   it('QR expired without a scan waits for an operator', async () => {
     const { sup, sockets, setLinked } = supervisor();
     setLinked(false);

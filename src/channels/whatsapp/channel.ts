@@ -126,6 +126,7 @@ export class WhatsAppChannel {
         this.auth.clear();
       },
       refreshVersion: d.refreshVersion ?? (() => this.refreshVersion()),
+      versionRefreshMs: config.versionRefreshMs,
       bind: (sock) => this.bind(sock),
       onOpen: (sock) => this.outbox.attach(sock),
       onClose: () => this.outbox.detach(),

@@ -23,6 +23,8 @@ const schema = z.object({
     .string()
     .regex(/^\d+[.,]\d+[.,]\d+$/, 'três números separados por vírgula, ex.: 2,3000,1043857760')
     .optional(),
+  /** Background look-up of the current WhatsApp Web version, in hours (0 = only after a 405). */
+  WHATSAPP_VERSION_REFRESH_HOURS: z.coerce.number().min(0).default(12),
   WHATSAPP_WS_URL: z.string().regex(/^wss?:\/\//, 'URL ws:// ou wss://').default('wss://web.whatsapp.com/ws/chat'),
   WHATSAPP_BACKLOG_MAX_AGE_HOURS: z.coerce.number().positive().default(24),
   WHATSAPP_CONNECT_TIMEOUT_MS: ms(20_000),
@@ -51,6 +53,8 @@ export interface WhatsAppConfig {
   pairingNumber?: string;
   /** Version from WHATSAPP_VERSION, or undefined to use the stored or bundled one. */
   version?: WAVersion;
+  /** 0 when WHATSAPP_VERSION pins the version or the refresh is turned off. */
+  versionRefreshMs: number;
   wsUrl: string;
   backlogMaxAgeMs: number;
   connectTimeoutMs: number;
@@ -80,6 +84,7 @@ export function loadWhatsAppConfig(env: NodeJS.ProcessEnv = process.env): WhatsA
     account: c.WHATSAPP_ACCOUNT,
     pairingNumber: c.WHATSAPP_PAIRING_NUMBER,
     version: c.WHATSAPP_VERSION ? parseVersion(c.WHATSAPP_VERSION) : undefined,
+    versionRefreshMs: c.WHATSAPP_VERSION ? 0 : Math.round(c.WHATSAPP_VERSION_REFRESH_HOURS * 3_600_000),
     wsUrl: c.WHATSAPP_WS_URL,
     backlogMaxAgeMs: c.WHATSAPP_BACKLOG_MAX_AGE_HOURS * 3_600_000,
     connectTimeoutMs: c.WHATSAPP_CONNECT_TIMEOUT_MS,

@@ -62,6 +62,8 @@ export interface SupervisorOptions {
   clearSession(): void;
   /** Background lookup of the current WhatsApp Web version (405); undefined when it failed. */
   refreshVersion?(): Promise<WAVersion | undefined>;
+  /** Also look the version up every this many ms while running (0 or unset: only after a 405). */
+  versionRefreshMs?: number;
   /** Binds the app's handlers to a new socket; returns the [event, listener] pairs to remove later. */
   bind(sock: SocketLike): Array<[keyof BaileysEventMap, (arg: never) => void]>;
   onOpen?(sock: SocketLike): void;
@@ -89,6 +91,7 @@ export class ConnectionSupervisor {
   private readonly subscribers = new Set<(s: ConnectionStatus) => void>();
   private readonly clock: () => number;
   private version: WAVersion;
+  private versionTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly o: SupervisorOptions) {
     this.clock = o.clock ?? Date.now;
@@ -134,6 +137,31 @@ export class ConnectionSupervisor {
     this.stopped = false;
     this.current.attempt = 0;
     this.connect();
+    // Start-up makes no lookup (the version comes from config); a stale one is caught here
+    // in the background, before WhatsApp refuses it with 405.
+    if (this.o.refreshVersion && this.o.versionRefreshMs && !this.versionTimer) {
+      this.versionTimer = setInterval(() => this.refreshVersion(), this.o.versionRefreshMs);
+      this.versionTimer.unref();
+    }
+  }
+
+  /** Looks the current WhatsApp Web version up; the next connection uses it. */
+  private refreshVersion(): void {
+    void this.o
+      .refreshVersion?.()
+      .then((v) => {
+        if (v && v.join('.') !== this.version.join('.')) {
+          this.version = v;
+          this.current.version = v.join('.');
+          this.o.logger.info({ version: v.join('.') }, 'whatsapp: using the refreshed version');
+        }
+      })
+      .catch(() => undefined);
+  }
+
+  private stopVersionRefresh(): void {
+    if (this.versionTimer) clearInterval(this.versionTimer);
+    this.versionTimer = undefined;
   }
 
   /** Operator action (admin page): reconnect now, also from a stopped state (replaced, qr_expired...). */
@@ -148,6 +176,7 @@ export class ConnectionSupervisor {
   async stop(): Promise<void> {
     this.stopped = true;
     this.clearTimers();
+    this.stopVersionRefresh();
     const sock = this.sock;
     if (sock) this.drop(sock, undefined);
     this.set({ state: 'stopped' });
@@ -157,6 +186,7 @@ export class ConnectionSupervisor {
   lockLost(): void {
     this.stopped = true;
     this.clearTimers();
+    this.stopVersionRefresh();
     if (this.sock) this.drop(this.sock, new Error('instance lock lost'));
     this.set({ state: 'lock_lost' });
   }
@@ -296,16 +326,7 @@ export class ConnectionSupervisor {
       case 'refresh_version':
         this.o.logger.warn({ code, version: this.version.join('.') }, 'whatsapp: version refused as stale, refreshing it');
         this.scheduleBackoff(action.reason, code);
-        void this.o
-          .refreshVersion?.()
-          .then((v) => {
-            if (v && v.join('.') !== this.version.join('.')) {
-              this.version = v;
-              this.current.version = v.join('.');
-              this.o.logger.info({ version: v.join('.') }, 'whatsapp: using the refreshed version');
-            }
-          })
-          .catch(() => undefined);
+        this.refreshVersion();
         return;
       case 'logout':
         this.o.logger.warn('whatsapp: logged out from the phone: session cleared, scan a new QR on /whatsapp');
