@@ -251,6 +251,9 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
                 return { type: 'reply', text: `${answerText(e)}\n\n${texts.categoryHint(cat.title)}` } as ReplyEmitted;
               }),
             },
+            // 10 (Solicitações) and 11 (atendente) mean the same from any list.
+            { guard: { type: 'choiceIs', params: { n: MENU_REQUESTS } }, target: 'requests', actions: 'showRequests' },
+            { guard: { type: 'choiceIs', params: { n: MENU_HUMAN } }, target: 'human' },
             { actions: emit(({ context }) => ({ type: 'reply', text: texts.emptyChoice(categories.find((x) => x.id === context.category)?.entries.length ?? 1) }) as ReplyEmitted) },
           ],
         },
@@ -260,6 +263,9 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
           choice: [
             { guard: 'choiceInOptionsHasFlow', target: 'offer', actions: [answerEntry((c, e) => entry(c.options[e.choice! - 1])), assign({ offer: ({ context, event }) => entry(context.options[(event as MessageEvent).choice! - 1])!.flow!, lastMessage: null })] },
             { guard: 'choiceInOptions', target: 'home', actions: answerEntry((c, e) => entry(c.options[e.choice! - 1])) },
+            // 10 (Solicitações) and 11 (atendente) mean the same from any list.
+            { guard: { type: 'choiceIs', params: { n: MENU_REQUESTS } }, target: 'requests', actions: 'showRequests' },
+            { guard: { type: 'choiceIs', params: { n: MENU_HUMAN } }, target: 'human' },
             { actions: emit(({ context }) => ({ type: 'reply', text: texts.emptyChoice(context.options.length) }) as ReplyEmitted) },
           ],
           'cmd.back': { target: 'mainMenu', actions: 'showMainMenu' },
@@ -276,6 +282,7 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
         on: {
           choice: [
             ...menuFlows.map((f, i) => ({ guard: { type: 'choiceIs' as const, params: { n: i + 1 } }, target: flowState(f.id), actions: assign({ lastMessage: null, flowParams: null }) })),
+            { guard: { type: 'choiceIs', params: { n: MENU_HUMAN } }, target: 'human' },
             { actions: say(texts.emptyChoice(menuFlows.length)) },
           ],
         },
