@@ -79,6 +79,16 @@ const JS = `'use strict';
     forbidden: 'conta recusada pelo WhatsApp', multidevice_mismatch: 'incompatibilidade de aparelhos',
     qr_expired: 'QR expirou sem leitura', lock_lost: 'outra instância assumiu este número'
   };
+  // Close codes as the operator reads them (the log keeps the technical detail).
+  var CLOSES = {
+    401: 'desconectado pelo celular', 403: 'conta recusada pelo WhatsApp', 405: 'versão do WhatsApp Web desatualizada',
+    408: 'conexão perdida ou tempo esgotado', 411: 'incompatibilidade de multidispositivo', 428: 'conexão encerrada',
+    440: 'outro aparelho assumiu a sessão', 500: 'sessão inválida ou erro desconhecido', 503: 'serviço indisponível',
+    515: 'reinício necessário (normal após parear)'
+  };
+  function when(iso) {
+    return iso ? new Date(iso).toLocaleString('pt-BR', { timeZone: 'America/Sao_Paulo' }) : '—';
+  }
   var BAD = ['replaced', 'forbidden', 'multidevice_mismatch', 'logged_out', 'lock_lost', 'qr_expired'];
   var $ = function (id) { return document.getElementById(id); };
   function post(path, body) {
@@ -94,8 +104,8 @@ const JS = `'use strict';
     if (s.qrDataUrl && $('qr').getAttribute('src') !== s.qrDataUrl) $('qr').setAttribute('src', s.qrDataUrl);
     if (s.pairingCode) $('pair-code').textContent = s.pairingCode;
     var facts = [
-      ['Número', s.me || '—'], ['Vinculado', s.linked ? 'sim' : 'não'], ['Desde', s.since],
-      ['Última queda', s.lastDisconnect ? s.lastDisconnect.reason + ' (' + (s.lastDisconnect.code || 'sem código') + ') em ' + s.lastDisconnect.at : '—'],
+      ['Número', s.me || '—'], ['Vinculado', s.linked ? 'sim' : 'não'], ['Desde', when(s.since)],
+      ['Última queda', s.lastDisconnect ? (CLOSES[s.lastDisconnect.code] || s.lastDisconnect.reason) + ' (' + (s.lastDisconnect.code || 'sem código') + ') em ' + when(s.lastDisconnect.at) : '—'],
       ['Reconexões', String(s.reconnects)], ['Versão WA Web', s.version],
       ['Fila de envio', Object.keys(s.outbox || {}).map(function (k) { return k + ': ' + s.outbox[k]; }).join(', ') || 'vazia']
     ];
