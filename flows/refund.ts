@@ -54,8 +54,10 @@ const needsFacts = (v: Values) => v.reason === 'desistencia' && v.verified !== t
 export const refundForm: FormDefinition<FlowServices> = {
   id: 'refund',
   team: 'finance',
+  acceptsAttachments: true,
   summaryTitle: 'Confira o pedido de estorno:',
-  intro: () => 'Vamos registrar o pedido de *estorno* para o nosso setor financeiro. (Para desistir, digite *cancelar*.)',
+  intro: () =>
+    'Vamos registrar o pedido de *estorno* para o nosso setor financeiro. Se tiver comprovante ou print, pode mandar a foto ou o PDF a qualquer momento. (Para desistir, digite *cancelar*.)',
   steps: [
     {
       ...choiceStep('requester', 'Quem pede', 'Quem está pedindo o estorno?', [
@@ -131,6 +133,7 @@ export const refundForm: FormDefinition<FlowServices> = {
         pixKey: v.pixKey ?? null,
         withinPolicy: policy.within,
         policyNote: policy.why,
+        attachments: Array.isArray(v.attachments) ? v.attachments : [],
       },
       now: env.now,
     });

@@ -58,6 +58,8 @@ export interface FormDefinition<S> {
   submit(v: Values, env: FormEnv<S>): string;
   /** Team that takes a hand-over asked from this flow. */
   team: 'finance' | 'support';
+  /** Images and PDFs sent during the flow go with the ticket (their ids in `values.attachments`). */
+  acceptsAttachments?: boolean;
 }
 
 export const formTexts = {
@@ -73,6 +75,7 @@ export const formTexts = {
   yesNo: 'Responda *sim* ou *não*, por favor.',
   suggestionDeclined: 'Certo, vou manter como você escreveu.',
   mediaIgnored: 'Por aqui eu consigo ler apenas texto. ✍️',
+  attachmentKept: '📎 Recebi o arquivo: ele vai junto com a solicitação.',
 };
 
 interface FormContext {
@@ -111,6 +114,8 @@ export function reduceForm<S>(def: FormDefinition<S>, ctx: FormContext, event: {
     const lines = def.steps
       .filter((s) => !s.hidden && c.values[s.key] !== undefined && !(s.skip?.(c.values, env) ?? false))
       .map((s) => `• *${s.label}:* ${show(s, c.values)}`);
+    const files = Array.isArray(c.values.attachments) ? c.values.attachments.length : 0;
+    if (files) lines.push(`• *Anexos:* ${files} arquivo${files > 1 ? 's' : ''}`);
     return `*${def.summaryTitle}*\n${lines.join('\n')}\n\n${formTexts.confirm}`;
   };
 
@@ -212,8 +217,15 @@ export function reduceForm<S>(def: FormDefinition<S>, ctx: FormContext, event: {
     say(def.steps[last].ask(c.values, env));
     return c;
   }
+  // A photo or PDF (with or without caption) joins the request when the flow takes attachments.
+  const attachmentId = (event as { media?: { attachmentId?: number } }).media?.attachmentId;
+  const keepsAttachment = def.acceptsAttachments === true && typeof attachmentId === 'number';
+  if (keepsAttachment) {
+    const kept = Array.isArray(c.values.attachments) ? (c.values.attachments as number[]) : [];
+    if (!kept.includes(attachmentId)) c.values.attachments = [...kept, attachmentId];
+  }
   if (event.type === 'media') {
-    say(formTexts.mediaIgnored);
+    say(keepsAttachment ? formTexts.attachmentKept : formTexts.mediaIgnored);
     if (c.mode === 'asking' && c.current >= 0) say(def.steps[c.current].ask(c.values, env));
     return c;
   }

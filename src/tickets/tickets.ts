@@ -254,3 +254,41 @@ export function addNote(db: Db, ticketId: number, text: string, actor: string, a
     db.run(db.kysely.updateTable('tickets').set({ updated_at: at }).where('id', '=', ticketId));
   });
 }
+
+export interface TicketAttachment {
+  id: number;
+  kind: string;
+  mimetype: string | null;
+  fileName: string | null;
+  size: number;
+  createdAt: string;
+}
+
+/** Ids the flow collected into `data.attachments`. */
+function attachmentIds(t: Ticket): number[] {
+  const ids = (JSON.parse(t.data) as { attachments?: unknown }).attachments;
+  return Array.isArray(ids) ? ids.filter((x): x is number => Number.isInteger(x)) : [];
+}
+
+/** The files sent with a ticket (only those of the ticket's own chat). */
+export function ticketAttachments(db: Db, t: Ticket): TicketAttachment[] {
+  const ids = attachmentIds(t);
+  if (!ids.length) return [];
+  return db
+    .all(
+      db.kysely
+        .selectFrom('attachments')
+        .select(['id', 'kind', 'mimetype', 'file_name', 'size', 'created_at'])
+        .where('id', 'in', ids)
+        .where('chat_id', '=', t.chat_id)
+        .orderBy('id'),
+    )
+    .map((a) => ({ id: a.id, kind: a.kind, mimetype: a.mimetype, fileName: a.file_name, size: a.size, createdAt: a.created_at }));
+}
+
+/** One file of a ticket, with its bytes; undefined when it is not part of that ticket. */
+export function ticketAttachmentFile(db: Db, t: Ticket, id: number): (TicketAttachment & { data: Buffer }) | undefined {
+  if (!attachmentIds(t).includes(id)) return undefined;
+  const a = db.first(db.kysely.selectFrom('attachments').selectAll().where('id', '=', id).where('chat_id', '=', t.chat_id));
+  return a && { id: a.id, kind: a.kind, mimetype: a.mimetype, fileName: a.file_name, size: a.size, createdAt: a.created_at, data: a.data };
+}

@@ -130,6 +130,38 @@ describe('ticket page and actions', () => {
     expect(page.text).not.toMatch(/>(desistencia|cartao)</);
   });
 
+  it('lists the files the customer sent with the request; the owning team downloads them, nobody else', async () => {
+    // A refund where the customer sends a PDF mid-flow (the WhatsApp channel stores it and passes its id).
+    const db = p.h.app.db;
+    const chat = '5511966665555';
+    const { lastInsertRowid: fileId } = db.run(
+      db.kysely.insertInto('attachments').values({
+        channel: 'whatsapp', chat_id: chat, message_id: 'doc-1', kind: 'document', mimetype: 'application/pdf',
+        file_name: 'comprovante <x>.pdf', size: 13, data: Buffer.from('%PDF-1.4 fake'), created_at: new Date().toISOString(),
+      }),
+    );
+    const handle = (text: string, i: number, media?: { kind: 'document'; attachmentId: number }) =>
+      p.h.app.engine.handle({ channel: 'whatsapp', chatId: chat, phone: chat, name: 'Rita', text, media, id: `att${i}`, timestamp: Date.now() - 60_000 + i * 1000 });
+    const turns = ['quero o estorno da minha compra', '1', '529.982.247-25', '77001', '1', 'ontem', 'nao', '1'];
+    turns.forEach((t, i) => handle(t, i));
+    handle('', 20, { kind: 'document', attachmentId: fileId });
+    const done = handle('sim', 21).replies.map((r) => r.text).join('\n');
+    const protocol = /Protocolo \*(FIN-\d{6})\*/.exec(done)![1];
+
+    const { agent } = await login(p, 'finance@example.com');
+    const page = await agent.get(`/tickets/${protocol}`).expect(200);
+    expect(page.text).toContain('Anexos enviados pelo cliente');
+    expect(page.text).toContain('comprovante &lt;x&gt;.pdf'); // escaped
+    const file = await agent.get(`/tickets/${protocol}/anexos/${fileId}`).expect(200);
+    expect(file.headers['content-type']).toMatch(/^application\/pdf/);
+    expect(file.headers['content-disposition']).toMatch(/^attachment; filename="comprovante _x_.pdf"/);
+    expect(file.body.toString()).toBe('%PDF-1.4 fake');
+    // Another ticket's protocol does not reach this file, and support cannot see the ticket at all.
+    await agent.get(`/tickets/${refund.protocol}/anexos/${fileId}`).expect(404);
+    const support = await login(p, 'support@example.com');
+    await support.agent.get(`/tickets/${protocol}/anexos/${fileId}`).expect(404);
+  });
+
   it('a finance user gets 404 for a support ticket, on the page and on every action', async () => {
     const { agent } = await login(p, 'finance@example.com');
     await agent.get(`/tickets/${handoff.protocol}`).expect(404);

@@ -8,7 +8,7 @@ import { messageTemplate } from '../../staff/templates.js';
 import {
   assignableUsers, createApiToken, createUser, listApiTokens, listUsers, revokeApiToken, setPassword, setUserActive, StaffError, userNames, visibleTeams,
 } from '../../staff/users.js';
-import { getTicketById, TEAM_OF } from '../../tickets/tickets.js';
+import { getTicketById, TEAM_OF, ticketAttachmentFile, ticketAttachments } from '../../tickets/tickets.js';
 import { loginRoutes, requireCsrf, requireSession } from './auth.js';
 import { parseQueueQuery, staffOf, type PanelContext } from './context.js';
 import { sendCsv } from './export.js';
@@ -112,6 +112,7 @@ export function pagesRouter(ctx: PanelContext): express.Router {
         viewOf(req),
         {
           ticket: t,
+          attachments: ticketAttachments(db, t),
           assigneeName: t.assignee_id ? (names.get(t.assignee_id) ?? null) : null,
           assignees: assignableUsers(db, t.team),
           history: ticketHistory(db, t.id, names),
@@ -127,6 +128,22 @@ export function pagesRouter(ctx: PanelContext): express.Router {
   };
 
   r.get('/tickets/:protocol', withTicket((req, res, t) => renderTicket(req, res, t)));
+
+  // A file the customer sent with the request: only to the team that owns the ticket, always
+  // as a download (never rendered inline), images and PDFs with their own type.
+  r.get(
+    '/tickets/:protocol/anexos/:id',
+    withTicket((req, res, t) => {
+      const file = ticketAttachmentFile(db, t, Number(req.params.id));
+      if (!file) {
+        notFound(req, res);
+        return;
+      }
+      const type = file.mimetype && /^(image\/(jpeg|png|webp|gif)|application\/pdf)$/.test(file.mimetype) ? file.mimetype : 'application/octet-stream';
+      const name = (file.fileName ?? `anexo-${file.id}`).replace(/[^\w.\- ]+/g, '_');
+      res.set('Cache-Control', 'private, no-store').attachment(name).type(type).send(file.data);
+    }),
+  );
 
   r.get(
     '/tickets/:protocol/conversa',

@@ -5,7 +5,7 @@ import type { QueueRow } from '../../staff/queue.js';
 import { formatAge, SLA_LABEL, slaLevel, type SlaClock, calendarClock } from '../../staff/sla.js';
 import { ROLE_LABEL } from '../../staff/users.js';
 import { TRANSITIONS } from '../../staff/actions.js';
-import { STATUS_LABEL, TEAM_LABEL, TYPE_LABEL } from '../../tickets/tickets.js';
+import { STATUS_LABEL, TEAM_LABEL, TYPE_LABEL, type TicketAttachment } from '../../tickets/tickets.js';
 import { html, type Html } from '../html.js';
 
 // Server-rendered pages of the staff panel (pt-BR). Values go through html`` (escaped); the only
@@ -162,6 +162,7 @@ ${
 
 export interface TicketPageView {
   ticket: Ticket;
+  attachments: TicketAttachment[];
   assigneeName: string | null;
   assignees: Array<{ id: number; name: string }>;
   history: HistoryItem[];
@@ -189,7 +190,7 @@ const VALUE_LABEL: Record<string, string> = {
 };
 const PIX_KIND: Record<string, string> = { cpf: 'CPF', cnpj: 'CNPJ', email: 'e-mail', phone: 'celular', random: 'chave aleatória' };
 /** Collected fields already shown from the ticket's own columns. */
-const SHOWN = new Set(['document', 'orderNumber', 'email', 'name', 'phone']);
+const SHOWN = new Set(['document', 'orderNumber', 'email', 'name', 'phone', 'attachments']);
 
 function fieldValue(v: unknown): string {
   if (v === null || v === undefined || v === '') return '—';
@@ -329,6 +330,12 @@ ${
 ${actions}
 </div>
 ${conversation}
+${v.attachments.length
+  ? html`<section class="card" aria-labelledby="h-files">
+<h2 id="h-files">Anexos enviados pelo cliente</h2>
+<ul>${v.attachments.map((a) => html`<li><a href="${base}/anexos/${String(a.id)}" download>${a.fileName ?? `${a.kind === 'image' ? 'imagem' : 'arquivo'}-${a.id}`}</a> (${a.mimetype ?? a.kind}, ${Math.max(1, Math.round(a.size / 1024))} KB, ${formatDateTime(a.createdAt, ctx.timeZone)})</li>`)}</ul>
+</section>`
+  : ''}
 <section class="card" aria-labelledby="h-excerpt">
 <h2 id="h-excerpt">Trecho da conversa (quando o ticket foi aberto)</h2>
 ${excerpt.length ? html`<ol class="chat">${excerpt.map((m) => chatLine(ctx, { from: m.from === 'customer' ? 'customer' : 'bot', text: m.text, at: m.at }))}</ol>` : html`<p>Sem trecho.</p>`}
