@@ -72,6 +72,14 @@ const MAX_STORED = 4000;
 const REST_STATES = new Set(['home', 'ended', 'mainMenu']);
 const NO_NLU: Classification = { kind: 'none', reason: 'empty', confidence: 0, candidates: [], greeting: false };
 
+const MEDIA_MARKER: Record<InboundMedia['kind'], string> = {
+  audio: 'áudio', image: 'imagem', video: 'vídeo', document: 'documento', sticker: 'figurinha', location: 'localização', contact: 'contato',
+};
+
+function mediaMarker(m: InboundMedia): string {
+  return `[${MEDIA_MARKER[m.kind] ?? 'arquivo'}${m.fileName ? `: ${m.fileName}` : ''}]`;
+}
+
 /** Control characters out, line breaks kept. */
 function sanitize(text: string): string {
   // eslint-disable-next-line no-control-regex
@@ -115,7 +123,10 @@ export class Engine {
     return db.transaction(() => {
       const key = { channel: msg.channel, chatId: msg.chatId, participant, messageId };
       // The journal's unique key decides: a redelivered id is not processed again.
-      if (!repo.insertInboundIfNew(db, { ...key, text: text.slice(0, MAX_STORED), now: nowIso })) return { duplicate: true, replies: [] };
+      // A photo or audio without caption is journaled as a short marker, so excerpts and the
+      // staff's live conversation show that something arrived.
+      const journalText = text || (msg.media ? mediaMarker(msg.media) : '');
+      if (!repo.insertInboundIfNew(db, { ...key, text: journalText.slice(0, MAX_STORED), now: nowIso })) return { duplicate: true, replies: [] };
       // Nothing to answer (empty text, no media): journaled, ignored.
       if (text === '' && !msg.media) return { duplicate: false, replies: [] };
 

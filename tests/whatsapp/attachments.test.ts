@@ -42,6 +42,8 @@ describe('attachments sent during a refund request', () => {
     expect(files.map((f) => f.mimetype)).toEqual(['application/pdf', 'image/jpeg']);
     expect(files[0]!.fileName).toBe('comprovante.pdf');
     expect(ticketAttachmentFile(rig.app.db, ticket, files[0]!.id)!.data.toString()).toBe('%PDF-1.4 fake');
+    // The conversation excerpt staff read shows that a file arrived.
+    expect((JSON.parse(ticket.excerpt) as Array<{ text: string }>).map((m) => m.text)).toContain('[documento: comprovante.pdf]');
   });
 
   it('outside a flow that takes attachments, a photo only gets the "I read text" reply', async () => {
