@@ -65,19 +65,30 @@ export interface ChatLine {
   text: string;
   at: string;
   delivery?: Delivery;
+  /** A photo or PDF the customer sent (downloadable from the ticket). */
+  attachmentId?: number;
 }
 
 /** The chat since shortly before the ticket opened, both directions, oldest first. */
 export function liveConversation(db: Db, t: Ticket, limit = 200): ChatLine[] {
   const since = new Date(Date.parse(t.created_at) - 10 * 60_000).toISOString();
   const inbound = db.all(
-    db.kysely.selectFrom('inbound_messages').select(['id', 'text', 'received_at as at']).where('chat_id', '=', t.chat_id).where('received_at', '>=', since).orderBy('id', 'desc').limit(limit),
+    db.kysely
+      .selectFrom('inbound_messages')
+      .leftJoin('attachments', (j) => j.onRef('attachments.chat_id', '=', 'inbound_messages.chat_id').onRef('attachments.message_id', '=', 'inbound_messages.message_id'))
+      .select(['inbound_messages.id as id', 'inbound_messages.text as text', 'inbound_messages.received_at as at', 'attachments.id as attachmentId'])
+      .where('inbound_messages.chat_id', '=', t.chat_id)
+      .where('inbound_messages.received_at', '>=', since)
+      .orderBy('inbound_messages.id', 'desc')
+      .limit(limit),
   );
   const outbound = db.all(
     db.kysely.selectFrom('outbound_messages').select(['id', 'text', 'created_at as at', 'status']).where('chat_id', '=', t.chat_id).where('created_at', '>=', since).orderBy('id', 'desc').limit(limit),
   );
   return [
-    ...inbound.filter((m) => m.text !== '').map((m) => ({ from: 'customer' as const, text: m.text, at: m.at, k: m.id * 2 })),
+    ...inbound
+      .filter((m) => m.text !== '')
+      .map((m) => ({ from: 'customer' as const, text: m.text, at: m.at, k: m.id * 2, ...(m.attachmentId ? { attachmentId: m.attachmentId } : {}) })),
     ...outbound.map((m) => ({ from: 'bot' as const, text: m.text, at: m.at, delivery: m.status as Delivery, k: m.id * 2 + 1 })),
   ]
     .sort((a, b) => (a.at === b.at ? a.k - b.k : a.at < b.at ? -1 : 1))

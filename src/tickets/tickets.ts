@@ -286,9 +286,14 @@ export function ticketAttachments(db: Db, t: Ticket): TicketAttachment[] {
     .map((a) => ({ id: a.id, kind: a.kind, mimetype: a.mimetype, fileName: a.file_name, size: a.size, createdAt: a.created_at }));
 }
 
-/** One file of a ticket, with its bytes; undefined when it is not part of that ticket. */
+/**
+ * One file of a ticket, with its bytes; undefined when it is not part of that ticket. A
+ * hand-over also covers what the customer sent in its chat since it opened (the live chat).
+ */
 export function ticketAttachmentFile(db: Db, t: Ticket, id: number): (TicketAttachment & { data: Buffer }) | undefined {
-  if (!attachmentIds(t).includes(id)) return undefined;
   const a = db.first(db.kysely.selectFrom('attachments').selectAll().where('id', '=', id).where('chat_id', '=', t.chat_id));
+  if (!a) return undefined;
+  const duringHandover = t.type === 'human_handoff' && Date.parse(a.created_at) >= Date.parse(t.created_at) - 10 * 60_000;
+  if (!attachmentIds(t).includes(id) && !duringHandover) return undefined;
   return a && { id: a.id, kind: a.kind, mimetype: a.mimetype, fileName: a.file_name, size: a.size, createdAt: a.created_at, data: a.data };
 }

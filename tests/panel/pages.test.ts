@@ -162,6 +162,27 @@ describe('ticket page and actions', () => {
     await support.agent.get(`/tickets/${protocol}/anexos/${fileId}`).expect(404);
   });
 
+  it('a file sent during a hand-over shows in the live conversation and the support team downloads it', async () => {
+    const db = p.h.app.db;
+    const chat = handoff.chat_id;
+    const { lastInsertRowid: fileId } = db.run(
+      db.kysely.insertInto('attachments').values({
+        channel: 'whatsapp', chat_id: chat, message_id: 'ho-doc', kind: 'image', mimetype: 'image/jpeg',
+        file_name: null, size: 4, data: Buffer.from('JPEG'), created_at: new Date().toISOString(),
+      }),
+    );
+    p.h.app.engine.handle({ channel: 'whatsapp', chatId: chat, phone: chat, text: '', media: { kind: 'image', attachmentId: fileId }, id: 'ho-doc', timestamp: Date.now() });
+    const { agent } = await login(p, 'support@example.com');
+    const live = await agent.get(`/tickets/${handoff.protocol}/conversa`).expect(200);
+    expect(live.text).toContain('[imagem]');
+    expect(live.text).toContain(`/tickets/${handoff.protocol}/anexos/${fileId}`);
+    const file = await agent.get(`/tickets/${handoff.protocol}/anexos/${fileId}`).expect(200);
+    expect(file.headers['content-type']).toMatch(/^image\/jpeg/);
+    // Finance does not see the hand-over ticket, so not its files either.
+    const finance = await login(p, 'finance@example.com');
+    await finance.agent.get(`/tickets/${handoff.protocol}/anexos/${fileId}`).expect(404);
+  });
+
   it('a finance user gets 404 for a support ticket, on the page and on every action', async () => {
     const { agent } = await login(p, 'finance@example.com');
     await agent.get(`/tickets/${handoff.protocol}`).expect(404);

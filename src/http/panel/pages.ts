@@ -152,7 +152,7 @@ export function pagesRouter(ctx: PanelContext): express.Router {
         notFound(req, res);
         return;
       }
-      res.set('Cache-Control', 'no-store').type('html').send(chatLines(viewOf(req), liveConversation(db, t)).value);
+      res.set('Cache-Control', 'no-store').type('html').send(chatLines(viewOf(req), liveConversation(db, t), `/tickets/${t.protocol}`).value);
     }),
   );
 

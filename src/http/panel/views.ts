@@ -286,7 +286,7 @@ ${
   const conversation = v.conversation
     ? html`<section class="card" aria-labelledby="h-live">
 <h2 id="h-live">Conversa ao vivo</h2>
-<ol class="chat" id="live-chat" data-src="${base}/conversa" aria-live="polite">${chatLines(ctx, v.conversation)}</ol>
+<ol class="chat" id="live-chat" data-src="${base}/conversa" aria-live="polite">${chatLines(ctx, v.conversation, base)}</ol>
 ${
   closed
     ? html`<p>Atendimento encerrado.</p>`
@@ -368,14 +368,14 @@ ${
   );
 }
 
-function chatLine(ctx: ViewContext, m: ChatLine): Html {
+function chatLine(ctx: ViewContext, m: ChatLine, base?: string): Html {
   return html`<li class="msg msg-${m.from}"><span class="who">${m.from === 'customer' ? 'Cliente' : 'Bot/equipe'}</span>
-<span class="pre">${m.text}</span>
+<span class="pre">${m.text}</span>${m.attachmentId && base ? html` <a href="${base}/anexos/${String(m.attachmentId)}" download>baixar arquivo</a>` : ''}
 <time datetime="${m.at}">${formatDateTime(m.at, ctx.timeZone)}</time>${m.delivery ? html` <span class="delivery delivery-${m.delivery}">${DELIVERY_LABEL[m.delivery]}</span>` : ''}</li>`;
 }
 
-export function chatLines(ctx: ViewContext, lines: ChatLine[]): Html {
-  return html`${lines.map((m) => chatLine(ctx, m))}`;
+export function chatLines(ctx: ViewContext, lines: ChatLine[], base?: string): Html {
+  return html`${lines.map((m) => chatLine(ctx, m, base))}`;
 }
 
 export interface AccountView {
