@@ -24,6 +24,18 @@ export type Parsed =
   /** A likely typo: ask the person to confirm `value` (e.g. gmial.com -> gmail.com). */
   | { ok: 'suggest'; value: unknown; original: unknown; question: string };
 
+/** A prefill that needs a yes/no first ("você quis dizer gmail.com?"), returned by `Step.prefill`. */
+export interface PrefillSuggestion {
+  suggest: true;
+  value: unknown;
+  original: unknown;
+  question: string;
+}
+
+function isSuggestion(v: unknown): v is PrefillSuggestion {
+  return typeof v === 'object' && v !== null && (v as { suggest?: unknown }).suggest === true;
+}
+
 /** After an answer: go on, end the flow with a message (no ticket), or say something first. */
 export type Check = { finish: string } | { say?: string; set?: Values } | { handover: string } | null | undefined | void;
 
@@ -178,13 +190,26 @@ export function reduceForm<S>(def: FormDefinition<S>, ctx: FormContext, event: {
     say(def.intro(c.values, env));
     {
       const fields: ExtractedFields = trigger ? extractFields(trigger, now) : { documents: [], dates: [] };
+      let pending: { step: Step<S>; s: PrefillSuggestion } | null = null;
       for (const step of def.steps) {
         if (step.skip?.(c.values, env) || !step.prefill) continue;
         const value = step.prefill(fields, trigger, c.values, env);
         if (value === undefined) continue;
+        if (isSuggestion(value)) {
+          pending ??= { step, s: value };
+          continue;
+        }
         c.values[step.key] = value;
         c.answered.push(def.steps.indexOf(step));
         if (!runCheck(step)) return c;
+      }
+      // A likely typo in what was already said ("joao@gmial.com"): confirm it before going on.
+      if (pending && c.values[pending.step.key] === undefined) {
+        c.current = def.steps.indexOf(pending.step);
+        c.mode = 'suggest';
+        c.suggestion = { key: pending.step.key, value: pending.s.value, original: pending.s.original };
+        say(pending.s.question);
+        return c;
       }
     }
     advance();

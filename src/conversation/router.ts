@@ -37,7 +37,8 @@ export interface RouterHooks {
 const PROTOCOL = /\b(FIN|SUP)(?:\s*-\s*|\s+)(\d{1,6})\b/i;
 // Words that turn "the boleto expired" into "give me a new boleto": start the request at once.
 const REQUEST = /\b(quero|queria|gostaria|preciso|solicit\w*|pedir|peco|abrir|fazer o pedido|manda|mande|envia|envie|reenvi\w*|me (ve|da|passa)|pode (me )?(mandar|enviar|fazer|abrir))\b/;
-const HAS_DATA = /\d{4,}/;
+// Data that only makes sense for a request: an order or document number, an e-mail address.
+const HAS_DATA = /\d{4,}|\d{3}[.\s]\d{3}[.\s]\d{3}|[^\s@]+@[^\s@]+\.\w{2,}/;
 // "meus pedidos", "meus chamados", "minhas solicitações": the person's own tickets.
 const MY_TICKETS = /\b(meus|minhas) (pedidos|chamados|protocolos|tickets|solicitacoes)\b/;
 
@@ -71,7 +72,7 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
         if (event.type !== 'text' || event.nlu.kind !== 'answer') return false;
         const flow = entry(event.nlu.id)?.flow;
         const t = fold(event.text);
-        return !!flow && flowIds.has(flow) && (REQUEST.test(t) || HAS_DATA.test(t));
+        return !!flow && flowIds.has(flow) && (REQUEST.test(t) || HAS_DATA.test(event.text));
       },
       isClarify: ({ event }) => event.type === 'text' && event.nlu.kind === 'clarify',
       isOutOfScope: ({ event }) => event.type === 'text' && event.nlu.kind === 'none' && event.nlu.reason === 'out-of-scope',

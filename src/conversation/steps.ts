@@ -5,7 +5,7 @@ import { formatCnpj, formatCpf, isValidCnpj, isValidCpf, maskDocument, onlyDigit
 import { isValidEmail, maskEmail, normalizeEmail, suggestEmailFix } from '../validation/email.js';
 import { extractFields } from '../validation/extract.js';
 import { maskPixKey, parsePixKey, type PixKey } from '../validation/pix.js';
-import type { Parsed, Step, Values } from './form.js';
+import type { Parsed, PrefillSuggestion, Step, Values } from './form.js';
 
 // Questions several flows ask, each with its validation and its friendly re-ask in pt-BR.
 
@@ -59,7 +59,11 @@ export function emailStep<S>(key: string, label: string, question: string, opts:
     key,
     label,
     ask: () => question,
-    prefill: (f) => (f.email && !suggestEmailFix(f.email) ? f.email : undefined),
+    prefill: (f) => {
+      if (!f.email) return undefined;
+      const fix = suggestEmailFix(f.email);
+      return fix ? emailSuggestion(fix, f.email) : f.email;
+    },
     parse: (text): Parsed => {
       if (opts.optional && parseYesNo(text, false) === 'no') return { ok: true, value: null };
       const candidate = extractFields(text, new Date()).email ?? normalizeEmail(text);
@@ -67,11 +71,15 @@ export function emailStep<S>(key: string, label: string, question: string, opts:
         return { ok: false, error: `Esse e-mail não parece válido. Envie no formato *nome@provedor.com*${opts.optional ? ', ou *não*' : ''}.` };
       }
       const fix = suggestEmailFix(candidate);
-      if (fix) return { ok: 'suggest', value: fix, original: candidate, question: `Você quis dizer *${fix}*? Responda *sim* para usar esse endereço ou *não* para manter *${candidate}*.` };
+      if (fix) return { ok: 'suggest', ...emailSuggestion(fix, candidate) };
       return { ok: true, value: candidate };
     },
     show: (v) => (v ? maskEmail(String(v)) : 'não'),
   };
+}
+
+function emailSuggestion(fix: string, original: string): PrefillSuggestion {
+  return { suggest: true, value: fix, original, question: `Você quis dizer *${fix}*? Responda *sim* para usar esse endereço ou *não* para manter *${original}*.` };
 }
 
 export function choiceStep<S, T extends string>(key: string, label: string, question: string, options: Array<{ value: T; label: string; words: RegExp }>): Step<S> {

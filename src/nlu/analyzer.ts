@@ -10,6 +10,23 @@ const STOPWORDS = new Set(
     .filter((w) => !KEEP.has(w)),
 );
 
+const EMAIL = /[^\s@]+@[^\s@]+\.[^\s@]{2,}/g;
+const URL = /\bhttps?:\/\/\S+|\bwww\.\S+/gi;
+const LABELLED_DOCUMENT = /\b(cpf|cnpj)\s*(n[ºo°.]?\s*|:\s*|e\s+)?\d[\d.\-/]{9,}/gi;
+
+/**
+ * Addresses and labelled document numbers are data, not meaning: the extractors read them,
+ * the topic is in the other words ("nao chegou o email joao@gmial.com, cpf 529..." is about an
+ * e-mail that did not arrive).
+ */
+export function stripData(text: string): string {
+  const raw = text.length > 2000 ? text.slice(0, 2000) : text;
+  return raw
+    .replace(EMAIL, /e-?mail/i.test(raw) ? ' ' : ' email ')
+    .replace(URL, ' link ')
+    .replace(LABELLED_DOCUMENT, ' ');
+}
+
 export interface Analysis {
   /** Folded words after spelling and synonyms (stop words kept): for display and rules. */
   words: string[];
@@ -131,7 +148,7 @@ export class Analyzer {
   }
 
   analyze(text: string): Analysis {
-    return this.analyzeFolded(fold(text.length > 2000 ? text.slice(0, 2000) : text).split(' ').filter(Boolean));
+    return this.analyzeFolded(fold(stripData(text)).split(' ').filter(Boolean));
   }
 
   /** The same, for words already folded (the matcher folds once for smalltalk and matching). */

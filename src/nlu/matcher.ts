@@ -1,4 +1,4 @@
-import { Analyzer } from './analyzer.js';
+import { Analyzer, stripData } from './analyzer.js';
 import type { KnowledgeBase } from '../faq/knowledge.js';
 import { fold } from './spelling.js';
 import { SoftmaxRegression } from './softmax.js';
@@ -248,7 +248,8 @@ export class Matcher {
     return out.sort((a, b) => b.score - a.score);
   }
 
-  classify(text: string): Classification {
+  classify(input: string): Classification {
+    const text = stripData(input);
     const small = this.smalltalk(text);
     if (small.kind) return { kind: 'smalltalk', id: small.kind, confidence: 1, candidates: [], greeting: small.greeting };
     const { stems } = small.restWords?.length ? this.analyzer.analyzeFolded(small.restWords) : this.analyzer.analyze(text);
