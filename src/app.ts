@@ -36,7 +36,7 @@ function understanding(config: Config): { kb: KnowledgeBase; matcher: Matcher } 
   let t = trained.get(key);
   if (!t) {
     const kb = loadKnowledgeBase(dir);
-    t = { kb, matcher: new Matcher(kb, { ...config.nlu, clarifyFloor: Math.min(config.nlu.minConfidence, 0.3) }) };
+    t = { kb, matcher: new Matcher(kb, config.nlu) };
     trained.set(key, t);
   }
   return t;

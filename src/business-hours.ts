@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from './config.js';
+import { ConfigError, parseEnv } from './config.js';
 
 // Business hours per team, with Brazilian national holidays, and the pt-BR phrase that tells a
 // customer when the team will pick a ticket up. Pure: no database, no transport; flows use it.
@@ -221,7 +221,7 @@ const schema = z.object({
 
 /** Reads BUSINESS_HOURS_FINANCE/SUPPORT, BUSINESS_OPTIONAL_HOLIDAYS and BUSINESS_EXTRA_HOLIDAYS. */
 export function loadBusinessHours(env: NodeJS.ProcessEnv = process.env, timezone = 'America/Sao_Paulo'): BusinessHours {
-  const c = schema.parse(Object.fromEntries(Object.entries(env).filter(([k, v]) => v !== undefined && v !== '' && k in schema.shape)));
+  const c = parseEnv(schema, env);
   const parse = (name: string, value: string) => {
     try {
       return parseHours(value);

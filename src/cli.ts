@@ -151,7 +151,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'faq': {
       if (sub === 'check') {
-        const report = checkFaq(faqDir, { ...config.nlu, clarifyFloor: Math.min(config.nlu.minConfidence, 0.3) });
+        const report = checkFaq(faqDir, config.nlu);
         for (const w of report.warnings) process.stdout.write(`aviso: ${w.file}: ${w.entry}: ${w.message}\n`);
         for (const e of report.errors) process.stdout.write(`ERRO: ${e.file}${e.entry ? `: ${e.entry}` : ''}: ${e.message}\n`);
         const entries = report.kb?.entries.size ?? 0;
@@ -164,7 +164,7 @@ async function main(argv: string[]): Promise<number> {
         const file = rest[0] ?? path.join(projectRoot, 'tests/nlu/heldout.yaml');
         const { loadKnowledgeBase } = await import('./faq/knowledge.js');
         const kb = loadKnowledgeBase(faqDir);
-        const ev = evaluate(new Matcher(kb, { ...config.nlu, clarifyFloor: Math.min(config.nlu.minConfidence, 0.3) }), loadHeldOut(file));
+        const ev = evaluate(new Matcher(kb, config.nlu), loadHeldOut(file));
         process.stdout.write(formatEvaluation(ev) + '\n');
         return 0;
       }

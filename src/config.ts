@@ -35,26 +35,29 @@ export type Config = {
   timezone: string;
   idleTimeoutMs: number;
   greeting: { enabled: boolean; text: string };
-  nlu: { minConfidence: number; minMargin: number };
+  /** Matcher thresholds: answer, ask back above clarifyFloor, below it nothing fits. */
+  nlu: { minConfidence: number; minMargin: number; clarifyFloor: number };
   faqDir?: string;
   handoffTimeoutMs: number;
 };
 
 export class ConfigError extends Error {}
 
+/**
+ * Validates the variables a schema names (empty ones count as unset, so defaults apply);
+ * every module with settings reads them this way, and the error names each bad variable.
+ */
+export function parseEnv<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv, what = ''): z.infer<S> {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([k, v]) => v !== undefined && v !== '' && k in schema.shape));
+  const parsed = schema.safeParse(cleaned);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message} (valor: ${JSON.stringify(cleaned[String(i.path[0])])})`);
+  throw new ConfigError(`Configuração inválida nas variáveis de ambiente${what}:\n${lines.join('\n')}`);
+}
+
 /** Reads and validates the environment; the error names every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const cleaned = Object.fromEntries(
-    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
-  );
-  const parsed = schema.safeParse(cleaned);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map(
-      (i) => `  ${i.path.join('.')}: ${i.message} (valor: ${JSON.stringify(cleaned[String(i.path[0])])})`,
-    );
-    throw new ConfigError(`Configuração inválida nas variáveis de ambiente:\n${lines.join('\n')}`);
-  }
-  const c = parsed.data;
+  const c = parseEnv(schema, env);
   try {
     new Intl.DateTimeFormat('pt-BR', { timeZone: c.TIMEZONE });
   } catch {
@@ -70,7 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     timezone: c.TIMEZONE,
     idleTimeoutMs: c.IDLE_TIMEOUT_MINUTES * 60_000,
     greeting: { enabled: c.GREETING_ENABLED, text: c.GREETING_TEXT },
-    nlu: { minConfidence: c.NLU_MIN_CONFIDENCE, minMargin: c.NLU_MIN_MARGIN },
+    nlu: { minConfidence: c.NLU_MIN_CONFIDENCE, minMargin: c.NLU_MIN_MARGIN, clarifyFloor: Math.min(c.NLU_MIN_CONFIDENCE, 0.3) },
     faqDir: c.FAQ_DIR,
     handoffTimeoutMs: c.HANDOFF_TIMEOUT_MINUTES * 60_000,
   };

@@ -1,3 +1,4 @@
+import { parseEnv } from '../config.js';
 import { z } from 'zod';
 import type { TicketType } from '../db/schema.js';
 
@@ -63,12 +64,7 @@ export function parseSlaHours(text: string): Record<TicketType, number> {
 }
 
 export function loadPanelConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<PanelConfig> = {}): PanelConfig {
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith('PANEL_') && v !== undefined && v !== ''));
-  const parsed = schema.safeParse(cleaned);
-  if (!parsed.success) {
-    throw new Error(`Configuração inválida do painel:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
-  }
-  const c = parsed.data;
+  const c = parseEnv(schema, env, ' do painel');
   return {
     sessionTtlMs: c.PANEL_SESSION_HOURS * 3_600_000,
     sessionIdleMs: c.PANEL_SESSION_IDLE_MINUTES * 60_000,

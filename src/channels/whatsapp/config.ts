@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { WAVersion } from '@whiskeysockets/baileys';
-import { ConfigError } from '../../config.js';
+import { parseEnv } from '../../config.js';
 
 /** Baileys 7.0.0-rc14's bundled WhatsApp Web version (Defaults/index.js). */
 export const BUNDLED_VERSION: WAVersion = [2, 3000, 1043857760];
@@ -70,15 +70,7 @@ export interface WhatsAppConfig {
 
 /** Reads the WhatsApp variables (all optional); the error names each bad variable. */
 export function loadWhatsAppConfig(env: NodeJS.ProcessEnv = process.env): WhatsAppConfig {
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([k, v]) => v !== undefined && v !== '' && k in schema.shape));
-  const parsed = schema.safeParse(cleaned);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map(
-      (i) => `  ${i.path.join('.')}: ${i.message} (valor: ${JSON.stringify(cleaned[String(i.path[0])])})`,
-    );
-    throw new ConfigError(`Configuração inválida nas variáveis de ambiente do WhatsApp:\n${lines.join('\n')}`);
-  }
-  const c = parsed.data;
+  const c = parseEnv(schema, env, ' do WhatsApp');
   return {
     enabled: c.WHATSAPP_ENABLED,
     account: c.WHATSAPP_ACCOUNT,
