@@ -75,7 +75,6 @@ export interface FormDefinition<S> {
 }
 
 export const formTexts = {
-  retry: (error: string) => `${error}`,
   tooManyErrors:
     'Parece que não estou conseguindo entender. 😕 Quer falar com um atendente? Responda *sim* para chamar uma pessoa ou *não* para tentar de novo.',
   tryAgain: 'Tudo bem, vamos tentar de novo.',
@@ -327,10 +326,10 @@ export function reduceForm<S>(def: FormDefinition<S>, ctx: FormContext, event: {
         c.invalid++;
         if (c.invalid >= 3) {
           c.mode = 'human';
-          say(formTexts.retry(r.error));
+          say(r.error);
           say(formTexts.tooManyErrors);
         } else {
-          say(formTexts.retry(r.error));
+          say(r.error);
         }
       }
       return c;

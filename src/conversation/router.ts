@@ -68,12 +68,8 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
       isStatusQuery: ({ event }) =>
         event.type === 'text' &&
         (PROTOCOL.test(event.text) || MY_TICKETS.test(fold(event.text)) || (event.nlu.kind === 'answer' && event.nlu.id === 'status-protocolo')),
-      isFlowRequest: ({ event }) => {
-        if (event.type !== 'text' || event.nlu.kind !== 'answer') return false;
-        const flow = entry(event.nlu.id)?.flow;
-        const t = fold(event.text);
-        return !!flow && flowIds.has(flow) && (REQUEST.test(t) || HAS_DATA.test(event.text));
-      },
+      // Used after answerFlowIs: the text asks for the request, or carries its data.
+      isFlowRequest: ({ event }) => event.type === 'text' && (REQUEST.test(fold(event.text)) || HAS_DATA.test(event.text)),
       isClarify: ({ event }) => event.type === 'text' && event.nlu.kind === 'clarify',
       isOutOfScope: ({ event }) => event.type === 'text' && event.nlu.kind === 'none' && event.nlu.reason === 'out-of-scope',
       isNoText: ({ event }) => event.type === 'text' && event.nlu.kind === 'none' && event.nlu.reason === 'empty' && !/\d/.test(event.text),
@@ -129,7 +125,7 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
     },
     // "quero estorno do pedido 48213": straight into the request, with what was said pre-filled.
     ...flows.map((f) => ({
-      guard: and(['isFlowRequest', { type: 'answerFlowIs', params: { id: f.id } }]),
+      guard: and([{ type: 'answerFlowIs', params: { id: f.id } }, 'isFlowRequest']), // cheap id test first: one flow matches
       target: `.${flowState(f.id)}`,
       actions: assign({ lastMessage: ({ event }: { event: unknown }) => event as MessageEvent, flowParams: null }),
     })),
@@ -215,7 +211,7 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
           'cmd.human': { actions: sendTo('flow', ({ event }) => event) },
           media: { actions: sendTo('flow', ({ event }) => event) },
           'handoff.closed': { actions: sendTo('flow', ({ event }) => event) },
-          'cmd.menu': { target: 'mainMenu', actions: [say(texts.flowCancelled.split('.')[0] + '.'), 'showMainMenu'] },
+          'cmd.menu': { target: 'mainMenu', actions: [say(texts.flowLeft), 'showMainMenu'] },
         },
       },
     ]),

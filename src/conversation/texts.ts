@@ -22,7 +22,6 @@ export const texts = {
   outOfScope:
     'Essa informação eu não tenho por aqui. 🙏 Para esse assunto, digite *atendente* e uma pessoa da nossa equipe continua com você, ou veja as opções abaixo.',
   emptyChoice: (max: number) => `Não encontrei essa opção. Digite um número de 1 a ${max}, ou *menu*.`,
-  noList: 'Para escolher uma opção, digite *menu* e veja a lista numerada.',
   numberOnly:
     'Recebi só um número e não sei a que ele se refere. 🤔 Se for o número de um pedido, diga também o que você precisa (ex.: *boleto atualizado do pedido 48213*), ou digite *menu* para ver as opções.',
   tooLong: 'Sua mensagem ficou bem longa. 😅 Pode me contar a dúvida em poucas linhas?',
@@ -41,7 +40,8 @@ export const texts = {
     'Vou registrar que você quer falar com uma pessoa. Nossa equipe responde por aqui mesmo, neste WhatsApp, no horário de atendimento.',
   media: (kind: string) =>
     `Recebi ${MEDIA_LABEL[kind] ?? 'seu arquivo'}, mas por aqui eu consigo ler apenas mensagens de texto. ✍️ Escreva sua dúvida ou digite *menu* para ver as opções.`,
-  flowCancelled: 'Solicitação cancelada. Nada foi registrado. Digite *menu* para ver as opções.',
+  /** "menu" in the middle of a request: it is dropped and the main menu follows. */
+  flowLeft: 'Solicitação cancelada.',
 };
 
 export function mainMenu(kb: KnowledgeBase): string {

@@ -83,18 +83,6 @@ export function deleteConversation(db: Db, chatId: string): void {
 
 type InboundKey = { channel: string; chatId: string; participant: string; messageId: string };
 
-export function inboundExists(db: Db, key: InboundKey): boolean {
-  return !!db.first(
-    db.kysely
-      .selectFrom('inbound_messages')
-      .select('id')
-      .where('channel', '=', key.channel)
-      .where('chat_id', '=', key.chatId)
-      .where('participant', '=', key.participant)
-      .where('message_id', '=', key.messageId),
-  );
-}
-
 type NewInbound = InboundKey & { text: string; now: string };
 const qInsertInbound = (k: Kysely<Database>, p: NewInbound) =>
   k
@@ -105,10 +93,6 @@ const qInsertInbound = (k: Kysely<Database>, p: NewInbound) =>
 /** Journals a message; false when that id was already journaled (a redelivery). */
 export function insertInboundIfNew(db: Db, m: NewInbound): boolean {
   return db.prepared(qInsertInbound).run(m).changes > 0;
-}
-
-export function insertInbound(db: Db, m: NewInbound): void {
-  insertInboundIfNew(db, m);
 }
 
 type NewOutbound = { channel: string; chatId: string; text: string; inReplyTo: string | null; now: string };

@@ -194,11 +194,7 @@ export class Matcher {
     return { kind: null, rest: words.slice(start, end).join(' '), restWords: words.slice(start, end), greeting };
   }
 
-  /** Scores every label for the text, best first. */
-  rank(text: string): Candidate[] {
-    return this.rankStems(this.analyzer.analyze(text).stems);
-  }
-
+  /** Scores every label for the analysed text, best first. */
   private rankStems(stems: string[]): Candidate[] {
     if (stems.length === 0) return [];
     const q = this.weigh(features(stems), true);
