@@ -90,6 +90,8 @@ export interface SessionInfo {
 
 /** Creates a session; returns the cookie value (only its hash is stored). */
 export function createSession(db: Db, userId: number, now: number, ttlMs: number): { cookie: string; csrf: string } {
+  // Log-ins are rare: a good moment to drop the sessions that expired since the last one.
+  purgeExpiredSessions(db, now);
   const cookie = randomSecret();
   const csrf = randomSecret();
   const iso = new Date(now).toISOString();
@@ -217,10 +219,6 @@ export function recordFailure(db: Db, key: string, now: number, policy: Throttle
     );
     return failures;
   });
-}
-
-export function failureCount(db: Db, key: string): number {
-  return db.first(db.kysely.selectFrom('login_attempts').select('failures').where('key', '=', key))?.failures ?? 0;
 }
 
 export function clearFailures(db: Db, key: string): void {

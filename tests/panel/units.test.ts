@@ -6,6 +6,8 @@ import { maskDocument, maskPhone, zonedMidnight } from '../../src/staff/format.j
 import { hashPassword, verifyPassword } from '../../src/staff/passwords.js';
 import { classifySearch, decodeCursor, encodeCursor } from '../../src/staff/queue.js';
 import { BusinessClock, calendarClock, slaLevel } from '../../src/staff/sla.js';
+import { createSession, createUser, findSession } from '../../src/staff/users.js';
+import { startHarness } from '../support/harness.js';
 
 const TZ = 'America/Sao_Paulo';
 const hours = new BusinessHours({ timezone: TZ, teams: { finance: parseHours('seg-sex 08:00-18:00'), support: parseHours('seg-sab 08:00-20:00') }, optional: [], extraClosed: [] });
@@ -80,5 +82,24 @@ describe('helpers', () => {
     expect(await verifyPassword('senha-muito-boa', a)).toBe(true);
     expect(await verifyPassword('senha-muito-ruim', a)).toBe(false);
     expect(await verifyPassword('x', 'garbage')).toBe(false);
+  });
+});
+
+describe('staff sessions', () => {
+  it('a new log-in clears the sessions that have expired, and keeps the live ones', async () => {
+    const h = await startHarness();
+    try {
+      const db = h.app.db;
+      const user = await createUser(db, { name: 'Ana', email: 'ana@example.com', role: 'finance', password: 'senha-de-teste-123', now: new Date().toISOString() });
+      const t0 = Date.parse('2026-11-28T12:00:00Z');
+      const old = createSession(db, user.id, t0, 60_000); // expires a minute later
+      const live = createSession(db, user.id, t0 + 30 * 60_000, 12 * 3_600_000);
+      const rows = () => db.all(db.kysely.selectFrom('staff_sessions').select('id'));
+      expect(rows()).toHaveLength(1);
+      expect(findSession(db, live.cookie, t0 + 31 * 60_000, 2 * 3_600_000)).toBeDefined();
+      expect(old.cookie).not.toBe(live.cookie);
+    } finally {
+      await h.close();
+    }
   });
 });
