@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { refundConversation, startPanel, type Panel } from '../panel/support.js';
+import { handoffConversation, refundConversation, startPanel, type Panel } from '../panel/support.js';
 import type { Ticket } from '../../src/db/schema.js';
 
 // The JSON API over a real port: bearer tokens, list/filter/search, show, actions, and team
@@ -14,8 +14,7 @@ const bearer = (role: 'finance' | 'support' | 'admin') => ({ Authorization: `Bea
 beforeAll(async () => {
   p = await startPanel();
   refund = refundConversation(p, '5511988887777', 'Joana Cliente');
-  p.h.app.engine.handle({ channel: 'whatsapp', chatId: '5511977776666', phone: '5511977776666', name: 'Carlos', text: 'quero falar com um atendente', id: 'h1', timestamp: Date.now() });
-  handoff = p.h.app.db.first(p.h.app.db.kysely.selectFrom('tickets').selectAll().where('type', '=', 'human_handoff'))!;
+  handoff = handoffConversation(p, '5511977776666', 'Carlos');
 });
 afterAll(() => p.close());
 

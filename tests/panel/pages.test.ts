@@ -4,7 +4,7 @@ import request from 'supertest';
 import type { Ticket } from '../../src/db/schema.js';
 import { runStaffCommand } from '../../src/staff/cli.js';
 import { findUserByEmail } from '../../src/staff/users.js';
-import { csrfOf, login, refundConversation, startPanel, type Panel } from './support.js';
+import { csrfOf, login, handoffConversation, refundConversation, startPanel, type Panel } from './support.js';
 
 // The panel's pages over a real port: log-in and sessions, queue, filters, ticket page, actions,
 // team isolation, CSV export, account tokens, admin users, and the CLI.
@@ -16,8 +16,7 @@ let handoff: Ticket;
 beforeAll(async () => {
   p = await startPanel();
   refund = refundConversation(p, '5511988887777', 'Joana Cliente');
-  p.h.app.engine.handle({ channel: 'whatsapp', chatId: '5511977776666', phone: '5511977776666', name: 'Carlos', text: 'quero falar com um atendente', id: 'h1', timestamp: Date.now() });
-  handoff = p.h.app.db.first(p.h.app.db.kysely.selectFrom('tickets').selectAll().where('type', '=', 'human_handoff'))!;
+  handoff = handoffConversation(p, '5511977776666', 'Carlos');
 });
 afterAll(() => p.close());
 

@@ -63,6 +63,12 @@ export function refundConversation(p: Panel, from: string, name: string | undefi
   return getTicketByProtocol(p.h.app.db, protocol)!;
 }
 
+/** A WhatsApp customer asks for a person; returns the hand-over ticket. */
+export function handoffConversation(p: Panel, from: string, name: string): Ticket {
+  p.h.app.engine.handle({ channel: 'whatsapp', chatId: from, phone: from, name, text: 'quero falar com um atendente', id: `h${++seq}`, timestamp: Date.now() });
+  return p.h.app.db.first(p.h.app.db.kysely.selectFrom('tickets').selectAll().where('type', '=', 'human_handoff').where('chat_id', '=', from))!;
+}
+
 /** Logs in through the form (CSRF cookie + field) and returns the agent with its session. */
 export async function login(p: Panel, email: string, password = PASSWORD) {
   const agent = request.agent(p.url);
