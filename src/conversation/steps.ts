@@ -16,10 +16,10 @@ export function documentStep<S>(key: string, label: string, question: string): S
     key,
     label,
     ask: () => question,
-    prefill: (f) => f.documents[0]?.digits,
+    prefill: (f) => f.documents[0]?.value,
     parse: (text) => {
       const doc = parseDocument(text) ?? extractFields(text, new Date()).documents[0] ?? null;
-      if (doc) return { ok: true, value: doc.digits };
+      if (doc) return { ok: true, value: doc.value };
       const digits = onlyDigits(text);
       if (digits.length === 11 || digits.length === 14) {
         return { ok: false, error: `Esse ${digits.length === 11 ? 'CPF' : 'CNPJ'} não é válido (os dígitos verificadores não conferem). Confira e envie de novo, por exemplo *123.456.789-09* ou só os números.` };

@@ -1,3 +1,5 @@
+import { normalizeDocument } from '../validation/document.js';
+
 // Display helpers for the panel (pt-BR).
 
 /** 5511999990001 -> +55 11 9****-0001 (enough to recognise, not to dial). */
@@ -17,15 +19,11 @@ export function formatPhone(phone: string | null | undefined): string {
   return phone ?? '';
 }
 
-export function formatDocument(doc: string | null | undefined): string {
-  const d = (doc ?? '').replace(/\D/g, '');
-  if (d.length === 11) return `${d.slice(0, 3)}.${d.slice(3, 6)}.${d.slice(6, 9)}-${d.slice(9)}`;
-  if (d.length === 14) return `${d.slice(0, 2)}.${d.slice(2, 5)}.${d.slice(5, 8)}/${d.slice(8, 12)}-${d.slice(12)}`;
-  return doc ?? '';
-}
+export { formatDocument } from '../validation/document.js';
 
+/** Stronger than the chat's mask: an admin's export keeps only a few middle characters. */
 export function maskDocument(doc: string | null | undefined): string {
-  const d = (doc ?? '').replace(/\D/g, '');
+  const d = normalizeDocument(doc ?? '');
   if (d.length === 11) return `***.${d.slice(3, 6)}.***-**`;
   if (d.length === 14) return `**.${d.slice(2, 5)}.***/****-**`;
   return d ? '***' : '';

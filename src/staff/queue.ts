@@ -71,8 +71,9 @@ export function classifySearch(q: string): { kind: 'protocol' | 'email' | 'docum
   const proto = /^(FIN|SUP)[\s-]?(\d{1,9})$/i.exec(s);
   if (proto) return { kind: 'protocol', value: `${proto[1].toUpperCase()}-${proto[2].padStart(6, '0')}` };
   if (s.includes('@')) return { kind: 'email', value: s };
-  const digits = s.replace(/[.\-/\s]/g, '');
-  if (/^\d{11}$|^\d{14}$/.test(digits)) return { kind: 'document', value: s, digits };
+  // CPF digits, or a CNPJ (numeric or alphanumeric, stored upper case).
+  const digits = s.replace(/[.\-/\s]/g, '').toUpperCase();
+  if (/^\d{11}$|^[0-9A-Z]{12}\d{2}$/.test(digits)) return { kind: 'document', value: s, digits };
   return { kind: 'order', value: s };
 }
 

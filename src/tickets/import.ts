@@ -89,7 +89,7 @@ export function importOrders(db: Db, content: string, now = new Date()): ImportR
       continue;
     }
     seen.set(number, line);
-    valid.push({ number, document: doc!.digits, email, payment_method: method, payment_status: status, purchased_at: purchased!, issued_at: issued, partner_id: row.parceiro || null, updated_at: now.toISOString() });
+    valid.push({ number, document: doc!.value, email, payment_method: method, payment_status: status, purchased_at: purchased!, issued_at: issued, partner_id: row.parceiro || null, updated_at: now.toISOString() });
   }
   db.transaction(() => valid.forEach((o) => upsertOrder(db, o)));
   return { imported: valid.length, errors };
@@ -128,7 +128,7 @@ export function importPartners(db: Db, content: string, now = new Date()): Impor
       continue;
     }
     phones.forEach((p) => phoneOwner.set(p, id));
-    valid.push({ id, name: row.nome.trim(), document: doc?.digits ?? null, sales_page: row.pagina_vendas || null, phones });
+    valid.push({ id, name: row.nome.trim(), document: doc?.value ?? null, sales_page: row.pagina_vendas || null, phones });
   }
   db.transaction(() => {
     for (const p of valid) {

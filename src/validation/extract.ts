@@ -39,6 +39,9 @@ const EMAIL_RE = /[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/g;
 // Document-shaped digit runs, formatted or bare, not glued to other digits.
 const CNPJ_RE = /(?<![\d./-])\d{2}\.?\d{3}\.?\d{3}\/?\d{4}-?\d{2}(?!\d|[./-]\d)/g;
 const CPF_RE = /(?<![\d./-])\d{3}\.?\d{3}\.?\d{3}[-.]?\d{2}(?!\d|[./-]\d)/g;
+// The alphanumeric CNPJ (since July 2026): letters or digits in the first 12 positions. Runs on
+// folded (lower-case) text; only a valid check-digit pair makes it a document.
+const ALNUM_CNPJ_RE = /(?<![0-9a-z./-])[0-9a-z]{2}\.?[0-9a-z]{3}\.?[0-9a-z]{3}\/?[0-9a-z]{4}-?\d{2}(?![0-9a-z]|[./-][0-9a-z])/g;
 // Order numbers need a cue word ('pedido nº 48213', 'compra: 48213', '#48213');
 // a bare number is never an order. Amounts ('compra 1500 reais') are excluded.
 const ORDER_RE =
@@ -65,10 +68,14 @@ export function extractFields(text: string, now: Date): ExtractedFields {
   }
 
   const docs: Array<{ doc: ParsedDocument; index: number }> = [];
-  for (const re of [CNPJ_RE, CPF_RE]) {
+  for (const re of [ALNUM_CNPJ_RE, CNPJ_RE, CPF_RE]) {
     for (const m of foldText(work).matchAll(re)) {
+      const alnum = re === ALNUM_CNPJ_RE;
+      // A word that merely has the shape (letters only, or digits only: the numeric rules) is not an alphanumeric CNPJ.
+      if (alnum && (!/[a-z]/.test(m[0]) || !/\d/.test(m[0].slice(0, -2)))) continue;
       const doc = parseDocument(m[0]);
-      if (doc && !docs.some((d) => d.doc.digits === doc.digits)) docs.push({ doc, index: m.index });
+      if (alnum && !doc) continue;
+      if (doc && !docs.some((d) => d.doc.value === doc.value)) docs.push({ doc, index: m.index });
       // Blank invalid ones too: an 11/14-digit run is never an order number or a date.
       consume(m.index, m.index + m[0].length);
     }

@@ -1,6 +1,6 @@
 // Pix key recognition (DICT key types) and masking.
 
-import { isValidCnpj, isValidCpf, maskCnpj, maskCpf, onlyDigits } from './document.js';
+import { isValidCnpj, isValidCpf, maskCnpj, maskCpf, normalizeDocument, onlyDigits } from './document.js';
 import { isValidEmail, maskEmail, normalizeEmail } from './email.js';
 import { maskPhone, normalizeBrPhone } from './phone.js';
 
@@ -30,6 +30,8 @@ export function parsePixKey(s: string): PixKey | null {
   if (!raw) return null;
   if (EVP.test(raw)) return { kind: 'random', value: raw.toLowerCase() };
   if (raw.includes('@')) return isValidEmail(raw) ? { kind: 'email', value: normalizeEmail(raw) } : null;
+  // An alphanumeric CNPJ has letters, so it never reads as a phone.
+  if (/[a-z]/i.test(raw) && isValidCnpj(raw)) return { kind: 'cnpj', value: normalizeDocument(raw) };
   if (!NUMERIC_KEY.test(raw)) return null;
 
   const phone = (): PixKey | null => {

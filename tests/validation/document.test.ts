@@ -50,14 +50,24 @@ describe('isValidCnpj', () => {
     ['all zeros', '00.000.000/0000-00'],
     ['too short', '1122233300018'],
     ['a valid CPF', '529.982.247-25'],
+    ['alphanumeric with wrong check digits', '12.ABC.345/01DE-36'],
+    ['letters in the check digits', '12.ABC.345/01DE-3A'],
+    ['a word around it', 'cnpj12ABC34501DE35'],
   ])('rejects %s (%p)', (_label, cnpj) => expect(isValidCnpj(cnpj)).toBe(false));
+
+  // Receita Federal, since July 2026: letters in the first 12 positions, numeric check digits
+  // computed on each character's ASCII code minus 48.
+  it.each(['12.ABC.345/01DE-35', '12ABC34501DE35', '12abc34501de35', '12.abc.345/01de-35'])('accepts the alphanumeric CNPJ %p', (cnpj) =>
+    expect(isValidCnpj(cnpj)).toBe(true),
+  );
 });
 
 describe('parseDocument', () => {
   it('identifies CPF and CNPJ and returns bare digits', () => {
-    expect(parseDocument('529.982.247-25')).toEqual({ kind: 'cpf', digits: '52998224725' });
-    expect(parseDocument('11.222.333/0001-81')).toEqual({ kind: 'cnpj', digits: '11222333000181' });
-    expect(parseDocument('11444777000161')).toEqual({ kind: 'cnpj', digits: '11444777000161' });
+    expect(parseDocument('529.982.247-25')).toEqual({ kind: 'cpf', value: '52998224725' });
+    expect(parseDocument('11.222.333/0001-81')).toEqual({ kind: 'cnpj', value: '11222333000181' });
+    expect(parseDocument('11444777000161')).toEqual({ kind: 'cnpj', value: '11444777000161' });
+    expect(parseDocument('12.abc.345/01de-35')).toEqual({ kind: 'cnpj', value: '12ABC34501DE35' });
   });
 
   it('returns null for invalid documents', () => {
@@ -74,6 +84,7 @@ describe('formatting', () => {
     expect(formatCpf('52998224725')).toBe('529.982.247-25');
     expect(formatCpf('529.982.247-25')).toBe('529.982.247-25');
     expect(formatCnpj('11222333000181')).toBe('11.222.333/0001-81');
+    expect(formatCnpj('12abc34501de35')).toBe('12.ABC.345/01DE-35');
   });
 
   it('returns input with the wrong length unchanged', () => {
@@ -91,6 +102,7 @@ describe('masking', () => {
   it('masks CNPJ hiding the first two and the check digits', () => {
     expect(maskCnpj('11222333000181')).toBe('**.222.333/0001-**');
     expect(maskCnpj('11.444.777/0001-61')).toBe('**.444.777/0001-**');
+    expect(maskCnpj('12ABC34501DE35')).toBe('**.ABC.345/01DE-**');
   });
 
   it('never echoes digits of malformed input', () => {

@@ -6,7 +6,7 @@ const NOW = new Date('2026-11-28T15:00:00Z'); // Saturday 28/11/2026 12:00 in S�
 describe('extractFields', () => {
   it('pulls an order number and a CPF', () => {
     expect(extractFields('quero estorno do pedido 48213, cpf 529.982.247-25', NOW)).toEqual({
-      documents: [{ kind: 'cpf', digits: '52998224725' }],
+      documents: [{ kind: 'cpf', value: '52998224725' }],
       orderNumber: '48213',
       dates: [],
     });
@@ -17,7 +17,7 @@ describe('extractFields', () => {
       'Oi! Meu e-mail é Carlos@Gmail.com, protocolo fin 123, CNPJ 11.222.333/0001-81. ' +
       'Pode ser amanhã às 14h30 ou dia 3/12?';
     expect(extractFields(text, NOW)).toEqual({
-      documents: [{ kind: 'cnpj', digits: '11222333000181' }],
+      documents: [{ kind: 'cnpj', value: '11222333000181' }],
       email: 'carlos@gmail.com',
       protocol: 'FIN-000123',
       dates: [
@@ -26,6 +26,15 @@ describe('extractFields', () => {
       ],
       time: { hour: 14, minute: 30 },
     });
+  });
+
+  it('finds an alphanumeric CNPJ in a sentence, formatted or not, in any letter case', () => {
+    for (const text of ['cnpj da empresa: 12.ABC.345/01DE-35, obrigado', 'é o 12abc34501de35', 'CNPJ 12.abc.345/01DE-35']) {
+      expect(extractFields(text, NOW).documents).toEqual([{ kind: 'cnpj', value: '12ABC34501DE35' }]);
+    }
+    // The same shape with wrong check digits, or ordinary words, is no document.
+    expect(extractFields('cnpj 12.ABC.345/01DE-36', NOW).documents).toEqual([]);
+    expect(extractFields('certificadodigital10', NOW).documents).toEqual([]);
   });
 
   it.each([
@@ -58,14 +67,14 @@ describe('extractFields', () => {
   it('finds a CPF next to an order but never mistakes one for the other', () => {
     const r = extractFields('pedido 48213 cpf 11144477735', NOW);
     expect(r.orderNumber).toBe('48213');
-    expect(r.documents).toEqual([{ kind: 'cpf', digits: '11144477735' }]);
+    expect(r.documents).toEqual([{ kind: 'cpf', value: '11144477735' }]);
   });
 
   it('keeps only documents with valid check digits, in order, without duplicates', () => {
     const r = extractFields('cnpj 11444777000161, cpf 529.982.247-24, cpf 111.444.777-35 e 11144477735', NOW);
     expect(r.documents).toEqual([
-      { kind: 'cnpj', digits: '11444777000161' },
-      { kind: 'cpf', digits: '11144477735' },
+      { kind: 'cnpj', value: '11444777000161' },
+      { kind: 'cpf', value: '11144477735' },
     ]);
     expect(r.dates).toEqual([]);
     expect(r.orderNumber).toBeUndefined();

@@ -13,6 +13,7 @@ describe('parsePixKey', () => {
     ['111.444.777-35', { kind: 'cpf', value: '11144477735' }],
     ['11.222.333/0001-81', { kind: 'cnpj', value: '11222333000181' }],
     ['11444777000161', { kind: 'cnpj', value: '11444777000161' }],
+    ['12.ABC.345/01DE-35', { kind: 'cnpj', value: '12ABC34501DE35' }],
     ['Carlos.Silva@Gmail.com', { kind: 'email', value: 'carlos.silva@gmail.com' }],
     ['+55 11 99999-0001', { kind: 'phone', value: '+5511999990001' }],
     ['(11) 99999-0001', { kind: 'phone', value: '+5511999990001' }],
