@@ -1,3 +1,4 @@
+import type { RequestPhrasings } from '../src/faq/knowledge.js';
 import type { FlowDefinition } from '../src/conversation/flow.js';
 import type { FlowServices } from '../src/tickets/services.js';
 import { appointmentAdvanceFlow } from './appointment-advance.js';
@@ -24,3 +25,12 @@ export function createFlows(services: FlowServices, opts: FlowOptions): FlowDefi
     humanHandoffFlow(services, { timeoutMs: opts.handoffTimeoutMs }),
   ];
 }
+
+/** The request types as the understanding sees them (ids and the phrasings that start them). */
+export const requestPhrasings: RequestPhrasings[] = [
+  { id: 'boleto_renewal', examples: [] },
+  { id: 'refund', examples: [] },
+  { id: 'appointment_advance', examples: [] },
+  { id: 'confirmation_resend', examples: [] },
+  { id: 'human_handoff', examples: [] },
+];

@@ -1,12 +1,12 @@
 // Dev helper: leave-one-out accuracy on the training examples (tuning without touching the held-out set).
 import '../src/quiet-dotenv.js';
 import path from 'node:path';
-import { loadKnowledgeBase } from '../src/faq/knowledge.js';
+import { loadKnowledge } from '../src/understanding.js';
 import { Matcher } from '../src/nlu/matcher.js';
 import { decisionLabel } from '../src/nlu/evaluate.js';
 import { projectRoot } from '../src/paths.js';
 
-const kb = loadKnowledgeBase(path.join(projectRoot, 'faq'));
+const kb = loadKnowledge(path.join(projectRoot, 'faq'));
 const [mc, mm, cf] = (process.env.MATCHER_T ?? '0.5,0.08,0.3').split(',').map(Number);
 const m = new Matcher(kb, { minConfidence: mc, minMargin: mm, clarifyFloor: cf });
 let right = 0;

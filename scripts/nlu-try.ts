@@ -1,11 +1,11 @@
 // Dev helper: `npx tsx scripts/nlu-try.ts "texto"` prints the matcher's decision and candidates.
 import '../src/quiet-dotenv.js';
 import path from 'node:path';
-import { loadKnowledgeBase } from '../src/faq/knowledge.js';
+import { loadKnowledge } from '../src/understanding.js';
 import { Matcher } from '../src/nlu/matcher.js';
 import { projectRoot } from '../src/paths.js';
 
-const m = new Matcher(loadKnowledgeBase(path.join(projectRoot, 'faq')));
+const m = new Matcher(loadKnowledge(path.join(projectRoot, 'faq')));
 for (const text of process.argv.slice(2)) {
   const c = m.classify(text);
   console.log(text, '=>', c.kind, 'id' in c ? c.id : 'options' in c ? c.options : '', c.confidence.toFixed(2));

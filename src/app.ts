@@ -3,7 +3,8 @@ import type { Config } from './config.js';
 import { Engine } from './conversation/engine.js';
 import type { FlowDefinition } from './conversation/flow.js';
 import { Db } from './db/database.js';
-import { loadKnowledgeBase, type KnowledgeBase } from './faq/knowledge.js';
+import type { KnowledgeBase } from './faq/knowledge.js';
+import { loadKnowledge } from './understanding.js';
 import type { Logger } from './logger.js';
 import { Matcher } from './nlu/matcher.js';
 import { defaultFaqDir } from './paths.js';
@@ -35,7 +36,7 @@ function understanding(config: Config): { kb: KnowledgeBase; matcher: Matcher } 
   const key = JSON.stringify([dir, config.nlu]);
   let t = trained.get(key);
   if (!t) {
-    const kb = loadKnowledgeBase(dir);
+    const kb = loadKnowledge(dir);
     t = { kb, matcher: new Matcher(kb, config.nlu) };
     trained.set(key, t);
   }

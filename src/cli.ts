@@ -162,8 +162,8 @@ async function main(argv: string[]): Promise<number> {
       }
       if (sub === 'eval') {
         const file = rest[0] ?? path.join(projectRoot, 'tests/nlu/heldout.yaml');
-        const { loadKnowledgeBase } = await import('./faq/knowledge.js');
-        const kb = loadKnowledgeBase(faqDir);
+        const { loadKnowledge } = await import('./understanding.js');
+        const kb = loadKnowledge(faqDir);
         const ev = evaluate(new Matcher(kb, config.nlu), loadHeldOut(file));
         process.stdout.write(formatEvaluation(ev) + '\n');
         return 0;

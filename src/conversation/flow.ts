@@ -1,5 +1,5 @@
 import type { AnyStateMachine } from 'xstate';
-import type { FlowId } from '../faq/knowledge.js';
+
 import type { MessagePayload } from './events.js';
 
 /**
@@ -21,7 +21,7 @@ export type FlowOutput =
   | { outcome: 'handover'; team: 'finance' | 'support'; reason: string };
 
 export interface FlowDefinition {
-  id: FlowId | string;
+  id: string;
   /** Label in the "Solicitações" menu; flows without one are not listed there. */
   menuTitle?: string;
   machine: AnyStateMachine;

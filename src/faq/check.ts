@@ -1,5 +1,6 @@
 import { Matcher, OUT_OF_SCOPE, type MatcherOptions } from '../nlu/matcher.js';
-import { FaqError, loadKnowledgeBase, type KnowledgeBase } from './knowledge.js';
+import { loadKnowledge } from '../understanding.js';
+import { FaqError, type KnowledgeBase } from './knowledge.js';
 
 export interface CheckProblem {
   file: string;
@@ -23,7 +24,7 @@ export interface CheckReport {
 export function checkFaq(dir: string, options?: MatcherOptions): CheckReport {
   let kb: KnowledgeBase;
   try {
-    kb = loadKnowledgeBase(dir);
+    kb = loadKnowledge(dir);
   } catch (e) {
     if (e instanceof FaqError) {
       // Each problem reads "file: where: what"; keep the file once (the CLI prints it first).

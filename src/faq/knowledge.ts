@@ -7,9 +7,20 @@ import { z } from 'zod';
 
 // The FAQ is data: faq/NN-*.yaml are the menu categories, intents.yaml the conversational
 // intents, lexicon.yaml the domain synonyms. Adding an entry needs no code change.
+//
+// Request types (flows/) bring their own phrasings ("quero um boleto novo"): they are trained
+// as labels `request:<id>` next to the FAQ entries, and an entry's `flow:` must name one of them.
 
-export const FLOW_IDS = ['boleto_renewal', 'refund', 'appointment_advance', 'confirmation_resend', 'human_handoff'] as const;
-export type FlowId = (typeof FLOW_IDS)[number];
+/** A request type as the understanding sees it: its id and the phrasings that start it. */
+export interface RequestPhrasings {
+  id: string;
+  examples: string[];
+}
+
+export const REQUEST_LABEL_PREFIX = 'request:';
+export const requestLabel = (id: string) => `${REQUEST_LABEL_PREFIX}${id}`;
+/** The request type a matcher label starts, or null for FAQ entries and intents. */
+export const requestOfLabel = (label: string): string | null => (label.startsWith(REQUEST_LABEL_PREFIX) ? label.slice(REQUEST_LABEL_PREFIX.length) : null);
 
 const ID = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'use minúsculas, números e hífens (ex.: compra-etapas)');
 
@@ -18,7 +29,8 @@ const entrySchema = z.object({
   question: z.string().trim().min(5),
   short: z.string().trim().min(3).max(60),
   answer: z.string().trim().min(2, 'resposta vazia'),
-  flow: z.enum(FLOW_IDS).optional(),
+  /** The request this entry describes (an id of a request type in flows/): answered, then offered. */
+  flow: z.string().regex(/^[a-z0-9_]+$/).optional(),
   examples: z.array(z.string().trim().min(1)).min(3),
 });
 
@@ -49,6 +61,8 @@ export interface KnowledgeBase {
   entries: Map<string, FaqEntry>;
   intents: Intent[];
   synonyms: Record<string, string[]>;
+  /** The registered request types' phrasings (labels `request:<id>` for the matcher). */
+  requests: RequestPhrasings[];
 }
 
 export class FaqError extends Error {
@@ -99,8 +113,12 @@ function describeZodError(file: string, doc: unknown, error: z.ZodError): string
   });
 }
 
-/** Loads and validates every file of the FAQ folder; throws FaqError listing all problems. */
-export function loadKnowledgeBase(dir: string): KnowledgeBase {
+/**
+ * Loads and validates every file of the FAQ folder; throws FaqError listing all problems.
+ * `requests` are the registered request types (flows/index.ts): each entry's `flow:` must name
+ * one of them.
+ */
+export function loadKnowledgeBase(dir: string, requests: RequestPhrasings[] = []): KnowledgeBase {
   const problems: string[] = [];
   const files = fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
   const categories: FaqCategory[] = [];
@@ -153,7 +171,13 @@ export function loadKnowledgeBase(dir: string): KnowledgeBase {
     orders.set(c.order, c.file);
   }
   if (categories.length === 0) problems.push(`${dir}: nenhuma categoria encontrada`);
+  const requestIds = new Set(requests.map((r) => r.id));
+  for (const e of entries.values()) {
+    if (e.flow && !requestIds.has(e.flow)) {
+      problems.push(`${e.file}: entrada "${e.id}": flow "${e.flow}" não é um tipo de solicitação registrado em flows/index.ts (${[...requestIds].join(', ') || 'nenhum'})`);
+    }
+  }
   if (problems.length) throw new FaqError(problems);
   categories.sort((a, b) => a.order - b.order);
-  return { categories, entries, intents, synonyms };
+  return { categories, entries, intents, synonyms, requests };
 }

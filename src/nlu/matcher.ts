@@ -1,5 +1,5 @@
 import { Analyzer, stripData } from './analyzer.js';
-import type { KnowledgeBase } from '../faq/knowledge.js';
+import { requestLabel, type KnowledgeBase } from '../faq/knowledge.js';
 import { fold } from './spelling.js';
 import { SoftmaxRegression } from './softmax.js';
 
@@ -90,7 +90,7 @@ export class Matcher {
   training: Array<{ label: string; text: string }> = [];
 
   constructor(
-    private readonly kb: KnowledgeBase,
+    readonly kb: KnowledgeBase,
     private readonly options: MatcherOptions = DEFAULT_MATCHER_OPTIONS,
     /** Cross-validation support: train only on the examples this keeps (by index in `training`). */
     keep?: (index: number) => boolean,
@@ -99,6 +99,9 @@ export class Matcher {
     const training: Array<{ label: string; text: string }> = [];
     for (const entry of kb.entries.values()) {
       for (const text of [entry.question, ...entry.examples]) training.push({ label: entry.id, text });
+    }
+    for (const request of kb.requests) {
+      for (const text of request.examples) training.push({ label: requestLabel(request.id), text });
     }
     for (const intent of kb.intents) {
       if ((SMALLTALK as readonly string[]).includes(intent.id)) {

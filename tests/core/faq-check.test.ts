@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import YAML from 'yaml';
-import { loadKnowledgeBase } from '../../src/faq/knowledge.js';
+import { loadKnowledge } from '../../src/understanding.js';
 import { defaultFaqDir } from '../../src/paths.js';
 import { startHarness, tempDir } from '../support/harness.js';
 import { runTs } from './support/process.js';
@@ -42,7 +42,7 @@ describe('faq check', () => {
 
   it('loads the real faq/ without schema problems and reports its size', async () => {
     const r = await faqCheck();
-    expect(r.stdout).toContain(`: ${loadKnowledgeBase(defaultFaqDir).entries.size} entradas`);
+    expect(r.stdout).toContain(`: ${loadKnowledge(defaultFaqDir).entries.size} entradas`);
     expect(r.stdout).toMatch(/entradas, \d{4,} exemplos/);
     // Whatever the leave-one-out findings, none is a schema, id or empty-answer problem.
     expect(r.stdout).not.toMatch(/id repetido|resposta vazia|campo|YAML inválido/);
@@ -162,7 +162,7 @@ describe('adding a FAQ entry needs no code change', () => {
 
   it('faq check accepts the new entry (no error about it)', async () => {
     const r = await faqCheck(withEntry());
-    expect(r.stdout).toContain(`: ${loadKnowledgeBase(defaultFaqDir).entries.size + 1} entradas`);
+    expect(r.stdout).toContain(`: ${loadKnowledge(defaultFaqDir).entries.size + 1} entradas`);
     expect(r.stdout.split('\n').filter((l) => l.startsWith('ERRO') && l.includes(entry.id))).toEqual([]);
   });
 });

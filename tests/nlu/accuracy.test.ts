@@ -1,13 +1,13 @@
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { loadKnowledgeBase } from '../../src/faq/knowledge.js';
+import { loadKnowledge } from '../../src/understanding.js';
 import { evaluate, formatEvaluation, loadHeldOut } from '../../src/nlu/evaluate.js';
 import { Matcher } from '../../src/nlu/matcher.js';
 import { fold } from '../../src/nlu/spelling.js';
 import { projectRoot } from '../../src/paths.js';
 
 // tests/nlu/heldout.yaml was written apart from faq/ and is never used for training.
-const kb = loadKnowledgeBase(path.join(projectRoot, 'faq'));
+const kb = loadKnowledge(path.join(projectRoot, 'faq'));
 const matcher = new Matcher(kb);
 const items = loadHeldOut(path.join(projectRoot, 'tests/nlu/heldout.yaml'));
 

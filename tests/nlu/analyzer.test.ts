@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { loadKnowledgeBase } from '../../src/faq/knowledge.js';
+import { loadKnowledge } from '../../src/understanding.js';
 import { Matcher } from '../../src/nlu/matcher.js';
 import { parseChoice, parseCommand, parseYesNo } from '../../src/nlu/replies.js';
 import { fold } from '../../src/nlu/spelling.js';
 import { projectRoot } from '../../src/paths.js';
 
-const kb = loadKnowledgeBase(path.join(projectRoot, 'faq'));
+const kb = loadKnowledge(path.join(projectRoot, 'faq'));
 const matcher = new Matcher(kb);
 const { analyzer } = matcher;
 
