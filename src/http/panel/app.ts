@@ -14,7 +14,7 @@ import { createHttpApp, type HealthSource } from '../server.js';
 import { apiRouter } from './api.js';
 import type { PanelContext } from './context.js';
 import { pagesRouter } from './pages.js';
-import { errorPage } from './views.js';
+import { errorPage } from './views/error.js';
 
 export interface StaffAppDeps {
   db: Db;

@@ -4,7 +4,7 @@ import {
   clearFailures, createSession, deleteSession, findSession, findUserByEmail, lockRemaining, normalizeEmail, recordFailure,
 } from '../../staff/users.js';
 import { setStaff, staffOf, type PanelContext } from './context.js';
-import { loginPage } from './views.js';
+import { loginPage } from './views/login.js';
 
 // Sessions (HttpOnly, SameSite=Lax, Secure over HTTPS, expiring), CSRF tokens, and log-in
 // throttling per account and per IP address.

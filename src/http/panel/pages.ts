@@ -12,7 +12,13 @@ import { getTicketById, TEAM_OF, ticketAttachmentFile, ticketAttachments } from 
 import { loginRoutes, requireCsrf, requireSession } from './auth.js';
 import { parseQueueQuery, staffOf, type PanelContext } from './context.js';
 import { sendCsv } from './export.js';
-import { accountPage, chatLines, errorPage, queuePage as renderQueue, ticketPage, usersPage, type ViewContext } from './views.js';
+import { accountPage } from './views/account.js';
+import { chatLines } from './views/chat.js';
+import { errorPage } from './views/error.js';
+import type { ViewContext } from './views/layout.js';
+import { queuePage as renderQueue } from './views/queue.js';
+import { ticketPage } from './views/ticket.js';
+import { usersPage } from './views/users.js';
 
 // The panel's pages: queue, ticket, account (API tokens), users (admins). Plain forms that POST
 // and redirect (303) with a fixed flash code; the CSRF token rides in every form.
