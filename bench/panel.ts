@@ -21,13 +21,14 @@ import { createStaffApp } from '../src/http/panel/app.js';
 import { SESSION_COOKIE } from '../src/http/panel/auth.js';
 import { silentLogger } from '../src/logger.js';
 import { createApiToken, createSession, createUser } from '../src/staff/users.js';
-import { TEAM_OF } from '../src/tickets/tickets.js';
+import { defaultRequests } from '../src/understanding.js';
 
 export const TICKETS = 100_000;
 const DURATION_S = Number(process.env.PANEL_BENCH_SECONDS ?? 5);
 const CONNECTIONS = 10;
 
-const TYPES = Object.keys(TEAM_OF) as TicketType[];
+const REQUESTS = defaultRequests();
+const TYPES = REQUESTS.ids() as TicketType[];
 
 /** 100,000 tickets over 90 days: 85 % closed, 15 % open or in progress, a third of those assigned. */
 export function seedTickets(db: Db, count: number, assignees: number[], now = Date.now()): void {
@@ -42,7 +43,7 @@ export function seedTickets(db: Db, count: number, assignees: number[], now = Da
   db.transaction(() => {
     for (let i = 0; i < count; i++) {
       const type = TYPES[i % TYPES.length];
-      const team = TEAM_OF[type];
+      const team = REQUESTS.team(type);
       const n = ++counters[team];
       const created = new Date(now - span + Math.floor((i / count) * span)).toISOString();
       const r = (i * 2654435761) % 100;

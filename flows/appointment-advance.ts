@@ -1,10 +1,8 @@
-import { createFormMachine, type FormDefinition, type Values } from '../src/conversation/form.js';
-import type { FlowDefinition } from '../src/conversation/flow.js';
-import { dateStep, documentStep, formatTime, isPast, periodStep, textStep, timeStep } from '../src/conversation/steps.js';
-import type { FlowServices } from '../src/tickets/services.js';
-import { ticketAlreadyOpenText, ticketOpenedText } from '../src/tickets/tickets.js';
+import type { Values } from '../src/conversation/form.js';
+import { ASAP, dateStep, documentStep, formatTime, isPast, nameStep, periodStep, timeStep } from '../src/conversation/steps.js';
+import type { Ticket } from '../src/db/schema.js';
+import { defineRequest } from '../src/requests.js';
 import { compareLocalDate, formatDatePtBr, type LocalDate, type TimeOfDay } from '../src/validation/datetime.js';
-import { maskCpf } from '../src/validation/document.js';
 
 // Antecipar a videoconferência (support). The seed: only the partner responsible for the sales
 // page may ask. Partners are recognised by their registered WhatsApp number; anyone else is
@@ -13,82 +11,94 @@ import { maskCpf } from '../src/validation/document.js';
 export const notPartnerText =
   'A antecipação da videoconferência só pode ser pedida pelo *parceiro responsável pela página de vendas* onde a compra foi feita, e este número não está cadastrado como parceiro.\n\nPeça ao seu parceiro Indique Certo para solicitar por aqui. Se preferir, responda *atendente* para falar com uma pessoa, ou *menu* para ver as opções.';
 
-export const appointmentAdvanceForm: FormDefinition<FlowServices> = {
+// "a video está marcada pra 15/12" vs "queria antecipar para o dia 10": which date is which.
+const CURRENT_CUE = /\b(marcad\w*|agendad\w*|atual\w*|esta (pra|para)|ta (pra|para)|previst\w*|e (no )?dia|e pra|do dia|no dia|data de hoje)\s*(o |a |pro |para o |pra )?(dia )?$/;
+const WANTED_CUE = /\b(antecip\w*|a partir|pode ser|prefer\w*|queria|quer|antes|adiant\w*|encaix\w*|mais cedo|pra quando|para quando|puxar|trazer)\b.*$/;
+
+const firstName = (t: Ticket) => {
+  const n = (t.contact_name ?? '').trim().split(/\s+/)[0];
+  return n ? `, ${n}` : '';
+};
+
+export const appointmentAdvance = defineRequest({
   id: 'appointment_advance',
   team: 'support',
-  summaryTitle: 'Confira o pedido de antecipação:',
-  intro: (_v, env) => {
-    const partner = env.services.partnerByPhone(env.services.contact(env.chatId).phone);
-    return partner ? `Olá, *${partner.name}*! Vamos pedir a *antecipação da videoconferência* do seu cliente. (Para desistir, digite *cancelar*.)` : null;
-  },
-  steps: [
-    {
-      // Gate: not a question, a check of who is writing.
-      key: 'partnerId',
-      label: 'Parceiro',
-      hidden: true,
-      gate: true,
-      ask: () => notPartnerText,
-      prefill: (_f, _t, _v, env) => env.services.partnerByPhone(env.services.contact(env.chatId).phone)?.id ?? null,
-      parse: () => ({ ok: true, value: null }),
-      check: (v) => (v.partnerId ? undefined : { finish: notPartnerText }),
-    },
-    {
-      ...textStep<FlowServices>('customerName', 'Nome do cliente', 'Qual é o *nome completo* do cliente?', { min: 5, max: 120, error: 'Envie o nome completo do cliente (nome e sobrenome).' }),
-      // "Maria" is not a full name: at least a name and a surname, letters only.
-      parse: (text) => {
-        const t = text.trim().replace(/\s+/g, ' ');
-        const words = t.split(' ').filter((w) => /\p{L}{2,}/u.test(w));
-        return words.length >= 2 && t.length <= 120 && !/\d/.test(t) ? { ok: true, value: t } : { ok: false, error: 'Envie o *nome completo* do cliente (nome e sobrenome), por exemplo *Maria da Silva*.' };
-      },
-    },
-    { ...documentStep('customerCpf', 'CPF do cliente', 'Qual é o *CPF* do cliente?'), show: (v) => maskCpf(String(v)) },
-    {
-      ...dateStep<FlowServices>('currentDate', 'Data agendada', 'Para qual *data* a videoconferência está agendada atualmente? (ex.: *15/12*)', (d, _v, now) =>
-        isPast(d, now) ? 'Essa data já passou. Envie a data em que a videoconferência está marcada (ex.: *15/12*).' : null,
-      ),
-      // "a video dele está marcada pra 15/12 às 14h": one date in the first message is the current one.
-      prefill: (f, _text, _v, env) => (f.dates.length === 1 && !isPast(f.dates[0], env.now) ? f.dates[0] : undefined),
-      // Corrected from the summary: the wanted date must still come before the scheduled one.
-      check: (v) =>
-        v.wantedDate && compareLocalDate(v.wantedDate as LocalDate, v.currentDate as LocalDate) >= 0
-          ? { say: `A data desejada (${formatDatePtBr(v.wantedDate as LocalDate)}) não é antes da nova data agendada, então preciso dela de novo.`, set: { wantedDate: undefined } }
-          : undefined,
-    },
-    { ...timeStep('currentTime', 'Horário agendado', 'E em qual *horário*? (ex.: *14h*, *9h30*)'), prefill: (f) => (f.dates.length === 1 ? f.time : undefined) },
-    dateStep('wantedDate', 'Antecipar para a partir de', 'Qual a *data mais próxima* que o cliente pode fazer a videoconferência? (ex.: *amanhã*, *segunda-feira*, *10/12*)', (d, v, now) => {
-      if (isPast(d, now)) return 'Essa data já passou. Envie uma data a partir de hoje.';
-      if (compareLocalDate(d, v.currentDate as LocalDate) >= 0) return `Para antecipar, a data precisa ser *antes* de ${formatDatePtBr(v.currentDate as LocalDate)}. Envie uma data anterior.`;
-      return null;
-    }),
-    periodStep('period', 'Período', 'Qual *período* o cliente prefere?'),
+  title: 'Antecipação da videoconferência',
+  called: 'pedido de antecipação da videoconferência',
+  menuTitle: 'Antecipar a videoconferência (parceiros)',
+  menuShort: 'antecipação',
+  expectedTime: 'até 1 dia útil',
+  slaHours: 8,
+  examples: [
+    'quero pedir pra antecipar a videoconferência da minha cliente',
+    'preciso antecipar a video de um cliente meu',
+    'solicito antecipar o agendamento do cliente',
+    'dá pra adiantar a chamada do meu cliente pra amanhã?',
+    'quero adiantar a videoconferência, o cliente tem pressa',
+    'consegue trazer a video do meu cliente pra mais cedo?',
+    'pedido de antecipação de agendamento',
+    'antecipa a video da minha cliente por favor',
   ],
-  duplicate: (v, env) => {
-    const open = env.services.openTicketForDocument('appointment_advance', String(v.customerCpf));
-    return open ? ticketAlreadyOpenText(open) : null;
+  labels: { partnerId: 'Parceiro', wantedFrom: 'Antecipar a partir de' },
+  templates: {
+    resolved: (t) => `Olá${firstName(t)}! A videoconferência foi antecipada para *[dia/mês às hh:mm]*. O link de acesso chega no e-mail do cliente. Protocolo *${t.protocol}*.`,
+    rejected: (t) => `Olá${firstName(t)}! Não há horário disponível para antecipar a videoconferência: [motivo]. O horário atual está mantido. Protocolo *${t.protocol}*.`,
   },
-  submit: (v: Values, env) => {
-    const current = v.currentDate as LocalDate;
-    const wanted = v.wantedDate as LocalDate;
-    const t = env.services.openTicket({
-      type: 'appointment_advance',
-      chatId: env.chatId,
+  form: {
+    summaryTitle: 'Confira o pedido de antecipação:',
+    intro: (_v, env) => {
+      const partner = env.services.partnerByPhone(env.services.contact(env.chatId).phone);
+      return partner ? `Olá, *${partner.name}*! Vamos pedir a *antecipação da videoconferência* do seu cliente. (Para desistir, digite *cancelar*.)` : null;
+    },
+    steps: [
+      {
+        // Gate: not a question, a check of who is writing.
+        key: 'partnerId',
+        label: 'Parceiro',
+        kind: 'gate',
+        hidden: true,
+        gate: true,
+        ask: () => notPartnerText,
+        initial: (_v, env) => env.services.partnerByPhone(env.services.contact(env.chatId).phone)?.id ?? null,
+        parse: () => ({ ok: true, value: null }),
+        check: (v) => (v.partnerId ? undefined : { finish: notPartnerText }),
+      },
+      nameStep('customerName', 'Nome do cliente', 'Qual é o *nome completo* do cliente?'),
+      documentStep('customerCpf', 'CPF do cliente', 'Qual é o *CPF* do cliente?', { cpfOnly: true }),
+      dateStep(
+        'currentDate',
+        'Data agendada',
+        'Para qual *data* a videoconferência está agendada atualmente? (ex.: *15/12*)',
+        (d, _v, now) => (isPast(d, now) ? 'Essa data já passou. Envie a data em que a videoconferência está marcada (ex.: *15/12*).' : null),
+        { cue: CURRENT_CUE, avoid: WANTED_CUE, mentions: /\b(data (agendada|marcada|atual)|agendad|marcad)\b/ },
+      ),
+      timeStep('currentTime', 'Horário agendado', 'E em qual *horário*? (ex.: *14h*, *9h30*)', { with: 'currentDate' }),
+      dateStep(
+        'wantedDate',
+        'Antecipar para a partir de',
+        'Qual a *data mais próxima* que o cliente pode fazer a videoconferência? (ex.: *amanhã*, *segunda-feira*, *10/12*, ou *o quanto antes*)',
+        (d, v, now) => {
+          if (isPast(d, now)) return 'Essa data já passou. Envie uma data a partir de hoje.';
+          const current = v.currentDate as LocalDate | undefined;
+          if (current && compareLocalDate(d, current) >= 0) return `Para antecipar, a data precisa ser *antes* de ${formatDatePtBr(current)}. Envie uma data anterior, ou *o quanto antes*.`;
+          return null;
+        },
+        { asap: true, cue: WANTED_CUE, cueRequired: true, mentions: /\b(data (desejada|mais proxima)|antecipar para)\b/ },
+      ),
+      periodStep('period', 'Período', 'Qual *período* o cliente prefere?', { with: 'wantedDate' }),
+    ],
+    duplicate: (v, env) => env.services.openTicketForDocument('appointment_advance', String(v.customerCpf)),
+    ticket: (v: Values) => ({
       document: String(v.customerCpf),
       data: {
         partnerId: v.partnerId,
         customerName: v.customerName,
         customerCpf: v.customerCpf,
-        currentDate: formatDatePtBr(current),
+        currentDate: formatDatePtBr(v.currentDate as LocalDate),
         currentTime: formatTime(v.currentTime as TimeOfDay),
-        wantedFrom: formatDatePtBr(wanted),
+        wantedFrom: v.wantedDate === ASAP ? ASAP : formatDatePtBr(v.wantedDate as LocalDate),
         period: v.period,
       },
-      now: env.now,
-    });
-    return ticketOpenedText(t, env.services.pickup('support', env.now));
+    }),
   },
-};
-
-export function appointmentAdvanceFlow(services: FlowServices): FlowDefinition {
-  return { id: 'appointment_advance', menuTitle: 'Antecipar a videoconferência (parceiros)', machine: createFormMachine(appointmentAdvanceForm, services) };
-}
+});

@@ -1,17 +1,13 @@
-import { createFormMachine, type Check, type FormDefinition, type FormEnv, type Values } from '../src/conversation/form.js';
+import type { Check, FormEnv, Values } from '../src/conversation/form.js';
 import { documentStep, emailStep, orderStep } from '../src/conversation/steps.js';
-import type { FlowDefinition } from '../src/conversation/flow.js';
-import type { Order } from '../src/db/schema.js';
-import type { FlowServices } from '../src/tickets/services.js';
-import { ticketAlreadyOpenText, ticketOpenedText } from '../src/tickets/tickets.js';
+import type { Order, Ticket } from '../src/db/schema.js';
+import { defineRequest } from '../src/requests.js';
 
 // Boleto atualizado (finance): the customer bought with a boleto, did not pay it in time, and
 // needs a new one. Known orders are checked first: paid, card or Pix orders need no boleto.
 
-type Env = FormEnv<FlowServices>;
-
 /** The order this request is about, if the data we have confirms it belongs to this buyer. */
-function knownOrder(v: Values, env: Env): Order | undefined {
+function knownOrder(v: Values, env: FormEnv): Order | undefined {
   if (typeof v.orderNumber === 'string') {
     const o = env.services.order(v.orderNumber);
     return o && o.document === v.document ? o : undefined;
@@ -24,7 +20,7 @@ function knownOrder(v: Values, env: Env): Order | undefined {
 }
 
 /** Ends the flow without a ticket when a new boleto makes no sense for the order. */
-function orderCheck(v: Values, env: Env): Check {
+function orderCheck(v: Values, env: FormEnv): Check {
   const o = knownOrder(v, env);
   if (!o) return { set: { verified: false, orderStatus: undefined } };
   if (o.payment_status === 'pago') {
@@ -40,40 +36,61 @@ function orderCheck(v: Values, env: Env): Check {
   return { set: { verified: true, orderNumber: o.number, orderStatus: o.payment_status } };
 }
 
-export const boletoRenewalForm: FormDefinition<FlowServices> = {
+const firstName = (t: Ticket) => {
+  const n = (t.contact_name ?? '').trim().split(/\s+/)[0];
+  return n ? `, ${n}` : '';
+};
+const ofOrder = (t: Ticket) => (t.order_number ? ` do pedido *${t.order_number}*` : '');
+
+export const boletoRenewal = defineRequest({
   id: 'boleto_renewal',
   team: 'finance',
-  summaryTitle: 'Confira o pedido de boleto atualizado:',
-  intro: () => 'Vamos pedir o *boleto atualizado* ao nosso setor financeiro. Preciso de poucos dados. (Para desistir, digite *cancelar*.)',
-  steps: [
-    // "boleto do pedido 48213" then the CPF: the order is checked once both are known.
-    { ...documentStep('document', 'CPF/CNPJ do comprador', 'Qual é o *CPF ou CNPJ* de quem fez a compra?'), check: (v, env) => (typeof v.orderNumber === 'string' || typeof v.email === 'string' ? orderCheck(v, env) : undefined) },
-    { ...orderStep({ allowUnknown: true }), check: (v, env) => (v.orderNumber ? orderCheck(v, env) : undefined) },
-    {
-      ...emailStep('email', 'E-mail da compra', 'Sem problemas. Qual foi o *e-mail* usado na compra?'),
-      skip: (v) => !v.orderUnknown,
-      check: (v, env) => orderCheck(v, env),
-    },
+  title: 'Boleto atualizado',
+  called: 'pedido de boleto atualizado',
+  menuTitle: 'Boleto atualizado (boleto vencido ou não pago)',
+  menuShort: 'boleto',
+  expectedTime: 'até 1 dia útil',
+  slaHours: 4,
+  examples: [
+    'quero um boleto atualizado',
+    'me manda um boleto com vencimento novo',
+    'preciso de outro boleto pra pagar, o meu venceu',
+    'pode emitir um boleto novo pro meu cliente?',
+    'solicito boleto atualizado do meu pedido',
+    'quero a segunda via atualizada do boleto',
+    'gera um novo boleto com outra data',
+    'me envia o boleto de novo que eu pago hoje',
+    'quero um boleto novo com data de hoje',
+    'preciso do boleto atualizado do pedido do meu cliente',
   ],
-  duplicate: (v, env) => {
-    const open = typeof v.orderNumber === 'string' ? env.services.openTicketForOrder('boleto_renewal', v.orderNumber) : env.services.openTicketForChat('boleto_renewal', env.chatId);
-    return open ? ticketAlreadyOpenText(open) : null;
+  labels: { verified: 'Pedido conferido na base', orderStatus: 'Situação do pedido' },
+  valueLabels: { orderStatus: { pendente: 'pendente', vencido: 'vencido' } },
+  templates: {
+    resolved: (t) =>
+      `Olá${firstName(t)}! Seu boleto atualizado${ofOrder(t)} está pronto.\n\nLinha digitável: [cole aqui a linha digitável]\nLink: [cole aqui o link do boleto]\n\nDepois do pagamento, a compensação do boleto pode levar até 3 dias; o agendamento é liberado em seguida. Protocolo *${t.protocol}*.`,
+    rejected: (t) => `Olá${firstName(t)}! Não conseguimos emitir um novo boleto${ofOrder(t)}: [motivo]. Protocolo *${t.protocol}*.`,
   },
-  submit: (v, env) => {
-    const t = env.services.openTicket({
-      type: 'boleto_renewal',
-      chatId: env.chatId,
+  form: {
+    summaryTitle: 'Confira o pedido de boleto atualizado:',
+    intro: () => 'Vamos pedir o *boleto atualizado* ao nosso setor financeiro. Preciso de poucos dados. (Para desistir, digite *cancelar*.)',
+    steps: [
+      // "boleto do pedido 48213" then the CPF: the order is checked once both are known.
+      { ...documentStep('document', 'CPF/CNPJ do comprador', 'Qual é o *CPF ou CNPJ* de quem fez a compra?'), check: (v, env) => (typeof v.orderNumber === 'string' || typeof v.email === 'string' ? orderCheck(v, env) : undefined) },
+      { ...orderStep({ allowUnknown: true }), check: (v, env) => (v.orderNumber ? orderCheck(v, env) : undefined) },
+      {
+        ...emailStep('email', 'E-mail da compra', 'Sem problemas. Qual foi o *e-mail* usado na compra?'),
+        skip: (v) => !v.orderUnknown,
+        check: (v, env) => (v.orderUnknown ? orderCheck(v, env) : undefined),
+      },
+    ],
+    duplicate: (v, env) =>
+      typeof v.orderNumber === 'string' ? env.services.openTicketForOrder('boleto_renewal', v.orderNumber) : env.services.openTicketForChat('boleto_renewal', env.chatId),
+    ticket: (v) => ({
       orderNumber: (v.orderNumber as string | null) ?? null,
       document: String(v.document),
       email: (v.email as string | undefined) ?? null,
       data: { document: v.document, orderNumber: v.orderNumber ?? null, email: v.email ?? null, verified: v.verified === true, orderStatus: v.orderStatus ?? null },
-      now: env.now,
-    });
-    const note = v.verified ? '' : '\n(Não localizei o pedido nos nossos dados; a equipe vai conferir antes de emitir o boleto.)';
-    return ticketOpenedText(t, env.services.pickup('finance', env.now)) + note;
+    }),
+    confirmation: (v) => (v.verified ? null : '(Não localizei o pedido nos nossos dados; a equipe vai conferir antes de emitir o boleto.)'),
   },
-};
-
-export function boletoRenewalFlow(services: FlowServices): FlowDefinition {
-  return { id: 'boleto_renewal', menuTitle: 'Boleto atualizado (boleto vencido ou não pago)', machine: createFormMachine(boletoRenewalForm, services) };
-}
+});

@@ -1,59 +1,102 @@
-import { createFormMachine, type FormDefinition } from '../src/conversation/form.js';
-import type { FlowDefinition } from '../src/conversation/flow.js';
+import type { Extracted, Parsed, Step } from '../src/conversation/form.js';
 import { choiceStep, documentStep, emailStep } from '../src/conversation/steps.js';
-import type { FlowServices } from '../src/tickets/services.js';
-import { ticketAlreadyOpenText, ticketOpenedText } from '../src/tickets/tickets.js';
-import { maskEmail } from '../src/validation/email.js';
+import type { Ticket } from '../src/db/schema.js';
+import { fold } from '../src/nlu/spelling.js';
+import { defineRequest } from '../src/requests.js';
+import { isValidEmail, maskEmail } from '../src/validation/email.js';
 
 // Reenvio do e-mail de confirmação (support): the purchase summary did not arrive. Spam and
 // "lixo eletrônico" come first, since that is where it usually is.
 
-export const confirmationResendForm: FormDefinition<FlowServices> = {
-  id: 'confirmation_resend',
-  team: 'support',
-  summaryTitle: 'Confira o pedido de reenvio:',
-  intro: () => 'Vamos pedir ao nosso setor de suporte o *reenvio do e-mail de confirmação* da compra. (Para desistir, digite *cancelar*.)',
-  steps: [
-    documentStep('document', 'CPF/CNPJ do comprador', 'Qual é o *CPF ou CNPJ* de quem fez a compra?'),
-    emailStep('email', 'E-mail da compra', 'Qual *e-mail* foi informado na compra?'),
-    {
-      ...choiceStep('spamChecked', 'Procurou no spam', 'Você já procurou o e-mail nas pastas *Spam* e *Lixo eletrônico*?', [
-        { value: 'sim', label: 'Sim, já procurei e não está lá', words: /\b(sim|ja|procurei|olhei|nao (esta|ta|tem|achei|encontrei))\b/ },
-        { value: 'nao', label: 'Ainda não procurei', words: /\b(ainda nao|nao procurei|nao olhei|vou olhar)\b/ },
-        { value: 'achei', label: 'Procurei agora e encontrei', words: /\b(achei|encontrei|estava la|tava la)\b/ },
-      ]),
-      check: (v) => {
-        if (v.spamChecked === 'achei') return { finish: 'Que ótimo! 🎉 Então está tudo certo com a sua compra. Se precisar de algo mais, digite *menu*.' };
-        if (v.spamChecked === 'nao') {
-          return { say: 'Dá uma olhadinha primeiro nas pastas *Spam* e *Lixo eletrônico* do seu e-mail: muitas vezes a confirmação vai parar lá. 🔎', set: { spamChecked: undefined } };
-        }
-        return undefined;
-      },
-    },
-    {
-      ...emailStep<FlowServices>('newEmail', 'Reenviar para', 'Quer receber em *outro e-mail*? Envie o novo endereço, ou responda *não* para reenviar ao mesmo.', { optional: true }),
-      // The e-mail in the first message is the purchase e-mail, not a new one: always ask.
-      prefill: undefined,
-      show: (v, all) => (v ? maskEmail(String(v)) : `o mesmo (${maskEmail(String(all.email))})`),
-    },
-  ],
-  duplicate: (v, env) => {
-    const open = env.services.openTicketForDocument('confirmation_resend', String(v.document));
-    return open ? ticketAlreadyOpenText(open) : null;
-  },
-  submit: (v, env) => {
-    const t = env.services.openTicket({
-      type: 'confirmation_resend',
-      chatId: env.chatId,
-      document: String(v.document),
-      email: String(v.email),
-      data: { document: v.document, email: v.email, spamChecked: true, resendTo: v.newEmail ?? v.email, request: 'reenviar o resumo da compra' },
-      now: env.now,
-    });
-    return ticketOpenedText(t, env.services.pickup('support', env.now));
-  },
+const firstName = (t: Ticket) => {
+  const n = (t.contact_name ?? '').trim().split(/\s+/)[0];
+  return n ? `, ${n}` : '';
 };
 
-export function confirmationResendFlow(services: FlowServices): FlowDefinition {
-  return { id: 'confirmation_resend', menuTitle: 'Reenviar o e-mail de confirmação da compra', machine: createFormMachine(confirmationResendForm, services) };
-}
+// "manda pros dois", "nos dois e-mails", "também pro antigo": both addresses.
+const BOTH = /\b(dois|duas|ambos|ambas|os 2|nos 2|tambem|tb|tbm)\b/;
+const SAME = /^(o |a |no |pro |pra |para o )?(mesm[oa])( email| endereco)?$|\b(pode ser|manda|envia|reenvia)\b.*\b(no |pro |pra |para o )?mesmo\b|^(esse|este) mesmo$/;
+const NEW_EMAIL_CUE = /\b(outro|novo|nova|reenvi\w*|mand\w* (pro|para o|pra|no)|envi\w* (para|pro|pra|no)|tambem|tb|dois|ambos|alternativ\w*|pessoal|atual)\b/;
+
+const purchaseEmail = emailStep('email', 'E-mail da compra', 'Qual *e-mail* foi informado na compra?', { mentions: /\b(email da compra|email (que|q) (usei|coloquei|cadastrei|informei)|email)\b/ });
+
+const plainNewEmail = emailStep('newEmail', 'Reenviar para', 'Quer receber em *outro e-mail*? Envie o novo endereço, ou responda *não* para reenviar ao mesmo.', { optional: true, cue: NEW_EMAIL_CUE });
+
+/** The address to resend to: another one, the same (null), or both ("manda pros dois"). */
+const newEmail: Step = {
+  ...plainNewEmail,
+  mentions: /\b(outro email|novo email|reenviar para|enviar para)\b/,
+  parse: (text, v, env): Parsed => {
+    const t = fold(text);
+    if (SAME.test(t)) return { ok: true, value: null, set: { both: undefined } };
+    const r = plainNewEmail.parse(text, v, env);
+    if (r.ok === true && r.value && BOTH.test(t)) return { ...r, set: { both: true } };
+    if (r.ok !== true && BOTH.test(t) && typeof v.otherEmail === 'string') return { ok: true, value: v.otherEmail, set: { both: true } };
+    return r;
+  },
+  extract: (m, v, env, how): Extracted | undefined => {
+    const found = plainNewEmail.extract!(m, v, env, how);
+    return found && 'value' in found && BOTH.test(m.folded) ? { ...found, set: { both: true } } : found;
+  },
+  validate: (value) => (value === null || isValidEmail(String(value)) ? null : 'Esse e-mail não parece válido. Envie no formato *nome@provedor.com*, ou *não*.'),
+  show: (value, all) => (value ? (all.both ? `${maskEmail(String(all.email))} e ${maskEmail(String(value))}` : maskEmail(String(value))) : `o mesmo (${maskEmail(String(all.email))})`),
+};
+
+export const confirmationResend = defineRequest({
+  id: 'confirmation_resend',
+  team: 'support',
+  title: 'Reenvio do e-mail de confirmação',
+  called: 'pedido de reenvio do e-mail de confirmação',
+  menuTitle: 'Reenviar o e-mail de confirmação da compra',
+  menuShort: 'e-mail de confirmação',
+  expectedTime: 'até 1 dia útil',
+  slaHours: 4,
+  examples: [
+    'quero que reenviem o email de confirmação da compra',
+    'podem mandar de novo o email com o resumo do pedido?',
+    'reenvia o resumo da compra pro meu email',
+    'manda de novo a confirmação pro meu cliente',
+    'quero receber o email da compra em outro endereço',
+  ],
+  labels: { spamChecked: 'Procurou no spam', resendTo: 'Reenviar para', request: 'Pedido ao suporte' },
+  templates: {
+    resolved: (t) => {
+      const to = (JSON.parse(t.data) as { resendTo?: string }).resendTo ?? t.email ?? '[e-mail]';
+      return `Olá${firstName(t)}! Reenviamos o e-mail de confirmação da compra para *${to}*. Confira também as pastas de spam e promoções. Protocolo *${t.protocol}*.`;
+    },
+    rejected: (t) => `Olá${firstName(t)}! Não conseguimos reenviar o e-mail de confirmação: [motivo]. Protocolo *${t.protocol}*.`,
+  },
+  form: {
+    summaryTitle: 'Confira o pedido de reenvio:',
+    intro: () => 'Vamos pedir ao nosso setor de suporte o *reenvio do e-mail de confirmação* da compra. (Para desistir, digite *cancelar*.)',
+    steps: [
+      documentStep('document', 'CPF/CNPJ do comprador', 'Qual é o *CPF ou CNPJ* de quem fez a compra?'),
+      purchaseEmail,
+      {
+        ...choiceStep('spamChecked', 'Procurou no spam', 'Você já procurou o e-mail nas pastas *Spam* e *Lixo eletrônico*?', [
+          { value: 'sim', label: 'Sim, já procurei e não está lá', words: /\b(sim|ja|procurei|olhei|nao (esta|ta|tem|achei|encontrei|veio)|nada)\b/, strong: /\b(ja (olhei|procurei|vi) (no|na|o|a)? ?(spam|lixo|lixeira)|no spam (tambem )?nao|nao esta no spam|nao ta no spam)\b/ },
+          { value: 'nao', label: 'Ainda não procurei', words: /\b(ainda nao|nao procurei|nao olhei|vou olhar|nao vi)\b/ },
+          { value: 'achei', label: 'Procurei agora e encontrei', words: /\b(achei|encontrei|estava la|tava la|chegou|apareceu)\b/ },
+        ]),
+        check: (v) => {
+          if (v.spamChecked === 'achei') return { finish: 'Que ótimo! 🎉 Então está tudo certo com a sua compra. Se precisar de algo mais, digite *menu*.' };
+          if (v.spamChecked === 'nao') {
+            return { say: 'Dá uma olhadinha primeiro nas pastas *Spam* e *Lixo eletrônico* do seu e-mail: muitas vezes a confirmação vai parar lá. 🔎', set: { spamChecked: undefined } };
+          }
+          return undefined;
+        },
+      },
+      newEmail,
+    ],
+    duplicate: (v, env) => env.services.openTicketForDocument('confirmation_resend', String(v.document)),
+    ticket: (v) => {
+      const resendTo = v.newEmail ? (v.both ? `${v.email}, ${v.newEmail}` : String(v.newEmail)) : String(v.email);
+      return {
+        document: String(v.document),
+        email: String(v.email),
+        searchTerms: v.newEmail ? [String(v.newEmail)] : [],
+        data: { document: v.document, email: v.email, spamChecked: true, resendTo, request: 'reenviar o resumo da compra' },
+      };
+    },
+  },
+});

@@ -1,36 +1,13 @@
-import type { RequestPhrasings } from '../src/faq/knowledge.js';
-import type { FlowDefinition } from '../src/conversation/flow.js';
-import type { FlowServices } from '../src/tickets/services.js';
-import { appointmentAdvanceFlow } from './appointment-advance.js';
-import { boletoRenewalFlow } from './boleto-renewal.js';
-import { confirmationResendFlow } from './confirmation-resend.js';
-import { humanHandoffFlow } from './human-handoff.js';
-import { refundFlow } from './refund.js';
-
-export interface FlowOptions {
-  /** A hand-over gives the chat back to the bot after this long without staff closing it. */
-  handoffTimeoutMs: number;
-}
+import type { RequestType } from '../src/requests.js';
+import { appointmentAdvance } from './appointment-advance.js';
+import { boletoRenewal } from './boleto-renewal.js';
+import { confirmationResend } from './confirmation-resend.js';
+import { humanHandoff } from './human-handoff.js';
+import { refund } from './refund.js';
 
 /**
- * The flows the router offers, in "Solicitações" menu order. A new flow is one file in this
- * folder plus one line here.
+ * The request types, in "Solicitações" menu order. A new request type is one file in this
+ * folder (its `defineRequest` declaration) plus one line here, and its stories in
+ * tests/conversations/.
  */
-export function createFlows(services: FlowServices, opts: FlowOptions): FlowDefinition[] {
-  return [
-    boletoRenewalFlow(services),
-    refundFlow(services),
-    appointmentAdvanceFlow(services),
-    confirmationResendFlow(services),
-    humanHandoffFlow(services, { timeoutMs: opts.handoffTimeoutMs }),
-  ];
-}
-
-/** The request types as the understanding sees them (ids and the phrasings that start them). */
-export const requestPhrasings: RequestPhrasings[] = [
-  { id: 'boleto_renewal', examples: [] },
-  { id: 'refund', examples: [] },
-  { id: 'appointment_advance', examples: [] },
-  { id: 'confirmation_resend', examples: [] },
-  { id: 'human_handoff', examples: [] },
-];
+export const requestTypes: RequestType[] = [boletoRenewal, refund, appointmentAdvance, confirmationResend, humanHandoff];

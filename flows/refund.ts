@@ -1,17 +1,16 @@
-import { createFormMachine, type Check, type FormDefinition, type FormEnv, type Values } from '../src/conversation/form.js';
-import type { FlowDefinition } from '../src/conversation/flow.js';
+import type { Check, FormEnv, Values } from '../src/conversation/form.js';
 import { choiceStep, dateStep, documentStep, orderStep, pixStep, textStep, yesNoStep } from '../src/conversation/steps.js';
+import type { Ticket } from '../src/db/schema.js';
 import { fold } from '../src/nlu/spelling.js';
-import type { FlowServices } from '../src/tickets/services.js';
-import { ticketAlreadyOpenText, ticketOpenedText } from '../src/tickets/tickets.js';
+import { defineRequest } from '../src/requests.js';
 import { compareLocalDate, formatDatePtBr, localDateOf, type LocalDate } from '../src/validation/datetime.js';
 
 // Estorno (finance). The seed's policy: the customer may withdraw within 7 calendar days of the
-// purchase, before the certificate is issued; when the videoconference showed the certificate
-// cannot be issued (e.g. "Perfis Diferentes"), the refund is due regardless of the 7 days.
-// Requests outside the policy can still be registered for analysis, marked as such.
+// purchase, before the certificate is issued, whatever words they use for it ("comprei errado",
+// "não preciso mais"); when the videoconference showed the certificate cannot be issued (e.g.
+// "Perfis Diferentes"), the refund is due regardless of the 7 days. Requests outside the policy
+// can still be registered for analysis, marked as such, and the reply promises nothing.
 
-type Env = FormEnv<FlowServices>;
 const WITHDRAWAL_DAYS = 7;
 
 type Reason = 'desistencia' | 'videoconferencia' | 'outro';
@@ -39,7 +38,7 @@ export function refundPolicy(v: Values, now: Date): { within: boolean; why: stri
   return { within: true, why: `desistência em até ${WITHDRAWAL_DAYS} dias corridos, antes da emissão` };
 }
 
-function orderCheck(v: Values, env: Env): Check {
+function orderCheck(v: Values, env: FormEnv): Check {
   // Forget what a previous order told us (the document or the number was just corrected).
   const unverified = { verified: false, orderPurchasedAt: undefined, orderIssued: undefined, ...(v.verified === true ? { paymentMethod: undefined } : {}) };
   if (typeof v.orderNumber !== 'string' || typeof v.document !== 'string') return { set: unverified };
@@ -51,99 +50,163 @@ function orderCheck(v: Values, env: Env): Check {
 
 const needsFacts = (v: Values) => v.reason === 'desistencia' && v.verified !== true;
 
-export const refundForm: FormDefinition<FlowServices> = {
+// Giving the purchase up, in the words people use for it: by the policy, all of these are a desistência.
+const WITHDRAWAL = /\b(desisti|desistencia|desistiu|me arrependi|arrependi\w*|comprei (errado|o (modelo|produto|certificado|tipo) errado|sem querer|por engano|duas vezes)|(modelo|produto|certificado|tipo) errado|nao (preciso|quero) mais (o|do|de) (certificado|produto)|nao preciso mais dele|mudei de ideia|nao vou (mais )?usar|quer desistir|comprou errado|comprou o (modelo|produto|certificado|tipo) errado)\b/;
+
+const data = (t: Ticket) => JSON.parse(t.data) as Record<string, unknown>;
+const firstName = (t: Ticket) => {
+  const n = (t.contact_name ?? '').trim().split(/\s+/)[0];
+  return n ? `, ${n}` : '';
+};
+const ofOrder = (t: Ticket) => (t.order_number ? ` do pedido *${t.order_number}*` : '');
+
+export const refund = defineRequest({
   id: 'refund',
   team: 'finance',
-  acceptsAttachments: true,
-  summaryTitle: 'Confira o pedido de estorno:',
-  intro: () =>
-    'Vamos registrar o pedido de *estorno* para o nosso setor financeiro. Se tiver comprovante ou print, pode mandar a foto ou o PDF a qualquer momento. (Para desistir, digite *cancelar*.)',
-  steps: [
-    {
-      ...choiceStep('requester', 'Quem pede', 'Quem está pedindo o estorno?', [
-        { value: 'cliente', label: 'Sou o cliente (comprador)', words: /\b(cliente|comprador|eu mesm[oa]|eu comprei)\b/ },
-        { value: 'parceiro', label: 'Sou o parceiro Indique Certo', words: /\b(parceir[oa]|revend|indique certo)\b/ },
-      ]),
-      prefill: (_f, text, _v, env) => (env.services.partnerByPhone(env.services.contact(env.chatId).phone) || /\b(meu|minha) client/.test(fold(text)) ? 'parceiro' : undefined),
-    },
-    // The order is checked once both the buyer's document and the number are known, whichever comes last.
-    { ...documentStep('document', 'CPF/CNPJ do comprador', 'Qual é o *CPF ou CNPJ* de quem fez a compra?'), check: (v, env) => (v.orderNumber !== undefined ? orderCheck(v, env) : undefined) },
-    { ...orderStep({ allowUnknown: true }), check: orderCheck },
-    {
-      ...choiceStep<FlowServices, Reason>('reason', 'Motivo', 'Qual o motivo do estorno?', [
-        { value: 'desistencia', label: 'Desisti da compra', words: /\b(desist|arrepend|nao quero mais|mudei de ideia)/ },
-        { value: 'videoconferencia', label: 'A videoconferência não permitiu a emissão (ex.: perfis diferentes)', words: /\b(video|perfis|perfil|foto|emissao|presencial|reprov)/ },
-        { value: 'outro', label: 'Outro motivo', words: /\boutr[oa]\b/ },
-      ]),
-      prefill: (_f, text) => {
-        const t = fold(text);
-        if (/perfis diferentes|perfil diferente|nao (foi possivel|deu pra|consegui|conseguiu) emitir|so presencial|foto nao bateu|reprovad/.test(t)) return 'videoconferencia';
-        if (/desist|arrepend|nao quero mais|mudei de ideia/.test(t)) return 'desistencia';
-        return undefined;
-      },
-    },
-    { ...textStep('reasonText', 'Descrição do motivo', 'Conte em poucas palavras o motivo do pedido de estorno.', { min: 5, max: 500, error: 'Descreva o motivo em uma frase (de 5 a 500 caracteres).' }), skip: (v) => v.reason !== 'outro' },
-    {
-      ...dateStep('purchaseDate', 'Data da compra', 'Em que *data* foi feita a compra? (ex.: *12/03*, *ontem*)', (d, _v, now) =>
-        compareLocalDate(d, localDateOf(now)) > 0 ? 'A data da compra não pode ser no futuro. Envie a data em que a compra foi feita (ex.: *12/03*).' : null,
-      { past: true }),
-      skip: (v) => !needsFacts(v),
-    },
-    { ...yesNoStep('issued', 'Certificado já emitido', 'O certificado *já foi emitido*?'), skip: (v) => !needsFacts(v) },
-    {
-      ...yesNoStep('registerAnyway', 'Registrar para análise', ''),
-      hidden: true,
-      skip: (v, env) => v.reason === undefined || refundPolicy(v, env.now).within,
-      ask: (v, env) =>
-        `Pela nossa política, o estorno vale para *desistência em até ${WITHDRAWAL_DAYS} dias corridos após a compra, antes de o certificado ser emitido*, ou quando a *videoconferência constata que a emissão não é possível*. No seu caso, ${refundPolicy(v, env.now).why}.\n\nMesmo assim, posso registrar o pedido para *análise* do setor financeiro. Quer registrar? Responda *sim* ou *não*.`,
-      check: (v) => (v.registerAnyway === false ? { finish: 'Tudo bem, não registrei nada. Se precisar, é só chamar. Digite *menu* para ver as opções.' } : undefined),
-    },
-    {
-      ...choiceStep('paymentMethod', 'Forma de pagamento', 'Como a compra foi paga?', [
-        { value: 'cartao', label: 'Cartão de crédito', words: /\bcart(ao|oes)|credito\b/ },
-        { value: 'boleto', label: 'Boleto', words: /\bboleto/ },
-        { value: 'pix', label: 'Pix', words: /\bpix\b/ },
-      ]),
-      skip: (v) => v.verified === true,
-    },
-    { ...pixStep(), skip: (v) => v.paymentMethod !== 'boleto' && v.paymentMethod !== 'pix' },
+  title: 'Estorno',
+  called: 'pedido de estorno',
+  menuTitle: 'Estorno (desistência ou emissão não realizada)',
+  menuShort: 'estorno',
+  expectedTime: 'até 5 dias úteis',
+  slaHours: 24,
+  examples: [
+    'quero pedir o estorno da minha compra',
+    'preciso solicitar o reembolso do certificado',
+    'podem estornar o valor do meu cliente?',
+    'quero o reembolso, comprei o modelo errado',
+    'faz o estorno pra mim por favor',
+    'me devolvam o dinheiro do certificado',
+    'quero que estornem o valor pra mim',
+    'quero pedir reembolso porque a video não deu certo',
+    'preciso que estornem a compra do meu cliente',
   ],
-  duplicate: (v, env) => {
-    const open = typeof v.orderNumber === 'string' ? env.services.openTicketForOrder('refund', v.orderNumber) : env.services.openTicketForChat('refund', env.chatId);
-    return open ? ticketAlreadyOpenText(open) : null;
+  labels: { verified: 'Pedido conferido na base', withinPolicy: 'Dentro da política', policyNote: 'Política', orderStatus: 'Situação do pedido' },
+  templates: {
+    resolved: (t) => {
+      const d = data(t);
+      const how =
+        d.paymentMethod === 'cartao'
+          ? 'Como a compra foi no *cartão de crédito*, o valor é estornado no próprio cartão e aparece na fatura (o prazo depende da operadora).'
+          : 'O valor foi devolvido por Pix na chave informada.';
+      return `Olá${firstName(t)}! Confirmamos o estorno${ofOrder(t)}. ${how} Protocolo *${t.protocol}*.`;
+    },
+    rejected: (t) => `Olá${firstName(t)}! Não foi possível fazer o estorno${ofOrder(t)}: [motivo]. Protocolo *${t.protocol}*.`,
   },
-  submit: (v, env) => {
-    const policy = refundPolicy(v, env.now);
-    const { purchased, issued } = facts(v);
-    const t = env.services.openTicket({
-      type: 'refund',
-      chatId: env.chatId,
-      orderNumber: (v.orderNumber as string | null) ?? null,
-      document: String(v.document),
-      data: {
-        requester: v.requester,
-        document: v.document,
-        orderNumber: v.orderNumber ?? null,
-        verified: v.verified === true,
-        reason: v.reason,
-        reasonText: v.reasonText ?? null,
-        purchaseDate: purchased ? formatDatePtBr(purchased) : null,
-        issued,
-        paymentMethod: v.paymentMethod,
-        pixKey: v.pixKey ?? null,
-        withinPolicy: policy.within,
-        policyNote: policy.why,
-        attachments: Array.isArray(v.attachments) ? v.attachments : [],
+  form: {
+    acceptsAttachments: true,
+    summaryTitle: 'Confira o pedido de estorno:',
+    intro: () =>
+      'Vamos registrar o pedido de *estorno* para o nosso setor financeiro. Se tiver comprovante ou print, pode mandar a foto ou o PDF a qualquer momento. (Para desistir, digite *cancelar*.)',
+    steps: [
+      {
+        ...choiceStep('requester', 'Quem pede', 'Quem está pedindo o estorno?', [
+          { value: 'cliente', label: 'Sou o cliente (comprador)', words: /\b(cliente|comprador|eu mesm[oa]|eu comprei|eu que comprei)\b/, strong: /\b(sou (o|a) (cliente|comprador|compradora)|eu (mesmo|mesma) comprei|eu que comprei|comprei (pra|para) mim)\b/ },
+          { value: 'parceiro', label: 'Sou o parceiro Indique Certo', words: /\b(parceir[oa]|revend|indique certo)\b/, strong: /\b(sou (o |a )?parceir[oa]|(meu|minha) client[ea]|do meu cliente|da minha cliente)\b/ },
+        ]),
+        initial: (_v, env) => (env.services.partnerByPhone(env.services.contact(env.chatId).phone) ? 'parceiro' : undefined),
       },
-      now: env.now,
-    });
-    const card = v.paymentMethod === 'cartao' ? '\nComo a compra foi no *cartão de crédito*, o valor é estornado no próprio cartão e aparece na fatura.' : '';
-    const analysis = policy.within ? '' : '\nO pedido foi registrado *para análise*, fora da política de estorno.';
-    return ticketOpenedText(t, env.services.pickup('finance', env.now)) + card + analysis;
+      // The order is checked once both the buyer's document and the number are known, whichever comes last.
+      { ...documentStep('document', 'CPF/CNPJ do comprador', 'Qual é o *CPF ou CNPJ* de quem fez a compra?'), check: (v, env) => (v.orderNumber !== undefined ? orderCheck(v, env) : undefined) },
+      { ...orderStep({ allowUnknown: true }), check: orderCheck },
+      choiceStep<Reason>(
+        'reason',
+        'Motivo',
+        'Qual o motivo do estorno?',
+        [
+          {
+            value: 'desistencia',
+            label: 'Desisti da compra',
+            staff: 'desistência',
+            words: /\b(desist|arrepend|nao quero mais|mudei de ideia|errad|engano|sem querer|nao preciso mais|nao vou (mais )?usar|cancelar a compra)/,
+            strong: WITHDRAWAL,
+          },
+          {
+            value: 'videoconferencia',
+            label: 'A videoconferência não permitiu a emissão (ex.: perfis diferentes)',
+            staff: 'videoconferência não permitiu a emissão',
+            words: /\b(video|perfis|perfil|foto|emissao|emitir|presencial|reprov|rosto|biometria|chamada)/,
+            strong: /\b(perfis diferentes|perfil diferente|nao (foi possivel|deu pra|deu para|conseguimos|consegui|conseguiu|conseguiram|da pra|da para) emitir|so presencial|ter que ir presencial|foto nao bateu|reprovad[oa]|reprovaram|rosto nao|nao reconheceu|biometria (falhou|nao)|(video|videoconferencia|chamada) (nao deu certo|falhou|reprovou|nao funcionou)|nao emitiram)\b/,
+          },
+          { value: 'outro', label: 'Outro motivo', staff: 'outro motivo', words: /\boutr[oa]\b/ },
+        ],
+        { keepText: 'reasonText', mentions: /\bmotivo\b/ },
+      ),
+      {
+        ...textStep('reasonText', 'Descrição do motivo', 'Conte em poucas palavras o motivo do pedido de estorno.', { min: 5, max: 500, error: 'Descreva o motivo em uma frase (de 5 a 500 caracteres).' }),
+        skip: (v) => v.reason !== 'outro',
+        keep: true,
+        // "outro motivo: comprei o modelo errado" is a desistência by the policy, whatever option was picked.
+        check: (v) => (v.reason === 'outro' && WITHDRAWAL.test(fold(String(v.reasonText ?? ''))) ? { set: { reason: 'desistencia' } } : undefined),
+      },
+      {
+        ...dateStep(
+          'purchaseDate',
+          'Data da compra',
+          'Em que *data* foi feita a compra? (ex.: *12/03*, *ontem*)',
+          (d, _v, now) => (compareLocalDate(d, localDateOf(now)) > 0 ? 'A data da compra não pode ser no futuro. Envie a data em que a compra foi feita (ex.: *12/03*).' : null),
+          { past: true, cue: /\b(compr\w*|pag\w*|pedido|adquir\w*|fiz)\b/, avoid: /\b(video\w*|chamada|agend\w*|marcad\w*|emit\w*)\b/ },
+        ),
+        skip: (v) => !needsFacts(v),
+      },
+      {
+        ...yesNoStep('issued', 'Certificado já emitido', 'O certificado *já foi emitido*?', {
+          strongNo: /\b(ainda )?nao (foi )?emitid|nao (foi|chegou a ser) emitido|nao emiti|antes de emitir|sem emitir|nem (chegou a )?emit|nao (fiz|fez|cheguei a fazer) a video/,
+          strongYes: /\bja (foi )?emitid|ja emiti|ja (esta|ta) emitido|certificado (ja )?emitido/,
+          mentions: /\bemiti|emissao|emitido\b/,
+        }),
+        skip: (v) => !needsFacts(v),
+      },
+      {
+        ...yesNoStep('registerAnyway', 'Registrar para análise', ''),
+        hidden: true,
+        skip: (v, env) => v.reason === undefined || refundPolicy(v, env.now).within,
+        ask: (v, env) =>
+          `Pela nossa política, o estorno vale para *desistência em até ${WITHDRAWAL_DAYS} dias corridos após a compra, antes de o certificado ser emitido*, ou quando a *videoconferência constata que a emissão não é possível*. No seu caso, ${refundPolicy(v, env.now).why}.\n\nMesmo assim, posso registrar o pedido para *análise* do setor financeiro (sem garantia de devolução). Quer registrar? Responda *sim* ou *não*.`,
+        check: (v) => (v.registerAnyway === false ? { finish: 'Tudo bem, não registrei nada. Se precisar, é só chamar. Digite *menu* para ver as opções.' } : undefined),
+      },
+      {
+        ...choiceStep('paymentMethod', 'Forma de pagamento', 'Como a compra foi paga?', [
+          { value: 'cartao', label: 'Cartão de crédito', words: /\bcart(ao|oes)|credito\b/, strong: /\b(no|pelo|com|via|de) (cartao|credito)\b|cartao de credito/ },
+          { value: 'boleto', label: 'Boleto', words: /\bboleto/, strong: /\b(paguei|pago|pagou|comprei|pagamento)\b.{0,12}\bboleto\b|\b(no|pelo|via|por) boleto\b/ },
+          { value: 'pix', label: 'Pix', words: /\bpix\b/, strong: /\b(paguei|pago|pagou|comprei|pagamento)\b.{0,12}\bpix\b|\b(no|pelo|via|por) pix\b/ },
+        ]),
+        skip: (v) => v.verified === true,
+      },
+      { ...pixStep({ documentKeys: ['document'] }), skip: (v) => v.paymentMethod !== 'boleto' && v.paymentMethod !== 'pix' },
+    ],
+    duplicate: (v, env) =>
+      typeof v.orderNumber === 'string' ? env.services.openTicketForOrder('refund', v.orderNumber) : env.services.openTicketForChat('refund', env.chatId),
+    ticket: (v, env) => {
+      const policy = refundPolicy(v, env.now);
+      const { purchased, issued } = facts(v);
+      const pix = v.pixKey as { value: string } | undefined;
+      return {
+        orderNumber: (v.orderNumber as string | null) ?? null,
+        document: String(v.document),
+        searchTerms: pix ? [pix.value] : [],
+        data: {
+          requester: v.requester,
+          document: v.document,
+          orderNumber: v.orderNumber ?? null,
+          verified: v.verified === true,
+          reason: v.reason,
+          reasonText: v.reasonText ?? null,
+          purchaseDate: purchased ? formatDatePtBr(purchased) : null,
+          issued,
+          paymentMethod: v.paymentMethod,
+          pixKey: v.pixKey ?? null,
+          withinPolicy: policy.within,
+          policyNote: policy.why,
+          attachments: Array.isArray(v.attachments) ? v.attachments : [],
+        },
+      };
+    },
+    // Outside the policy nothing is promised: the request is only registered for analysis.
+    confirmation: (v, env) =>
+      !refundPolicy(v, env.now).within
+        ? 'O pedido foi registrado *para análise*, fora da política de estorno: a equipe avalia o caso e responde por aqui.'
+        : v.paymentMethod === 'cartao'
+          ? 'Como a compra foi no *cartão de crédito*, o valor é estornado no próprio cartão e aparece na fatura.'
+          : null,
   },
-};
-
-
-export function refundFlow(services: FlowServices): FlowDefinition {
-  return { id: 'refund', menuTitle: 'Estorno (desistência ou emissão não realizada)', machine: createFormMachine(refundForm, services) };
-}
+});

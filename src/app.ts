@@ -1,20 +1,20 @@
 import './quiet-dotenv.js';
 import type { Config } from './config.js';
 import { Engine } from './conversation/engine.js';
-import type { FlowDefinition } from './conversation/flow.js';
 import { Db } from './db/database.js';
 import type { KnowledgeBase } from './faq/knowledge.js';
-import { loadKnowledge } from './understanding.js';
+import { defaultRequests, loadKnowledge } from './understanding.js';
+import { RequestRegistry, type RequestType } from './requests.js';
 import type { Logger } from './logger.js';
 import { Matcher } from './nlu/matcher.js';
 import { defaultFaqDir } from './paths.js';
-import { createFlows } from '../flows/index.js';
 import { createFlowServices, type FlowServices } from './tickets/services.js';
 import { loadBusinessHours } from './business-hours.js';
 
 export interface App {
   config: Config;
   db: Db;
+  requests: RequestRegistry;
   kb: KnowledgeBase;
   matcher: Matcher;
   engine: Engine;
@@ -24,19 +24,20 @@ export interface App {
 }
 
 export interface AppOverrides {
-  flows?: FlowDefinition[];
+  /** Request types instead of flows/index.ts's (tests register toy ones). */
+  requests?: RequestType[];
   clock?: () => number;
 }
 
 // Training takes a few hundred ms; tests and the story runner build many apps on the same FAQ.
 const trained = new Map<string, { kb: KnowledgeBase; matcher: Matcher }>();
 
-function understanding(config: Config): { kb: KnowledgeBase; matcher: Matcher } {
+function understanding(config: Config, requests: RequestRegistry): { kb: KnowledgeBase; matcher: Matcher } {
   const dir = config.faqDir ?? defaultFaqDir;
-  const key = JSON.stringify([dir, config.nlu]);
+  const key = JSON.stringify([dir, config.nlu, requests.phrasings()]);
   let t = trained.get(key);
   if (!t) {
-    const kb = loadKnowledge(dir);
+    const kb = loadKnowledge(dir, requests);
     t = { kb, matcher: new Matcher(kb, config.nlu) };
     trained.set(key, t);
   }
@@ -45,17 +46,18 @@ function understanding(config: Config): { kb: KnowledgeBase; matcher: Matcher } 
 
 /** Everything but the transports: database, FAQ, matcher and conversation engine. */
 export async function createApp(config: Config, logger: Logger, overrides: AppOverrides = {}): Promise<App> {
-  const { kb, matcher } = understanding(config);
+  const requests = overrides.requests ? new RequestRegistry(overrides.requests) : defaultRequests();
+  const { kb, matcher } = understanding(config, requests);
   const db = await Db.open(config.databasePath);
   // Outside business hours the bot still opens tickets and says when the team picks them up.
   const hours = loadBusinessHours(process.env, config.timezone);
-  const services = createFlowServices(db, { pickup: (team, now) => hours.pickup(team, now) });
-  const flows = overrides.flows ?? createFlows(services, { handoffTimeoutMs: config.handoffTimeoutMs });
+  const services = createFlowServices(db, requests, { pickup: (team, now) => hours.pickup(team, now) });
   const engine = new Engine({
     db,
     kb,
     matcher,
-    flows,
+    requests,
+    handoffTimeoutMs: config.handoffTimeoutMs,
     logger: logger.child({ module: 'engine' }),
     timezone: config.timezone,
     idleTimeoutMs: config.idleTimeoutMs,
@@ -66,6 +68,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
   return {
     config,
     db,
+    requests,
     kb,
     matcher,
     engine,

@@ -8,11 +8,13 @@ import type { Logger } from '../logger.js';
 import type { Classification, Matcher } from '../nlu/matcher.js';
 import { parseChoice, parseCommand } from '../nlu/replies.js';
 import { messageEventType, type MessagePayload, type ReplyEmitted } from './events.js';
-import type { FlowDefinition } from './flow.js';
+import type { FormDeps } from './form.js';
 import { createRouterMachine, HUMAN_FLOW, ROUTER_VERSION } from './router.js';
+import { migrateSnapshot } from './snapshots.js';
 import { texts } from './texts.js';
+import type { RequestRegistry } from '../requests.js';
 import type { FlowServices } from '../tickets/services.js';
-import { ticketsStatusText } from '../tickets/tickets.js';
+import { STATUS_LABEL, ticketAlreadyOpenText, ticketsStatusText } from '../tickets/tickets.js';
 
 export interface InboundMessage {
   channel: string;
@@ -56,7 +58,9 @@ export interface EngineOptions {
   db: Db;
   kb: KnowledgeBase;
   matcher: Matcher;
-  flows: FlowDefinition[];
+  /** The registered request types: their flows become the router's children. */
+  requests: RequestRegistry;
+  handoffTimeoutMs: number;
   logger: Logger;
   timezone: string;
   idleTimeoutMs: number;
@@ -94,14 +98,39 @@ function sanitize(text: string): string {
  */
 export class Engine {
   readonly machine: AnyStateMachine;
+  /** The registered request types (the panel derives its labels and tables from them). */
+  readonly requests: RequestRegistry;
   private readonly clock: () => number;
   private readonly dayFormat: Intl.DateTimeFormat;
   /** Consecutive failed steps per chat (in memory: a restart gives every chat a clean slate). */
   private readonly failures = new Map<string, number>();
 
   constructor(private readonly o: EngineOptions) {
-    this.machine = createRouterMachine(o.kb, o.flows, {
-      ticketStatus: (chatId, protocol) => ticketsStatusText(o.services.ticketsOfChat(chatId), protocol ?? undefined),
+    this.requests = o.requests;
+    const title = (type: string) => o.requests.title(type);
+    const ticketsStatus = (chatId: string, protocol?: string) => ticketsStatusText(o.services.ticketsOfChat(chatId), title, protocol);
+    const form: FormDeps = {
+      services: o.services,
+      faqEntry: (id) => o.kb.entries.get(id),
+      request: (id) => o.requests.get(id),
+      ticketsStatus: (chatId) => ticketsStatus(chatId),
+      openTicket: (requestId, draft, env) => {
+        const t = o.services.openTicket({ type: requestId, chatId: env.chatId, ...draft, now: env.now });
+        return o.services.ticketOpenedText(t, env.now);
+      },
+      alreadyOpen: (t) => ticketAlreadyOpenText(t),
+    };
+    const flows = o.requests.flows({ form, machine: { services: o.services, handoffTimeoutMs: o.handoffTimeoutMs } });
+    this.machine = createRouterMachine(o.kb, flows, {
+      ticketStatus: (chatId, protocol) => ticketsStatus(chatId, protocol ?? undefined),
+      classify: (text) => o.matcher.classify(text),
+      openRequestNote: (chatId, flow) => {
+        const open = o.services.openTicketForChat(flow, chatId);
+        return open
+          ? `Você já tem uma solicitação aberta para isso: protocolo *${open.protocol}*, status *${STATUS_LABEL[open.status]}*. A resposta chega aqui mesmo, neste WhatsApp; se for sobre outra compra, é só me dizer o número do pedido.`
+          : null;
+      },
+      menuLine: o.requests.menuLine(),
     });
     this.clock = o.clock ?? Date.now;
     this.dayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: o.timezone, year: 'numeric', month: '2-digit', day: '2-digit' });
@@ -221,7 +250,7 @@ export class Engine {
       if (!parsed || typeof parsed !== 'object') {
         logger.warn({ chatId }, 'stored conversation is not a readable snapshot: restarting it');
         replies.push(texts.restoreFailed);
-      } else if (stored.machine_id !== this.machine.id || stored.machine_version !== ROUTER_VERSION) {
+      } else if (stored.machine_id !== this.machine.id || (stored.machine_version !== ROUTER_VERSION && !(parsed = migrateSnapshot(parsed as Record<string, unknown>, stored.machine_version, ROUTER_VERSION) as typeof parsed))) {
         logger.warn({ chatId, version: stored.machine_version }, 'stored conversation from another machine version: restarting it');
         replies.push(texts.restoreFailed);
       } else if (idle && !inHandover) {

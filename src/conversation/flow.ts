@@ -1,11 +1,11 @@
 import type { AnyStateMachine } from 'xstate';
-
 import type { MessagePayload } from './events.js';
 
 /**
- * The contract between the router and a flow in flows/. A flow is an XState machine the router
- * invokes as a child: it receives the person's messages as MessageEvents, talks back with
+ * The contract between the router and a flow. A flow is an XState machine the router invokes
+ * as a child: it receives the person's messages as MessageEvents, talks back with
  * `sendParent({ type: 'flow.reply', text })`, and ends in a final state whose output says how.
+ * Requests declared in flows/ become flows through src/requests.ts.
  */
 export interface FlowInput {
   chatId: string;
@@ -18,7 +18,12 @@ export interface FlowInput {
 export type FlowOutput =
   | { outcome: 'done' }
   | { outcome: 'cancelled' }
-  | { outcome: 'handover'; team: 'finance' | 'support'; reason: string };
+  /** A person takes over; `collected` is what the request had gathered (goes on the ticket). */
+  | { outcome: 'handover'; team: 'finance' | 'support'; reason: string; collected?: Record<string, unknown> }
+  /** The person wants another request instead; `carry` are answers it can reuse. */
+  | { outcome: 'switch'; flow: string; carry: Record<string, unknown>; trigger?: MessagePayload | null }
+  /** The person left a hand-over for the menu. */
+  | { outcome: 'left' };
 
 export interface FlowDefinition {
   id: string;

@@ -1,20 +1,30 @@
-import { assign, enqueueActions, sendParent, setup, type AnyStateMachine } from 'xstate';
+import { assign, enqueueActions, setup, type AnyStateMachine } from 'xstate';
+import { requestOfLabel } from '../faq/knowledge.js';
+import type { Classification } from '../nlu/matcher.js';
 import { parseYesNo } from '../nlu/replies.js';
-import { extractFields, type ExtractedFields } from '../validation/extract.js';
+import { fold } from '../nlu/spelling.js';
+import type { Team, Ticket } from '../db/schema.js';
+import type { FlowServices } from '../tickets/services.js';
+import { scanMessage, type MessageScan } from '../validation/extract.js';
 import type { MessageEvent } from './events.js';
 import type { FlowInput, FlowOutput } from './flow.js';
+import { readSignals, SMALL_TALK_REPLY, type Signals } from './signals.js';
 
-// A guided request is a form: questions asked one at a time (skipping what the person
-// already said), each answer validated, a summary to confirm, then a ticket. This module is
-// the shared machinery; each flow in flows/ declares its steps and what submitting does.
+// A guided request is a conversation that fills a form: the questions are asked one at a time,
+// skipping what the person already said, and every message is first *interpreted* with the
+// form's state in view — an answer (possibly carrying more facts), a correction, a question
+// about the FAQ, giving up, wanting a person, not knowing, small talk, another request, asking
+// to repeat, asking about one's own tickets — and only then does the form advance. This module
+// is that shared machinery (the conversation-repair patterns live here once); each flow in
+// flows/ declares its fields, checks and ticket.
 
 export type Values = Record<string, unknown>;
 
 /** What a flow knows besides the answers: who is asking, when, and the data services. */
-export interface FormEnv<S> {
+export interface FormEnv {
   chatId: string;
   now: Date;
-  services: S;
+  services: FlowServices;
   params: Record<string, string>;
 }
 
@@ -24,54 +34,117 @@ export type Parsed =
   /** A likely typo: ask the person to confirm `value` (e.g. gmial.com -> gmail.com). */
   | { ok: 'suggest'; value: unknown; original: unknown; question: string };
 
-/** A prefill that needs a yes/no first ("você quis dizer gmail.com?"), returned by `Step.prefill`. */
-export interface PrefillSuggestion {
-  suggest: true;
-  value: unknown;
-  original: unknown;
-  question: string;
+/** One message, read once: the text, its structured values with positions, and its signals. */
+export interface MessageFacts {
+  raw: string;
+  folded: string;
+  scan: MessageScan;
+  signals: Signals;
+  /** Values already claimed by a field in this message ("doc:529...", "date:12"). */
+  used: Set<string>;
+  /** Fields filled from this message so far (a time goes with the date it came with). */
+  filledNow: Set<string>;
 }
 
-function isSuggestion(v: unknown): v is PrefillSuggestion {
-  return typeof v === 'object' && v !== null && (v as { suggest?: unknown }).suggest === true;
-}
+/** A value a field found in a message: to store, to confirm first (typo), or an error about it. */
+export type Extracted =
+  | { value: unknown; token: string; set?: Values }
+  | { suggest: { value: unknown; question: string }; original: unknown; token: string }
+  | { error: string; token: string };
 
-/** After an answer: go on, end the flow with a message (no ticket), or say something first. */
+/** After a value is stored: go on, end the flow with a message (no ticket), say something first, or hand over. */
 export type Check = { finish: string } | { say?: string; set?: Values } | { handover: string } | null | undefined | void;
 
-export interface Step<S> {
+export type StepKind = 'document' | 'order' | 'email' | 'choice' | 'yesno' | 'date' | 'time' | 'pix' | 'text' | 'name' | 'gate';
+
+export interface Step {
   key: string;
-  /** Label in the summary, e.g. "CPF/CNPJ do comprador". */
+  /** Label in the summary and on the ticket page, e.g. "CPF/CNPJ do comprador". */
   label: string;
-  ask(v: Values, env: FormEnv<S>): string;
-  parse(text: string, v: Values, env: FormEnv<S>): Parsed;
+  kind: StepKind;
+  ask(v: Values, env: FormEnv): string;
+  /** The message read as the answer to this question. */
+  parse(text: string, v: Values, env: FormEnv): Parsed;
+  /**
+   * This field's value found inside any message — the first one, an answer to another
+   * question, a correction. `asked`: this is the question on screen; `filled`: it has a value
+   * already (then only a different value, usually with a correction cue, counts).
+   */
+  extract?(m: MessageFacts, v: Values, env: FormEnv, how: { asked: boolean; filled: boolean }): Extracted | undefined;
+  /** The rule a value must meet, wherever it arrives (answer, first message, typo suggestion, correction). */
+  validate?(value: unknown, v: Values, env: FormEnv): string | null;
+  /** A value known before anything is asked (who is writing: a partner's registered number). */
+  initial?(v: Values, env: FormEnv): unknown;
   /** The value as shown back in the summary (masked personal data). */
   show?(value: unknown, v: Values): string;
   /** True when this step does not apply (e.g. the e-mail when the order number is known). */
-  skip?(v: Values, env: FormEnv<S>): boolean;
-  /** Reads the answer from the message that started the flow, when it was there. */
-  prefill?(fields: ExtractedFields, text: string, v: Values, env: FormEnv<S>): unknown;
-  /** Runs once the answer is stored: order checks, policy, early endings. */
-  check?(v: Values, env: FormEnv<S>): Check;
+  skip?(v: Values, env: FormEnv): boolean;
+  /** Runs once the value is stored: order checks, policy, early endings. */
+  check?(v: Values, env: FormEnv): Check;
   /** Steps that only matter for the conversation (not shown in the summary). */
   hidden?: boolean;
   /** A check of who is writing, not a question: "voltar" never goes back to it. */
   gate?: boolean;
+  /** Accepts almost any text (a name, a description): never read before the other meanings. */
+  free?: boolean;
+  /** The value stays (summary, ticket) even when the question no longer applies (the person's own words). */
+  keep?: boolean;
+  /** How the person names this field when correcting it ("errei o cpf"). */
+  mentions?: RegExp;
+  /** A valid answer, for "como assim?" ("*529.982.247-25*"). */
+  example?: string;
+  /** What "não sei" means here: a value (optional field, or an alternative path), or where to look. */
+  unknown?(v: Values, env: FormEnv): { value: unknown; set?: Values } | { hint: string };
+  /** The options of a choice, for staff labels. */
+  options?: Array<{ value: string; label: string }>;
 }
 
-export interface FormDefinition<S> {
-  id: string;
-  intro(v: Values, env: FormEnv<S>): string | null;
-  steps: Step<S>[];
-  /** Before the summary: an open ticket for the same request ends the flow with its status. */
-  duplicate?(v: Values, env: FormEnv<S>): string | null;
+/** What a ticket records: its searchable columns and every collected field. */
+export interface TicketDraft {
+  data: Record<string, unknown>;
+  orderNumber?: string | null;
+  document?: string | null;
+  email?: string | null;
+  /** Extra values the staff search finds the ticket by (a second e-mail, a Pix key). */
+  searchTerms?: string[];
+}
+
+export interface FormDefinition {
+  intro(v: Values, env: FormEnv): string | null;
+  steps: Step[];
   summaryTitle: string;
-  /** Creates the ticket and returns the reply with the protocol. */
-  submit(v: Values, env: FormEnv<S>): string;
-  /** Team that takes a hand-over asked from this flow. */
-  team: 'finance' | 'support';
+  /** Before the summary and again at confirmation: an open ticket for the same request. */
+  duplicate?(v: Values, env: FormEnv): Ticket | undefined;
+  /** What the ticket records (the values are those of the steps that apply). */
+  ticket(v: Values, env: FormEnv): TicketDraft;
+  /** Lines after the protocol in the confirmation (e.g. how a card refund comes back). */
+  confirmation?(v: Values, env: FormEnv): string | null;
   /** Images and PDFs sent during the flow go with the ticket (their ids in `values.attachments`). */
   acceptsAttachments?: boolean;
+}
+
+/** The request a form belongs to, as the form needs it. */
+export interface FormRequest {
+  id: string;
+  team: Team;
+  /** The request in a sentence: "pedido de estorno" ("Voltando ao seu pedido de estorno"). */
+  called: string;
+  form: FormDefinition;
+}
+
+/** What the shared machinery may use besides the flow's services. */
+export interface FormDeps {
+  services: FlowServices;
+  /** An FAQ entry, to answer a question asked in the middle of a request. */
+  faqEntry(id: string): { question: string; answer: string; flow?: string } | undefined;
+  /** The other request types, to switch to one ("na verdade quero o boleto"). */
+  request(id: string): { called: string } | undefined;
+  /** The person's own tickets as a reply ("e o meu estorno?"). */
+  ticketsStatus(chatId: string): string;
+  /** Opens the ticket and returns the reply with the protocol (team, expected time, pickup). */
+  openTicket(requestId: string, draft: TicketDraft, env: FormEnv): string;
+  /** The reply for a request already open (its protocol and status). */
+  alreadyOpen(t: Ticket): string;
 }
 
 export const formTexts = {
@@ -82,66 +155,98 @@ export const formTexts = {
   whichToFix: (labels: string[]) =>
     `Qual informação você quer corrigir?\n${labels.map((l, i) => `*${i + 1}*) ${l}`).join('\n')}\n\nDigite o número, ou *cancelar* para desistir.`,
   cancelled: 'Solicitação cancelada. Nada foi registrado. Digite *menu* para ver as opções.',
+  givenUp: (called: string) => `Tudo bem, deixei o ${called} de lado: nada foi registrado. 🙂 Se precisar, é só chamar.`,
   firstStep: 'Esta já é a primeira pergunta. Para desistir, digite *cancelar*.',
   yesNo: 'Responda *sim* ou *não*, por favor.',
   suggestionDeclined: 'Certo, vou manter como você escreveu.',
   mediaIgnored: 'Por aqui eu consigo ler apenas texto. ✍️',
   attachmentKept: '📎 Recebi o arquivo: ele vai junto com a solicitação.',
+  back: (called: string) => `Voltando ao seu ${called}:`,
+  sameRequest: (called: string) => `É justamente o que estamos fazendo agora: o seu ${called}. 🙂`,
+  switched: (from: string) => `Tudo bem! Deixei o ${from} de lado (nada foi registrado).`,
+  noted: (items: string[]) => `Anotei: ${items.join('; ')}.`,
+  corrected: (items: string[]) => `Corrigido: ${items.join('; ')}. ✅`,
+  revalidated: (label: string, error: string) => `Com essa mudança, preciso de novo de *${label}*: ${error}`,
+  example: (example: string) => `Por exemplo: ${example}.`,
+  goodbyeMidway: (called: string) => `Até mais! 👋 O ${called} ficou pela metade e nada foi registrado; quando quiser, é só chamar.`,
 };
 
-interface FormContext {
+interface FormState {
   chatId: string;
   params: Record<string, string>;
   values: Values;
-  /** Index of the step being asked; -1 before the first question. */
-  current: number;
-  /** Steps answered, in order, for "voltar". */
-  answered: number[];
+  /** Key of the question on screen; null before the first one and at the summary. */
+  asking: string | null;
+  /** Keys answered, in order, for "voltar". */
+  answered: string[];
   invalid: number;
   mode: 'asking' | 'suggest' | 'confirm' | 'fix' | 'human';
-  suggestion: { key: string; value: unknown; original: unknown } | null;
-  /** Set by the summary correction: come back to the summary after this step. */
-  fixing: boolean;
+  suggestion: { key: string; value: unknown; original: unknown; question: string } | null;
   outcome: FlowOutput | null;
   replies: string[];
 }
 
-function show<S>(step: Step<S>, v: Values): string {
-  const value = v[step.key];
-  return step.show ? step.show(value, v) : String(value);
+/** Version of the stored form state; src/conversation/snapshots.ts migrates older ones. */
+export const FORM_STATE_VERSION = 2;
+
+// "na verdade quero é o boleto", "prefiro pedir o estorno": words that make a request of a topic.
+const REQUEST_CUE = /\b(quero|queria|gostaria|preciso|prefiro|melhor|na verdade|mudei|pedir|solicit\w*|abrir|fazer|manda|mande|envia|envie|reenvi\w*|me (ve|da|passa)|pode (me )?(mandar|enviar|fazer|abrir))\b/;
+
+function isMessage(e: { type: string }): e is MessageEvent {
+  return e.type === 'text' || e.type === 'choice';
 }
 
-/** The pure heart of a form: one message in, the new context out (with replies to send). */
-export function reduceForm<S>(def: FormDefinition<S>, ctx: FormContext, event: { type: string; text?: string; at?: number }, services: S): FormContext {
+/** The pure heart of a form: one event in, the new state out (with the replies to send). */
+function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: string; at?: number; nlu?: Classification; media?: { attachmentId?: number } }, deps: FormDeps): FormState {
+  const def = rt.form;
   const now = new Date(event.at ?? Date.now());
-  const env: FormEnv<S> = { chatId: ctx.chatId, now, services, params: ctx.params };
-  const c: FormContext = { ...ctx, values: { ...ctx.values }, answered: [...ctx.answered], replies: [] };
+  const env: FormEnv = { chatId: ctx.chatId, now, services: deps.services, params: ctx.params };
+  const c: FormState = { ...ctx, values: { ...ctx.values }, answered: [...ctx.answered], replies: [] };
   const say = (t: string | null | undefined) => {
     if (t) c.replies.push(t);
   };
-  const text = (event.text ?? '').trim();
+  const stepOf = (key: string | null) => (key ? def.steps.find((s) => s.key === key) : undefined);
+  const applies = (s: Step) => !(s.skip?.(c.values, env) ?? false);
+  const has = (s: Step) => c.values[s.key] !== undefined;
+  const show = (s: Step, value = c.values[s.key]) => (s.show ? s.show(value, c.values) : String(value));
+  const describe = (s: Step, value = c.values[s.key]) => `*${s.label}* ${show(s, value)}`;
+  /** The values that count: an answer the person gave to a question that no longer applies is left out (values set by checks stay). */
+  const effective = (): Values => {
+    const v = { ...c.values };
+    for (const s of def.steps) if (!applies(s) && !s.keep && c.answered.includes(s.key)) delete v[s.key];
+    return v;
+  };
+  const collected = (): Record<string, unknown> => {
+    const v = effective();
+    const out: Record<string, unknown> = {};
+    for (const s of def.steps) if (!s.hidden && v[s.key] !== undefined && v[s.key] !== null) out[s.key] = v[s.key];
+    return out;
+  };
 
   const summary = () => {
-    const lines = def.steps
-      .filter((s) => !s.hidden && c.values[s.key] !== undefined && !(s.skip?.(c.values, env) ?? false))
-      .map((s) => `• *${s.label}:* ${show(s, c.values)}`);
+    const lines = def.steps.filter((s) => !s.hidden && has(s) && (applies(s) || s.keep)).map((s) => `• *${s.label}:* ${show(s)}`);
     const files = Array.isArray(c.values.attachments) ? c.values.attachments.length : 0;
     if (files) lines.push(`• *Anexos:* ${files} arquivo${files > 1 ? 's' : ''}`);
     return `*${def.summaryTitle}*\n${lines.join('\n')}\n\n${formTexts.confirm}`;
   };
 
-  /** Runs the step's check; returns false when the flow ended. */
-  const runCheck = (step: Step<S>): boolean => {
+  const finish = (outcome: FlowOutput) => {
+    c.outcome = outcome;
+  };
+  const handover = (reason: string, team: Team = rt.team) => finish({ outcome: 'handover', team, reason, collected: { request: rt.id, ...collected() } });
+
+  /** Runs a step's check; false when the flow ended. */
+  const runCheck = (step: Step): boolean => {
     const r = step.check?.(c.values, env);
     if (!r) return true;
     if ('finish' in r) {
       say(r.finish);
-      c.outcome = { outcome: 'done' };
+      finish({ outcome: 'done' });
       return false;
     }
     if ('handover' in r) {
       say(r.handover);
-      c.outcome = { outcome: 'handover', team: def.team, reason: `${def.id}: ${r.handover.slice(0, 120)}` };
+      handover(`${rt.called}: ${r.handover.slice(0, 120)}`);
       return false;
     }
     if (r.set) Object.assign(c.values, r.set);
@@ -149,67 +254,384 @@ export function reduceForm<S>(def: FormDefinition<S>, ctx: FormContext, event: {
     return true;
   };
 
+  /** Stores a value after its rule; returns the rule's complaint instead when it fails. */
+  const put = (step: Step, value: unknown, set?: Values): string | null => {
+    const problem = value === null && step.unknown ? null : (step.validate?.(value, { ...c.values, ...set }, env) ?? null);
+    if (problem) return problem;
+    c.values[step.key] = value;
+    if (set) for (const [k, v] of Object.entries(set)) v === undefined ? delete c.values[k] : (c.values[k] = v);
+    if (!c.answered.includes(step.key)) c.answered.push(step.key);
+    revalidate(step.key);
+    return null;
+  };
+
+  /** After a correction, answers that the new value invalidates are asked again. */
+  const revalidate = (changed: string) => {
+    for (const s of def.steps) {
+      if (s.key === changed || !has(s) || !s.validate || c.values[s.key] === null) continue;
+      const problem = s.validate(c.values[s.key], c.values, env);
+      if (problem) {
+        delete c.values[s.key];
+        say(formTexts.revalidated(s.label, problem));
+      }
+    }
+  };
+
+  const ask = (step: Step, prefix?: string) => {
+    c.asking = step.key;
+    c.mode = 'asking';
+    say(prefix ? `${prefix}\n${step.ask(c.values, env)}` : step.ask(c.values, env));
+  };
+
   /** Moves to the next unanswered step, or to the summary. */
-  const advance = () => {
-    // After a correction from the summary, only questions the new answer made necessary (e.g.
-    // the description when the reason became "outro") are asked before the summary again.
-    c.fixing = false;
-    for (let i = 0; i < def.steps.length; i++) {
-      const step = def.steps[i];
-      if (step.skip?.(c.values, env)) continue;
-      if (c.values[step.key] !== undefined) continue;
-      c.current = i;
-      c.mode = 'asking';
-      say(step.ask(c.values, env));
+  const advance = (prefix?: string) => {
+    for (const step of def.steps) {
+      if (!applies(step) || has(step)) continue;
+      ask(step, prefix);
       return;
     }
-    const dup = def.duplicate?.(c.values, env);
-    if (dup) {
-      say(dup);
-      c.outcome = { outcome: 'done' };
+    const open = def.duplicate?.(effective(), env);
+    if (open) {
+      say(deps.alreadyOpen(open));
+      finish({ outcome: 'done' });
       return;
     }
-    c.current = -1;
+    c.asking = null;
     c.mode = 'confirm';
+    say(prefix);
     say(summary());
   };
 
-  const store = (step: Step<S>, value: unknown, set?: Values) => {
-    c.values[step.key] = value;
-    if (set) Object.assign(c.values, set);
-    c.answered.push(def.steps.indexOf(step));
+  /** The pending question again, after an aside ("Voltando ao seu pedido de estorno: ..."). */
+  const resume = (aside?: string | null) => {
+    say(aside);
+    if (c.mode === 'confirm') return say(formTexts.confirm);
+    if (c.mode === 'fix') return say(formTexts.whichToFix(fixable().map((s) => s.label)));
+    if (c.mode === 'suggest' && c.suggestion) return say(c.suggestion.question);
+    if (c.mode === 'human') return say(formTexts.tooManyErrors);
+    const step = stepOf(c.asking);
+    if (step) say(`${aside ? `${formTexts.back(rt.called)}\n` : ''}${step.ask(c.values, env)}`);
+    else advance();
+  };
+
+  const fixable = () => def.steps.filter((s) => !s.hidden && !s.gate && has(s) && applies(s));
+
+  /** A whole message as facts: every field that finds its value in it, the asked one first. */
+  const readFacts = (m: MessageFacts, asked: Step | undefined) => {
+    const found: Array<{ step: Step; ex: Extracted; correction: boolean }> = [];
+    const order = [
+      ...(asked ? [asked] : []),
+      ...def.steps.filter((s) => s !== asked && !s.gate && !has(s)),
+      ...def.steps.filter((s) => s !== asked && !s.gate && has(s) && c.values[s.key] !== null),
+    ];
+    for (const step of order) {
+      if (!step.extract) continue;
+      const filled = has(step) && c.values[step.key] !== null;
+      const ex = step.extract(m, c.values, env, { asked: step === asked, filled });
+      if (!ex || m.used.has(ex.token)) continue;
+      m.used.add(ex.token);
+      if (!('error' in ex)) m.filledNow.add(step.key);
+      found.push({ step, ex, correction: filled });
+    }
+    return found;
+  };
+
+  /** Applies what a message said; true when something was stored or a suggestion asked. */
+  const applyFacts = (found: ReturnType<typeof readFacts>, asked: Step | undefined, opts: { quiet?: boolean } = {}): boolean => {
+    const noted: string[] = [];
+    const corrected: string[] = [];
+    const checks: Step[] = [];
+    let stored = false;
+    let suggestion: FormState['suggestion'] = null;
+    for (const { step, ex, correction } of found) {
+      if ('error' in ex) {
+        if (step === asked) {
+          c.invalid++;
+          say(ex.error);
+        }
+        continue;
+      }
+      if ('suggest' in ex) {
+        suggestion ??= { key: step.key, value: ex.suggest.value, original: ex.original, question: ex.suggest.question };
+        continue;
+      }
+      const problem = put(step, ex.value, ex.set);
+      if (problem) {
+        // A rule broken by what the person just said: tell them (the asked question, or a correction).
+        if (step === asked || correction || !opts.quiet) say(problem);
+        if (step === asked) c.invalid++;
+        continue;
+      }
+      stored = true;
+      checks.push(step);
+      if (correction) corrected.push(describe(step));
+      else if (step !== asked && !opts.quiet) noted.push(describe(step));
+    }
+    if (corrected.length) say(formTexts.corrected(corrected));
+    if (noted.length) say(formTexts.noted(noted));
+    for (const step of def.steps) {
+      if (!checks.includes(step)) continue;
+      if (!runCheck(step)) return true;
+    }
+    if (stored) c.invalid = 0;
+    if (suggestion && c.values[suggestion.key] === undefined) {
+      c.mode = 'suggest';
+      c.asking = suggestion.key;
+      c.suggestion = suggestion;
+      say(suggestion.question);
+      return true;
+    }
+    return stored;
+  };
+
+  const switchTarget = (nlu: Classification | undefined, m: MessageFacts): string | null => {
+    if (nlu?.kind !== 'answer') return null;
+    const direct = requestOfLabel(nlu.id);
+    const viaEntry = deps.faqEntry(nlu.id)?.flow;
+    const target = direct ?? (viaEntry && REQUEST_CUE.test(m.folded) ? viaEntry : null);
+    return target && target !== rt.id && deps.request(target) ? target : null;
+  };
+
+  /** Everything a message can mean inside the request, decided with the form's state in view. */
+  const interpret = (text: string, nlu: Classification | undefined) => {
+    const m: MessageFacts = { raw: text, folded: fold(text), scan: scanMessage(text, now), signals: readSignals(text), used: new Set(), filledNow: new Set() };
+    const s = m.signals;
+    const asked = c.mode === 'asking' || c.mode === 'suggest' || c.mode === 'human' ? stepOf(c.asking) : undefined;
+    const intent = nlu?.kind === 'answer' ? nlu.id : null;
+
+    // A person, in any wording: hand over with what was collected so far.
+    if (s.human || intent === 'atendente') {
+      handover(`pediu uma pessoa durante o ${rt.called}`, s.human?.team ?? rt.team);
+      return;
+    }
+    // Giving up in so many words ("deixa pra lá", "o cliente já conseguiu sozinho").
+    if (s.cancel === 'strong' && !s.correction) {
+      say(formTexts.givenUp(rt.called));
+      finish({ outcome: 'cancelled' });
+      return;
+    }
+    // Yes/no questions of the machinery itself.
+    const yn = s.dontKnow ? null : parseYesNo(text);
+    if (c.mode === 'suggest' && c.suggestion && yn) {
+      const sug = c.suggestion;
+      c.suggestion = null;
+      c.mode = 'asking';
+      if (yn === 'no') say(formTexts.suggestionDeclined);
+      const step = stepOf(sug.key)!;
+      const problem = put(step, yn === 'yes' ? sug.value : sug.original);
+      if (problem) return ask(step, problem);
+      if (runCheck(step)) advance();
+      return;
+    }
+    if (c.mode === 'human' && yn && !m.scan.documents.length && !m.scan.emails.length) {
+      if (yn === 'yes') return handover(`dificuldade em "${stepOf(c.asking)?.label ?? ''}" no ${rt.called}`);
+      c.invalid = 0;
+      const step = stepOf(c.asking);
+      if (step) ask(step, formTexts.tryAgain);
+      else advance(formTexts.tryAgain);
+      return;
+    }
+
+    // The answer to the question on screen, and every other fact in the message.
+    let answered = false;
+    if (asked && !asked.free && !(asked.kind === 'yesno' && s.dontKnow)) {
+      const viaExtract = asked.extract?.(m, c.values, env, { asked: true, filled: false });
+      if (!viaExtract) {
+        const r = asked.parse(text, c.values, env);
+        if (r.ok === true) {
+          m.filledNow.add(asked.key);
+          const problem = put(asked, r.value, r.set);
+          if (problem) {
+            c.invalid++;
+            say(problem);
+            return;
+          }
+          answered = true;
+        } else if (r.ok === 'suggest') {
+          c.mode = 'suggest';
+          c.suggestion = { key: asked.key, value: r.value, original: r.original, question: r.question };
+          c.invalid = 0;
+          say(r.question);
+          return;
+        }
+      }
+    }
+    const facts = readFacts(m, answered ? undefined : asked);
+    // A description or a name asked for is the whole message, whatever else it also says.
+    if (facts.length && asked?.free && !has(asked) && !asked.extract) {
+      const r = asked.parse(text, c.values, env);
+      if (r.ok === true && !put(asked, r.value, r.set)) answered = true;
+    }
+    if (answered || facts.length) {
+      const wasConfirm = c.mode === 'confirm' || c.mode === 'fix';
+      const before = c.replies.length;
+      const progressed = applyFacts(facts, answered ? undefined : asked);
+      if (c.outcome || c.mode === 'suggest') return;
+      if (answered) {
+        c.invalid = 0;
+        if (!runCheck(asked!)) return;
+      }
+      if (!progressed && !answered) {
+        // Only errors (e.g. an invalid CPF): the question stays.
+        if (c.replies.length === before) resume();
+        else if (c.invalid >= 3) toHuman();
+        return;
+      }
+      if (wasConfirm && !def.steps.some((st) => applies(st) && !has(st))) {
+        c.mode = 'confirm';
+        say(summary());
+        return;
+      }
+      advance();
+      return;
+    }
+
+    if (c.mode === 'confirm') {
+      if (yn === 'yes') return submit();
+      const mentioned = mentionedStep(m);
+      if (yn === 'no' && !mentioned) {
+        c.mode = 'fix';
+        return say(formTexts.whichToFix(fixable().map((st) => st.label)));
+      }
+      if (mentioned) return reask(mentioned);
+    }
+    if (c.mode === 'fix') {
+      const options = fixable();
+      const n = Number(text.trim());
+      const chosen = Number.isInteger(n) && n >= 1 && n <= options.length ? options[n - 1] : mentionedStep(m);
+      if (chosen) return reask(chosen);
+    }
+
+    if (s.cancel === 'weak') {
+      say(formTexts.givenUp(rt.called));
+      return finish({ outcome: 'cancelled' });
+    }
+    if (s.goodbye) {
+      say(formTexts.goodbyeMidway(rt.called));
+      return finish({ outcome: 'cancelled' });
+    }
+    if (s.status || intent === 'status-protocolo' || m.scan.protocols.length) return resume(deps.ticketsStatus(c.chatId));
+    if (s.dontKnow && asked) return dontKnow(asked);
+    if (s.repeat && asked) return say(`${asked.ask(c.values, env)}${asked.example ? `\n${formTexts.example(asked.example)}` : ''}`);
+    if (s.repeat) return resume();
+    if (s.correction) {
+      const mentioned = mentionedStep(m);
+      if (mentioned) return reask(mentioned);
+    }
+    const target = switchTarget(nlu, m);
+    if (target) {
+      say(formTexts.switched(rt.called));
+      return finish({ outcome: 'switch', flow: target, carry: collected(), trigger: { text, command: null, choice: null, nlu: nlu!, at: now.getTime() } });
+    }
+    const entry = intent ? deps.faqEntry(intent) : undefined;
+    if (entry && (s.question || m.folded.split(' ').length >= 4)) {
+      if (entry.flow === rt.id) return resume(formTexts.sameRequest(rt.called));
+      return resume(`*${entry.question}*\n\n${entry.answer}`);
+    }
+    // Small talk as the signals read it (the matcher's greeting label is too eager for "de tarde").
+    const small = s.smallTalk;
+    if (small && !(asked?.free && !['impatience', 'audio', 'robot', 'emoji'].includes(small))) {
+      const line = SMALL_TALK_REPLY[small];
+      if (c.mode === 'asking' && asked) return say(line ? `${line}\n${asked.ask(c.values, env)}` : asked.ask(c.values, env));
+      return resume(line || null);
+    }
+    if (asked?.free) {
+      const r = asked.parse(text, c.values, env);
+      if (r.ok === true) {
+        const problem = put(asked, r.value, r.set);
+        if (!problem) {
+          c.invalid = 0;
+          if (runCheck(asked)) advance();
+          return;
+        }
+        c.invalid++;
+        say(problem);
+        if (c.invalid >= 3) toHuman();
+        return;
+      }
+    }
+    // Not understood: the question's own explanation of what it expects.
+    if (c.mode === 'confirm') return say(formTexts.confirm);
+    if (c.mode === 'fix') return say(formTexts.whichToFix(fixable().map((st) => st.label)));
+    if (c.mode === 'suggest') return say(formTexts.yesNo);
+    if (!asked) return advance();
+    invalidAnswer(asked, text);
+  };
+
+  const invalidAnswer = (step: Step, text = '') => {
+    const r = step.parse(text, c.values, env);
+    c.invalid++;
+    say(r.ok === false ? r.error : step.ask(c.values, env));
+    if (c.invalid >= 3) toHuman();
+  };
+
+  const toHuman = () => {
+    c.mode = 'human';
+    say(formTexts.tooManyErrors);
+  };
+
+  const mentionedStep = (m: MessageFacts): Step | undefined => {
+    const hits = fixable().filter((st) => st.mentions?.test(m.folded));
+    return hits.length === 1 ? hits[0] : undefined;
+  };
+
+  /** "errei o cpf": that question again; the summary follows once it is answered. */
+  const reask = (step: Step) => {
+    delete c.values[step.key];
     c.invalid = 0;
-    if (runCheck(step)) advance();
+    ask(step);
+  };
+
+  const dontKnow = (step: Step) => {
+    if (!step.unknown) return invalidAnswer(step);
+    const u = step.unknown(c.values, env);
+    if (u && 'value' in u) {
+      const problem = put(step, u.value, u.set);
+      if (!problem) {
+        c.invalid = 0;
+        if (runCheck(step)) advance();
+        return;
+      }
+    }
+    // Not knowing counts like an answer that did not work: the third one offers a person.
+    const hint = u && 'hint' in u ? u.hint : null;
+    c.invalid++;
+    say(hint ? `${hint}\n${step.ask(c.values, env)}` : step.ask(c.values, env));
+    if (c.invalid >= 3) toHuman();
+  };
+
+  const submit = () => {
+    const v = effective();
+    const open = def.duplicate?.(v, env);
+    if (open) {
+      say(deps.alreadyOpen(open));
+      return finish({ outcome: 'done' });
+    }
+    const extra = def.confirmation?.(v, env);
+    say(`${deps.openTicket(rt.id, def.ticket(v, env), env)}${extra ? `\n${extra}` : ''}`);
+    finish({ outcome: 'done' });
   };
 
   if (event.type === 'xstate.init') {
-    // Start: pre-fill from the message that started the flow, then ask what is missing.
-    const trigger = ctx.params.__trigger ?? '';
-    delete c.params.__trigger;
+    // Start: values carried from a request the person switched from, then facts of the
+    // message that started the flow, then the first missing question.
     say(def.intro(c.values, env));
-    {
-      const fields: ExtractedFields = trigger ? extractFields(trigger, now) : { documents: [], dates: [] };
-      let pending: { step: Step<S>; s: PrefillSuggestion } | null = null;
-      for (const step of def.steps) {
-        if (step.skip?.(c.values, env) || !step.prefill) continue;
-        const value = step.prefill(fields, trigger, c.values, env);
-        if (value === undefined) continue;
-        if (isSuggestion(value)) {
-          pending ??= { step, s: value };
-          continue;
-        }
-        c.values[step.key] = value;
-        c.answered.push(def.steps.indexOf(step));
-        if (!runCheck(step)) return c;
-      }
-      // A likely typo in what was already said ("joao@gmial.com"): confirm it before going on.
-      if (pending && c.values[pending.step.key] === undefined) {
-        c.current = def.steps.indexOf(pending.step);
-        c.mode = 'suggest';
-        c.suggestion = { key: pending.step.key, value: pending.s.value, original: pending.s.original };
-        say(pending.s.question);
-        return c;
-      }
+    for (const step of def.steps) {
+      if (!step.initial) continue;
+      c.values[step.key] = step.initial(c.values, env);
+      if (!runCheck(step)) return c;
+    }
+    if (c.params.__carry) {
+      const carried = JSON.parse(c.params.__carry) as Values;
+      for (const step of def.steps) if (carried[step.key] !== undefined && !has(step)) put(step, carried[step.key]);
+    }
+    const trigger = c.params.__trigger ?? '';
+    delete c.params.__trigger;
+    delete c.params.__carry;
+    if (trigger) {
+      const m: MessageFacts = { raw: trigger, folded: fold(trigger), scan: scanMessage(trigger, now), signals: readSignals(trigger), used: new Set(), filledNow: new Set() };
+      applyFacts(readFacts(m, undefined), undefined, { quiet: true });
+      if (c.outcome || c.mode === 'suggest') return c;
     }
     advance();
     return c;
@@ -217,32 +639,30 @@ export function reduceForm<S>(def: FormDefinition<S>, ctx: FormContext, event: {
 
   if (event.type === 'cmd.cancel') {
     say(formTexts.cancelled);
-    c.outcome = { outcome: 'cancelled' };
+    finish({ outcome: 'cancelled' });
     return c;
   }
   if (event.type === 'cmd.human') {
-    c.outcome = { outcome: 'handover', team: def.team, reason: `pedido de atendente durante ${def.id}` };
+    handover(`pediu uma pessoa durante o ${rt.called}`);
     return c;
   }
   if (event.type === 'cmd.back') {
     // Back one question: forget the last answer and ask it again.
-    while (c.answered.length && def.steps[c.answered[c.answered.length - 1]].gate) c.answered.pop();
-    const last = c.answered.pop();
-    if (last === undefined) {
+    while (c.answered.length && stepOf(c.answered[c.answered.length - 1])?.gate) c.answered.pop();
+    const last = stepOf(c.answered.pop() ?? null);
+    if (!last) {
       say(formTexts.firstStep);
-      if (c.current >= 0) say(def.steps[c.current].ask(c.values, env));
+      const current = stepOf(c.asking);
+      if (current) say(current.ask(c.values, env));
       return c;
     }
-    delete c.values[def.steps[last].key];
-    c.fixing = false;
+    delete c.values[last.key];
     c.invalid = 0;
-    c.current = last;
-    c.mode = 'asking';
-    say(def.steps[last].ask(c.values, env));
+    ask(last);
     return c;
   }
   // A photo or PDF (with or without caption) joins the request when the flow takes attachments.
-  const attachmentId = (event as { media?: { attachmentId?: number } }).media?.attachmentId;
+  const attachmentId = event.media?.attachmentId;
   const keepsAttachment = def.acceptsAttachments === true && typeof attachmentId === 'number';
   if (keepsAttachment) {
     const kept = Array.isArray(c.values.attachments) ? (c.values.attachments as number[]) : [];
@@ -250,149 +670,44 @@ export function reduceForm<S>(def: FormDefinition<S>, ctx: FormContext, event: {
   }
   if (event.type === 'media') {
     say(keepsAttachment ? formTexts.attachmentKept : formTexts.mediaIgnored);
-    if (c.mode === 'asking' && c.current >= 0) say(def.steps[c.current].ask(c.values, env));
+    resume();
     return c;
   }
-
-  switch (c.mode) {
-    case 'suggest': {
-      const answer = parseYesNo(text);
-      const sug = c.suggestion!;
-      const step = def.steps.find((s) => s.key === sug.key)!;
-      if (answer === null) {
-        say(formTexts.yesNo);
-        return c;
-      }
-      c.suggestion = null;
-      if (answer === 'no') say(formTexts.suggestionDeclined);
-      store(step, answer === 'yes' ? sug.value : sug.original);
-      return c;
-    }
-    case 'human': {
-      const answer = parseYesNo(text);
-      if (answer === 'yes') {
-        c.outcome = { outcome: 'handover', team: def.team, reason: `dificuldade no passo ${def.steps[c.current]?.key ?? ''} de ${def.id}` };
-        return c;
-      }
-      c.invalid = 0;
-      c.mode = 'asking';
-      say(formTexts.tryAgain);
-      say(def.steps[c.current].ask(c.values, env));
-      return c;
-    }
-    case 'confirm': {
-      const answer = parseYesNo(text);
-      if (answer === 'yes') {
-        say(def.submit(c.values, env));
-        c.outcome = { outcome: 'done' };
-      } else if (answer === 'no') {
-        c.mode = 'fix';
-        say(formTexts.whichToFix(fixable(def, c.values, env).map((s) => s.label)));
-      } else {
-        say(formTexts.confirm);
-      }
-      return c;
-    }
-    case 'fix': {
-      const options = fixable(def, c.values, env);
-      const n = Number(text);
-      const step = Number.isInteger(n) && n >= 1 && n <= options.length ? options[n - 1] : undefined;
-      if (!step) {
-        say(formTexts.whichToFix(options.map((s) => s.label)));
-        return c;
-      }
-      delete c.values[step.key];
-      c.current = def.steps.indexOf(step);
-      c.mode = 'asking';
-      c.fixing = true;
-      say(step.ask(c.values, env));
-      return c;
-    }
-    case 'asking': {
-      const step = def.steps[c.current];
-      if (!step) {
-        advance();
-        return c;
-      }
-      const r = step.parse(text, c.values, env);
-      if (r.ok === true) {
-        store(step, r.value, r.set);
-      } else if (r.ok === 'suggest') {
-        c.mode = 'suggest';
-        c.suggestion = { key: step.key, value: r.value, original: r.original };
-        c.invalid = 0;
-        say(r.question);
-      } else {
-        c.invalid++;
-        if (c.invalid >= 3) {
-          c.mode = 'human';
-          say(r.error);
-          say(formTexts.tooManyErrors);
-        } else {
-          say(r.error);
-        }
-      }
-      return c;
-    }
-  }
+  if (isMessage(event as { type: string })) interpret((event.text ?? '').trim(), event.nlu);
   return c;
 }
 
-function fixable<S>(def: FormDefinition<S>, v: Values, env: FormEnv<S>): Step<S>[] {
-  return def.steps.filter((s) => !s.hidden && v[s.key] !== undefined && !(s.skip?.(v, env) ?? false));
-}
-
 /**
- * Wraps a form definition in an XState machine (a child of the router): the context, hence
- * every answer and the current question, is part of the persisted snapshot, so a restart
- * resumes at the same step.
+ * Wraps a request's form in an XState machine (a child of the router): the state, hence every
+ * answer and the current question (by key), is part of the persisted snapshot, so a restart
+ * resumes at the same step and a reordered flow still finds its questions.
  */
-export function createFormMachine<S>(def: FormDefinition<S>, services: S): AnyStateMachine {
-  const reply = (ctx: FormContext) => ctx.replies;
+export function createFormMachine(rt: FormRequest, deps: FormDeps): AnyStateMachine {
+  const emitReplies = enqueueActions(({ context, enqueue }: { context: FormState; enqueue: { sendParent(e: unknown): void; assign(a: Partial<FormState>): void } }) => {
+    for (const text of context.replies) enqueue.sendParent({ type: 'flow.reply', text });
+    enqueue.assign({ replies: [] });
+  });
   return setup({
-    types: {
-      context: {} as FormContext,
-      input: {} as FlowInput,
-      output: {} as FlowOutput,
-    },
+    types: { context: {} as FormState, input: {} as FlowInput, output: {} as FlowOutput },
   }).createMachine({
-    id: def.id,
+    id: rt.id,
     context: ({ input }) => {
-      const initial: FormContext = {
-        chatId: input.chatId,
-        params: { ...(input.params ?? {}), ...(input.trigger?.text ? { __trigger: input.trigger.text } : {}) },
-        values: {},
-        current: -1,
-        answered: [],
-        invalid: 0,
-        mode: 'asking',
-        suggestion: null,
-        fixing: false,
-        outcome: null,
-        replies: [],
-      };
-      return reduceForm(def, initial, { type: 'xstate.init', at: input.trigger?.at }, services);
+      const params: Record<string, string> = { ...(input.params ?? {}) };
+      if (input.trigger?.text) params.__trigger = input.trigger.text;
+      const initial: FormState = { chatId: input.chatId, params, values: {}, asking: null, answered: [], invalid: 0, mode: 'asking', suggestion: null, outcome: null, replies: [] };
+      return reduce(rt, initial, { type: 'xstate.init', at: input.trigger?.at }, deps);
     },
     initial: 'starting',
     states: {
       // The first questions were computed with the context; send them, then wait.
       starting: {
-        entry: enqueueActions(({ context, enqueue }) => {
-          for (const text of reply(context)) enqueue.sendParent({ type: 'flow.reply', text });
-          enqueue.assign({ replies: [] });
-        }),
+        entry: emitReplies as never,
         always: [{ guard: ({ context }) => context.outcome !== null, target: 'finished' }, { target: 'active' }],
       },
       active: {
         on: {
           '*': {
-            actions: [
-              assign(({ context, event }) => reduceForm(def, context, event as MessageEvent, services)),
-              enqueueActions(({ context, enqueue }) => {
-                for (const text of reply(context)) enqueue(sendParent({ type: 'flow.reply', text }));
-                enqueue.assign({ replies: [] });
-              }),
-            ],
+            actions: [assign(({ context, event }) => reduce(rt, context, event as MessageEvent, deps)), emitReplies as never],
             target: 'check',
           },
         },
@@ -400,9 +715,7 @@ export function createFormMachine<S>(def: FormDefinition<S>, services: S): AnySt
       check: {
         always: [{ guard: ({ context }) => context.outcome !== null, target: 'finished' }, { target: 'active' }],
       },
-      finished: {
-        type: 'final',
-      },
+      finished: { type: 'final' },
     },
     output: ({ context }) => context.outcome ?? { outcome: 'done' },
   }) as unknown as AnyStateMachine;

@@ -1,14 +1,19 @@
-import { and, assign, emit, enqueueActions, sendTo, setup, type AnyStateMachine } from 'xstate';
+import { assign, emit, enqueueActions, sendTo, setup, type AnyStateMachine } from 'xstate';
 import type { FaqEntry, KnowledgeBase } from '../faq/knowledge.js';
-import { OUT_OF_SCOPE } from '../nlu/matcher.js';
+import type { Classification } from '../nlu/matcher.js';
 import { parseYesNo } from '../nlu/replies.js';
-import { fold } from '../nlu/spelling.js';
-import type { FlowReplyEvent, MediaEvent, MessageEvent, ReplyEmitted } from './events.js';
+import type { FlowReplyEvent, MediaEvent, MessageEvent, MessagePayload, ReplyEmitted } from './events.js';
 import type { FlowDefinition, FlowInput, FlowOutput } from './flow.js';
+import { alternativesOf, decideText, type TextDecision } from './route.js';
+import { SMALL_TALK_REPLY } from './signals.js';
 import { categoryMenu, clarify, MENU_HUMAN, MENU_REQUESTS, mainMenu, requestsMenu, texts } from './texts.js';
 
-/** Bump when a change makes stored snapshots incompatible: those chats restart politely. */
-export const ROUTER_VERSION = 1;
+/**
+ * Version of the router's stored snapshots. Adding context fields or states does not need a
+ * bump (restored chats get defaults); a change that makes old snapshots unreadable does, with a
+ * migration in src/conversation/snapshots.ts so live chats keep their place.
+ */
+export const ROUTER_VERSION = 2;
 export const HUMAN_FLOW = 'human_handoff';
 
 export interface RouterContext {
@@ -17,165 +22,255 @@ export interface RouterContext {
   options: string[]; // entries offered by "Você quis dizer"
   offer: string | null; // flow offered after an FAQ answer
   flowParams: Record<string, string> | null;
-  lastMessage: MessageEvent | null; // the message that started a flow
+  lastMessage: MessagePayload | null; // the message that started a flow
+  /** The FAQ entry answered last: follow-ups are read with it, "não era isso" offers the others. */
+  topic?: string | null;
+  alternatives?: string[];
 }
 
 type RouterEvent = MessageEvent | FlowReplyEvent | MediaEvent | { type: 'handoff.closed' };
 
-const flowState = (id: string) => `flow_${id}`;
-
-/**
- * One router per chat: main menu, category submenus, free-text answers from any state, the
- * global commands, and the flows of flows/ as invoked children. The machine only decides;
- * replies leave it as emitted `reply` events, which the engine collects and stores.
- */
 export interface RouterHooks {
   /** The person's own tickets (or one protocol of theirs), as a reply. */
   ticketStatus(chatId: string, protocol: string | null): string;
+  /** A second reading of a text (a follow-up read with its topic). */
+  classify(text: string): Classification;
+  /** An open ticket of this request type from this chat, as a reply; null when there is none. */
+  openRequestNote(chatId: string, flow: string): string | null;
+  /** Titles of the request types, for the main menu. */
+  menuLine: string;
 }
 
-const PROTOCOL = /\b(FIN|SUP)(?:\s*-\s*|\s+)(\d{1,6})\b/i;
-// Words that turn "the boleto expired" into "give me a new boleto": start the request at once.
-const REQUEST = /\b(quero|queria|gostaria|preciso|solicit\w*|pedir|peco|abrir|fazer o pedido|manda|mande|envia|envie|reenvi\w*|me (ve|da|passa)|pode (me )?(mandar|enviar|fazer|abrir))\b/;
-// Data that only makes sense for a request: an order or document number, an e-mail address.
-const HAS_DATA = /\d{4,}|\d{3}[.\s]\d{3}[.\s]\d{3}|[^\s@]+@[^\s@]+\.\w{2,}/;
-// "meus pedidos", "meus chamados", "minhas solicitações": the person's own tickets.
-const MY_TICKETS = /\b(meus|minhas) (pedidos|chamados|protocolos|tickets|solicitacoes)\b/;
+const flowState = (id: string) => `flow_${id}`;
+type Ctx = { context: RouterContext; event: RouterEvent };
 
-export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], hooks: RouterHooks) {
+/**
+ * One router per chat: main menu, category submenus, free-text answers from any state, the
+ * global commands, and the request flows as invoked children. The machine only decides;
+ * replies leave it as emitted `reply` events, which the engine collects and stores.
+ */
+export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], hooks: RouterHooks): AnyStateMachine {
   const flowIds = new Set(flows.map((f) => f.id));
   const menuFlows = flows.filter((f) => f.menuTitle);
   const categories = kb.categories;
-  const entry = (id: string): FaqEntry | undefined => kb.entries.get(id);
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const say = (text: string): any => emit({ type: 'reply', text } as ReplyEmitted);
+  const entry = (id: string | null | undefined): FaqEntry | undefined => (id ? kb.entries.get(id) : undefined);
   const answerText = (e: FaqEntry) => `*${e.question}*\n\n${e.answer}`;
+  const category = (ctx: RouterContext) => categories.find((c) => c.id === ctx.category);
+  /** A fixed reply (the `say` action with its text as params). */
+  const say = (text: string) => ({ type: 'say' as const, params: { text } });
+  /** A reply computed from the message and the context. */
+  const reply = (text: (a: Ctx) => string) => ({ type: 'say' as const, params: (a: Ctx) => ({ text: text(a) }) });
+
+  // One reading per message, shared by every guard that looks at it.
+  const decisions = new WeakMap<object, TextDecision>();
+  const decision = ({ context, event }: Ctx): TextDecision | null => {
+    if (event.type !== 'text') return null;
+    let d = decisions.get(event);
+    if (!d) {
+      d = decideText(kb, flowIds, { topic: context.topic ?? null }, event as MessageEvent, hooks.classify);
+      decisions.set(event, d);
+    }
+    return d;
+  };
+  const decided = <K extends TextDecision['kind']>(a: Ctx, kind: K) => decision(a)?.kind === kind;
+  const decidedAs = <K extends TextDecision['kind']>(a: Ctx, kind: K): Extract<TextDecision, { kind: K }> => decision(a) as Extract<TextDecision, { kind: K }>;
+  const message = (e: RouterEvent) => e as MessageEvent;
+  const choiceOf = (e: RouterEvent) => (e.type === 'choice' ? (e as MessageEvent).choice : null);
+
+  /** The FAQ answer and what follows it: the request offered (or, when one is open, its status). */
+  const answerWithOffer = (chatId: string, e: FaqEntry): string => {
+    if (!e.flow) return `${answerText(e)}\n\n${texts.continueHint}`;
+    const open = hooks.openRequestNote(chatId, e.flow);
+    return open ? `${answerText(e)}\n\n${open}` : `${answerText(e)}\n\n${texts.offerFlow}`;
+  };
 
   const base = setup({
-    types: {
-      context: {} as RouterContext,
-      events: {} as RouterEvent,
-      input: {} as { chatId: string },
-      emitted: {} as ReplyEmitted,
-    },
+    types: { context: {} as RouterContext, events: {} as RouterEvent, input: {} as { chatId: string }, emitted: {} as ReplyEmitted },
     actors: Object.fromEntries(flows.map((f) => [f.id, f.machine])) as Record<string, AnyStateMachine>,
     guards: {
-      isSmalltalk: ({ event }, p: { kind: string }) => event.type === 'text' && event.nlu.kind === 'smalltalk' && event.nlu.id === p.kind,
-      isIntent: ({ event }, p: { id: string }) => event.type === 'text' && event.nlu.kind === 'answer' && event.nlu.id === p.id,
-      isFlowAnswer: ({ event }) =>
-        event.type === 'text' && event.nlu.kind === 'answer' && !!entry(event.nlu.id)?.flow && flowIds.has(entry(event.nlu.id)!.flow!),
-      isAnswer: ({ event }) => event.type === 'text' && event.nlu.kind === 'answer' && kb.entries.has(event.nlu.id),
-      isStatusQuery: ({ event }) =>
-        event.type === 'text' &&
-        (PROTOCOL.test(event.text) || MY_TICKETS.test(fold(event.text)) || (event.nlu.kind === 'answer' && event.nlu.id === 'status-protocolo')),
-      // Used after answerFlowIs: the text asks for the request, or carries its data.
-      isFlowRequest: ({ event }) => event.type === 'text' && (REQUEST.test(fold(event.text)) || HAS_DATA.test(event.text)),
-      isClarify: ({ event }) => event.type === 'text' && event.nlu.kind === 'clarify',
-      isOutOfScope: ({ event }) => event.type === 'text' && event.nlu.kind === 'none' && event.nlu.reason === 'out-of-scope',
-      isNoText: ({ event }) => event.type === 'text' && event.nlu.kind === 'none' && event.nlu.reason === 'empty' && !/\d/.test(event.text),
-      isOnlyNumber: ({ event }) => event.type === 'text' && /^[\d\s.,/#-]+$/.test(event.text),
-      choiceIsCategory: ({ event }) => event.type === 'choice' && event.choice! >= 1 && event.choice! <= categories.length,
-      choiceIs: ({ event }, p: { n: number }) => event.type === 'choice' && event.choice === p.n,
-      choiceInCategory: ({ context, event }) => {
-        const cat = categories.find((c) => c.id === context.category);
-        return event.type === 'choice' && !!cat && event.choice! >= 1 && event.choice! <= cat.entries.length;
-      },
-      choiceInCategoryHasFlow: ({ context, event }) => {
-        const cat = categories.find((c) => c.id === context.category);
-        const e = event.type === 'choice' ? cat?.entries[event.choice! - 1] : undefined;
+      decided: (a, p: { kind: TextDecision['kind'] }) => decided(a as Ctx, p.kind),
+      startsFlow: (a, p: { flow: string }) => decision(a as Ctx)?.kind === 'startFlow' && decidedAs(a as Ctx, 'startFlow').flow === p.flow,
+      greetsWithMenu: (a) => decided(a as Ctx, 'smallTalk') && ['greeting', 'howAreYou', 'impatience', 'thanks'].includes(decidedAs(a as Ctx, 'smallTalk').small),
+      hasAlternatives: ({ context }) => (context.alternatives?.length ?? 0) > 0,
+      choiceIsCategory: ({ event }) => (choiceOf(event) ?? 0) >= 1 && choiceOf(event)! <= categories.length,
+      choiceIs: ({ event }, p: { n: number }) => choiceOf(event) === p.n,
+      choiceInCategory: ({ context, event }) => (choiceOf(event) ?? 0) >= 1 && choiceOf(event)! <= (category(context)?.entries.length ?? 0),
+      categoryChoiceHasFlow: ({ context, event }) => {
+        const e = category(context)?.entries[(choiceOf(event) ?? 0) - 1];
         return !!e?.flow && flowIds.has(e.flow);
       },
-      choiceInOptions: ({ context, event }) => event.type === 'choice' && event.choice! >= 1 && event.choice! <= context.options.length,
-      choiceInOptionsHasFlow: ({ context, event }) => {
-        const e = event.type === 'choice' ? entry(context.options[event.choice! - 1] ?? '') : undefined;
+      choiceInOptions: ({ context, event }) => (choiceOf(event) ?? 0) >= 1 && choiceOf(event)! <= context.options.length,
+      optionChoiceHasFlow: ({ context, event }) => {
+        const e = entry(context.options[(choiceOf(event) ?? 0) - 1]);
         return !!e?.flow && flowIds.has(e.flow);
       },
-      choiceInRequests: ({ event }) => event.type === 'choice' && event.choice! >= 1 && event.choice! <= menuFlows.length,
-      saidYes: ({ event }) => (event.type === 'text' || event.type === 'choice') && parseYesNo(event.text) === 'yes',
-      saidNo: ({ event }) => (event.type === 'text' || event.type === 'choice') && parseYesNo(event.text) === 'no',
+      choiceInRequests: ({ event }) => (choiceOf(event) ?? 0) >= 1 && choiceOf(event)! <= menuFlows.length,
+      saidYes: ({ event }) => (event.type === 'text' || event.type === 'choice') && parseYesNo(message(event).text) === 'yes',
+      saidNo: ({ event }) => (event.type === 'text' || event.type === 'choice') && parseYesNo(message(event).text) === 'no',
       offerIs: ({ context }, p: { id: string }) => context.offer === p.id,
-      answerFlowIs: ({ event }, p: { id: string }) => event.type === 'text' && event.nlu.kind === 'answer' && entry(event.nlu.id)?.flow === p.id,
-      outputIsHandover: ({ event }) => (event as unknown as { output?: FlowOutput }).output?.outcome === 'handover',
+      saidYesTo: ({ context, event }, p: { id: string }) => context.offer === p.id && (event.type === 'text' || event.type === 'choice') && parseYesNo(message(event).text) === 'yes',
+      choseOneFor: ({ context, event }, p: { id: string }) => context.offer === p.id && choiceOf(event) === 1,
+      flowEndedWith: ({ event }, p: { outcome: FlowOutput['outcome']; flow?: string }) => {
+        const out = (event as unknown as { output?: FlowOutput }).output;
+        return out?.outcome === p.outcome && (p.flow === undefined || (out.outcome === 'switch' && out.flow === p.flow));
+      },
     },
     actions: {
-      showMainMenu: say(mainMenu(kb)),
+      say: emit((_, p: { text: string }) => ({ type: 'reply' as const, text: p.text })),
+      showMainMenu: emit(() => ({ type: 'reply' as const, text: mainMenu(kb, hooks.menuLine) })),
       showCategory: enqueueActions(({ context, enqueue }) => {
-        const cat = categories.find((c) => c.id === (context as RouterContext).category);
-        if (cat) enqueue.emit({ type: 'reply', text: categoryMenu(cat) } as never);
-      }) as never,
-      showRequests: say(requestsMenu(menuFlows.map((f) => ({ id: f.id, title: f.menuTitle! })))),
-      relayFlowReply: emit(({ event }) => ({ type: 'reply', text: (event as FlowReplyEvent).text }) as ReplyEmitted) as never,
+        const cat = category(context);
+        if (cat) enqueue.emit({ type: 'reply', text: categoryMenu(cat) });
+      }),
+      showRequests: emit(() => ({ type: 'reply' as const, text: requestsMenu(menuFlows.map((f) => ({ id: f.id, title: f.menuTitle! }))) })),
+      relayFlowReply: emit(({ event }) => ({ type: 'reply' as const, text: (event as FlowReplyEvent).text })),
+      forgetTopic: assign({ topic: null, alternatives: [] }),
+      startFromMessage: assign({ lastMessage: ({ event }) => message(event), flowParams: null, topic: null }),
     },
   });
 
-  // Free text is understood the same way wherever the person is.
+  // Free text is understood the same way wherever the person is outside a request.
   const freeText = [
-    { guard: { type: 'isSmalltalk', params: { kind: 'saudacao' } }, target: '.mainMenu', actions: 'showMainMenu' },
-    { guard: { type: 'isSmalltalk', params: { kind: 'agradecimento' } }, target: '.home', actions: say(texts.thanks) },
-    { guard: { type: 'isSmalltalk', params: { kind: 'despedida' } }, target: '.ended', actions: say(texts.goodbye) },
-    { guard: { type: 'isIntent', params: { id: 'atendente' } }, target: '.human' },
     {
-      guard: 'isStatusQuery',
-      target: '.home',
-      actions: emit(({ context, event }) => {
-        const m = PROTOCOL.exec((event as MessageEvent).text);
-        const protocol = m ? `${m[1].toUpperCase()}-${m[2].padStart(6, '0')}` : null;
-        return { type: 'reply', text: `${hooks.ticketStatus((context as RouterContext).chatId, protocol)}\n\n${texts.continueHint}` } as ReplyEmitted;
-      }),
-    },
-    // "quero estorno do pedido 48213": straight into the request, with what was said pre-filled.
-    ...flows.map((f) => ({
-      guard: and([{ type: 'answerFlowIs', params: { id: f.id } }, 'isFlowRequest']), // cheap id test first: one flow matches
-      target: `.${flowState(f.id)}`,
-      actions: assign({ lastMessage: ({ event }: { event: unknown }) => event as MessageEvent, flowParams: null }),
-    })),
-    {
-      guard: 'isFlowAnswer',
-      target: '.offer',
+      guard: 'greetsWithMenu',
+      target: '.mainMenu',
       actions: [
-        emit(({ event }) => ({ type: 'reply', text: `${answerText(entry((event as MessageEvent).nlu.kind === 'answer' ? ((event as MessageEvent).nlu as { id: string }).id : '')!)}\n\n${texts.offerFlow}` }) as ReplyEmitted),
-        assign({ offer: ({ event }) => entry(((event as MessageEvent).nlu as { id: string }).id)!.flow!, lastMessage: ({ event }) => event as MessageEvent }),
+        reply((a) => {
+          const small = decidedAs(a, 'smallTalk').small;
+          return small === 'greeting' ? '' : small === 'thanks' ? texts.thanks : SMALL_TALK_REPLY[small];
+        }),
+        'showMainMenu',
+        'forgetTopic',
       ],
     },
+    { guard: { type: 'decided', params: { kind: 'smallTalk' } }, target: '.home', actions: reply((a) => SMALL_TALK_REPLY[decidedAs(a, 'smallTalk').small] || texts.continueHint) },
+    { guard: { type: 'decided', params: { kind: 'thanks' } }, target: '.home', actions: say(texts.thanks) },
+    { guard: { type: 'decided', params: { kind: 'goodbye' } }, target: '.ended', actions: [say(texts.goodbye), 'forgetTopic'] },
     {
-      guard: 'isAnswer',
-      target: '.home',
-      actions: emit(({ event }) => ({ type: 'reply', text: `${answerText(entry(((event as MessageEvent).nlu as { id: string }).id)!)}\n\n${texts.continueHint}` }) as ReplyEmitted),
+      guard: { type: 'decided', params: { kind: 'human' } },
+      target: '.human',
+      actions: assign({ flowParams: (a: Ctx) => (decidedAs(a, 'human').team ? { team: decidedAs(a, 'human').team!, reason: `pediu uma pessoa do ${decidedAs(a, 'human').team === 'finance' ? 'financeiro' : 'suporte'}` } : null) }),
     },
     {
-      guard: 'isClarify',
+      guard: { type: 'decided', params: { kind: 'status' } },
+      target: '.home',
+      actions: reply((a) => `${hooks.ticketStatus(a.context.chatId, decidedAs(a, 'status').protocol)}\n\n${texts.continueHint}`),
+    },
+    {
+      guard: { type: 'decided', params: { kind: 'notThis' } },
       target: '.clarify',
       actions: [
-        assign({ options: ({ event }) => ((event as MessageEvent).nlu as { options: string[] }).options }),
-        emit(({ event }) => ({ type: 'reply', text: clarify(((event as MessageEvent).nlu as { options: string[] }).options.map((id) => entry(id)!)) }) as ReplyEmitted),
+        assign({ options: ({ context }: Ctx) => context.alternatives ?? [] }),
+        reply(({ context }) => texts.notThis(context.alternatives?.length ? (context.alternatives ?? []).map((id) => entry(id)!).filter(Boolean) : [])),
+        'forgetTopic',
       ],
     },
-    { guard: 'isNoText', target: '.home', actions: say(texts.noText) },
-    { guard: 'isOnlyNumber', target: '.home', actions: say(texts.numberOnly) },
-    { guard: 'isOutOfScope', target: '.mainMenu', actions: [say(texts.outOfScope), 'showMainMenu'] },
-    { target: '.mainMenu', actions: [say(texts.notUnderstood), 'showMainMenu'] },
-  ] as const;
+    // "quero estorno do pedido 48213": straight into the request, with what was said pre-filled.
+    ...flows.map((f) => ({ guard: { type: 'startsFlow' as const, params: { flow: f.id } }, target: `.${flowState(f.id)}`, actions: 'startFromMessage' as const })),
+    {
+      guard: { type: 'decided', params: { kind: 'answerAndOffer' } },
+      target: '.offer',
+      actions: [
+        reply((a) => answerWithOffer(a.context.chatId, entry(decidedAs(a, 'answerAndOffer').entry)!)),
+        assign({
+          // With a request of this kind already open, nothing is offered.
+          offer: (a: Ctx) => (hooks.openRequestNote(a.context.chatId, decidedAs(a, 'answerAndOffer').flow) ? null : decidedAs(a, 'answerAndOffer').flow),
+          lastMessage: ({ event }: Ctx) => message(event),
+          topic: (a: Ctx) => decidedAs(a, 'answerAndOffer').entry,
+          alternatives: (a: Ctx) => alternativesOf(kb, message(a.event).nlu, decidedAs(a, 'answerAndOffer').entry),
+        }),
+      ],
+    },
+    {
+      guard: { type: 'decided', params: { kind: 'answer' } },
+      target: '.home',
+      actions: [
+        reply((a) => answerWithOffer(a.context.chatId, entry(decidedAs(a, 'answer').entry)!)),
+        assign({
+          topic: (a: Ctx) => decidedAs(a, 'answer').entry,
+          alternatives: (a: Ctx) => alternativesOf(kb, message(a.event).nlu, decidedAs(a, 'answer').entry),
+        }),
+      ],
+    },
+    {
+      guard: { type: 'decided', params: { kind: 'followUpUnknown' } },
+      target: '.home',
+      actions: reply((a) => texts.followUpUnknown(entry(decidedAs(a, 'followUpUnknown').entry)!.short)),
+    },
+    {
+      guard: { type: 'decided', params: { kind: 'clarify' } },
+      target: '.clarify',
+      actions: [
+        assign({ options: (a: Ctx) => decidedAs(a, 'clarify').options, topic: null }),
+        reply((a) => clarify(decidedAs(a, 'clarify').options.map((id) => entry(id)!))),
+      ],
+    },
+    { guard: { type: 'decided', params: { kind: 'noText' } }, target: '.home', actions: say(texts.noText) },
+    { guard: { type: 'decided', params: { kind: 'numberOnly' } }, target: '.home', actions: say(texts.numberOnly) },
+    { guard: { type: 'decided', params: { kind: 'outOfScope' } }, target: '.mainMenu', actions: [say(texts.outOfScope), 'showMainMenu', 'forgetTopic'] },
+    { target: '.mainMenu', actions: [say(texts.notUnderstood), 'showMainMenu', 'forgetTopic'] },
+  ];
 
   // A number outside any list refers to the main menu, the list everyone knows.
   const mainMenuChoice = [
-    { guard: 'choiceIsCategory', target: '.category', actions: [assign({ category: ({ event }) => categories[(event as MessageEvent).choice! - 1].id }), 'showCategory'] },
+    { guard: 'choiceIsCategory', target: '.category', actions: [assign({ category: ({ event }: Ctx) => categories[choiceOf(event)! - 1].id }), 'showCategory'] },
     { guard: { type: 'choiceIs', params: { n: MENU_REQUESTS } }, target: '.requests', actions: 'showRequests' },
-    { guard: { type: 'choiceIs', params: { n: MENU_HUMAN } }, target: '.human' },
+    { guard: { type: 'choiceIs', params: { n: MENU_HUMAN } }, target: '.human', actions: assign({ flowParams: null }) },
     { target: '.mainMenu', actions: say(texts.emptyChoice(MENU_HUMAN)) },
-  ] as const;
+  ];
+  // 10 (Solicitações) and 11 (atendente) mean the same from any list.
+  const globalChoices = [
+    { guard: { type: 'choiceIs', params: { n: MENU_REQUESTS } }, target: 'requests', actions: 'showRequests' },
+    { guard: { type: 'choiceIs', params: { n: MENU_HUMAN } }, target: 'human', actions: assign({ flowParams: null }) },
+  ];
 
-  const startFlowFromOffer = flows.map((f) => ({
-    guard: { type: 'offerIs', params: { id: f.id } },
-    target: `#router.${flowState(f.id)}`,
-  }));
+  const startOfferedFlow = flows.map((f) => ({ guard: { type: 'offerIs', params: { id: f.id } }, target: `#router.${flowState(f.id)}` }));
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const answerEntry = (pick: (ctx: RouterContext, ev: MessageEvent) => FaqEntry | undefined): any =>
-    emit(({ context, event }) => {
-      const e = pick(context as RouterContext, event as MessageEvent)!;
-      return { type: 'reply', text: `${answerText(e)}\n\n${e.flow ? texts.offerFlow : texts.continueHint}` } as ReplyEmitted;
+  const answerEntry = (pick: (ctx: RouterContext, choice: number) => FaqEntry | undefined) =>
+    reply(({ context, event }) => answerWithOffer(context.chatId, pick(context, choiceOf(event)!)!));
+  const offerEntry = (pick: (ctx: RouterContext, choice: number) => FaqEntry | undefined) =>
+    assign({
+      offer: ({ context, event }: Ctx) => {
+        const flow = pick(context, choiceOf(event)!)!.flow!;
+        return hooks.openRequestNote(context.chatId, flow) ? null : flow;
+      },
+      lastMessage: null,
     });
+  const categoryEntry = (c: RouterContext, n: number) => category(c)?.entries[n - 1];
+  const optionEntry = (c: RouterContext, n: number) => entry(c.options[n - 1]);
 
+  // Where each way of ending a flow leads: a hand-over to the person, another request, the menu.
+  const flowDone = (f: FlowDefinition) => [
+    ...(flowIds.has(HUMAN_FLOW) && f.id !== HUMAN_FLOW
+      ? [
+          {
+            guard: { type: 'flowEndedWith', params: { outcome: 'handover' } },
+            target: flowState(HUMAN_FLOW),
+            actions: assign({
+              flowParams: ({ event }: { event: unknown }) => {
+                const out = (event as { output: Extract<FlowOutput, { outcome: 'handover' }> }).output;
+                return { team: out.team, reason: out.reason, ...(out.collected ? { collected: JSON.stringify(out.collected) } : {}) };
+              },
+              lastMessage: null,
+            }),
+          },
+        ]
+      : []),
+    ...flows
+      .filter((to) => to.id !== f.id)
+      .map((to) => ({
+        guard: { type: 'flowEndedWith', params: { outcome: 'switch', flow: to.id } },
+        target: flowState(to.id),
+        actions: assign({
+          flowParams: ({ event }: { event: unknown }) => ({ __carry: JSON.stringify((event as { output: Extract<FlowOutput, { outcome: 'switch' }> }).output.carry) }),
+          lastMessage: ({ event }: { event: unknown }) => (event as { output: Extract<FlowOutput, { outcome: 'switch' }> }).output.trigger ?? null,
+        }),
+      })),
+    { guard: { type: 'flowEndedWith', params: { outcome: 'left' } }, target: 'mainMenu', actions: ['showMainMenu', assign({ flowParams: null, lastMessage: null })] },
+    { target: 'home', actions: assign({ flowParams: null, lastMessage: null }) },
+  ];
+
+  const forward = { actions: sendTo('flow', ({ event }: { event: RouterEvent }) => event) };
   const flowStates = Object.fromEntries(
     flows.map((f) => [
       flowState(f.id),
@@ -183,35 +278,20 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
         invoke: {
           id: 'flow',
           src: f.id,
-          input: ({ context }: { context: RouterContext }): FlowInput => ({
-            chatId: context.chatId,
-            trigger: context.lastMessage,
-            params: context.flowParams ?? undefined,
-          }),
-          onDone: [
-            {
-              guard: 'outputIsHandover',
-              target: flowIds.has(HUMAN_FLOW) && f.id !== HUMAN_FLOW ? flowState(HUMAN_FLOW) : 'home',
-              actions: assign({
-                flowParams: ({ event }) => {
-                  const out = (event as unknown as { output: FlowOutput }).output;
-                  return out.outcome === 'handover' ? { team: out.team, reason: out.reason } : null;
-                },
-                lastMessage: null,
-              }),
-            },
-            { target: 'home', actions: assign({ flowParams: null, lastMessage: null }) },
-          ],
+          input: ({ context }: { context: RouterContext }): FlowInput => ({ chatId: context.chatId, trigger: context.lastMessage, params: context.flowParams ?? undefined }),
+          onDone: flowDone(f),
         },
+        entry: 'forgetTopic',
         on: {
-          text: { actions: sendTo('flow', ({ event }) => event) },
-          choice: { actions: sendTo('flow', ({ event }) => event) },
-          'cmd.back': { actions: sendTo('flow', ({ event }) => event) },
-          'cmd.cancel': { actions: sendTo('flow', ({ event }) => event) },
-          'cmd.human': { actions: sendTo('flow', ({ event }) => event) },
-          media: { actions: sendTo('flow', ({ event }) => event) },
-          'handoff.closed': { actions: sendTo('flow', ({ event }) => event) },
-          'cmd.menu': { target: 'mainMenu', actions: [say(texts.flowLeft), 'showMainMenu'] },
+          text: forward,
+          choice: forward,
+          'cmd.back': forward,
+          'cmd.cancel': forward,
+          'cmd.human': forward,
+          media: forward,
+          'handoff.closed': forward,
+          // "menu" leaves a request for the menu; in a hand-over the flow decides what happens to its ticket.
+          'cmd.menu': f.id === HUMAN_FLOW ? forward : { target: 'mainMenu', actions: [say(texts.flowLeft), 'showMainMenu'] },
         },
       },
     ]),
@@ -219,16 +299,16 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
 
   return base.createMachine({
     id: 'router',
-    context: ({ input }: { input: { chatId: string } }) => ({ chatId: input.chatId, category: null, options: [], offer: null, flowParams: null, lastMessage: null }),
+    context: ({ input }: { input: { chatId: string } }) => ({ chatId: input.chatId, category: null, options: [], offer: null, flowParams: null, lastMessage: null, topic: null, alternatives: [] }),
     initial: 'home',
     on: {
       'flow.reply': { actions: 'relayFlowReply' },
-      'cmd.menu': { target: '.mainMenu', actions: 'showMainMenu' },
+      'cmd.menu': { target: '.mainMenu', actions: ['showMainMenu', 'forgetTopic'] },
       'cmd.back': { target: '.mainMenu', actions: 'showMainMenu' },
       'cmd.cancel': { target: '.mainMenu', actions: 'showMainMenu' },
-      'cmd.exit': { target: '.ended', actions: say(texts.goodbye) },
-      'cmd.human': { target: '.human' },
-      media: { actions: emit(({ event }) => ({ type: 'reply', text: texts.media((event as unknown as { media: { kind: string } }).media.kind) }) as ReplyEmitted) as never },
+      'cmd.exit': { target: '.ended', actions: [say(texts.goodbye), 'forgetTopic'] },
+      'cmd.human': { target: '.human', actions: assign({ flowParams: null }) },
+      media: { actions: reply(({ event }) => texts.media((event as MediaEvent).media.kind)) },
       text: freeText as never,
       choice: mainMenuChoice as never,
     },
@@ -239,56 +319,55 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
       category: {
         on: {
           choice: [
-            { guard: 'choiceInCategoryHasFlow', target: 'offer', actions: [answerEntry((c, e) => categories.find((x) => x.id === c.category)!.entries[e.choice! - 1]), assign({ offer: ({ context, event }) => categories.find((x) => x.id === context.category)!.entries[(event as MessageEvent).choice! - 1].flow!, lastMessage: null })] },
+            { guard: 'categoryChoiceHasFlow', target: 'offer', actions: [answerEntry(categoryEntry), offerEntry(categoryEntry)] },
             {
               guard: 'choiceInCategory',
-              actions: emit(({ context, event }) => {
-                const cat = categories.find((x) => x.id === context.category)!;
-                const e = cat.entries[(event as MessageEvent).choice! - 1];
-                return { type: 'reply', text: `${answerText(e)}\n\n${texts.categoryHint(cat.title)}` } as ReplyEmitted;
-              }),
+              actions: reply(({ context, event }) => `${answerText(categoryEntry(context, choiceOf(event)!)!)}\n\n${texts.categoryHint(category(context)!.title)}`),
             },
-            // 10 (Solicitações) and 11 (atendente) mean the same from any list.
-            { guard: { type: 'choiceIs', params: { n: MENU_REQUESTS } }, target: 'requests', actions: 'showRequests' },
-            { guard: { type: 'choiceIs', params: { n: MENU_HUMAN } }, target: 'human' },
-            { actions: emit(({ context }) => ({ type: 'reply', text: texts.emptyChoice(categories.find((x) => x.id === context.category)?.entries.length ?? 1) }) as ReplyEmitted) },
-          ],
+            ...globalChoices,
+            { actions: reply(({ context }) => texts.emptyChoice(category(context)?.entries.length ?? 1)) },
+          ] as never,
         },
       },
       clarify: {
         on: {
           choice: [
-            { guard: 'choiceInOptionsHasFlow', target: 'offer', actions: [answerEntry((c, e) => entry(c.options[e.choice! - 1])), assign({ offer: ({ context, event }) => entry(context.options[(event as MessageEvent).choice! - 1])!.flow!, lastMessage: null })] },
-            { guard: 'choiceInOptions', target: 'home', actions: answerEntry((c, e) => entry(c.options[e.choice! - 1])) },
-            // 10 (Solicitações) and 11 (atendente) mean the same from any list.
-            { guard: { type: 'choiceIs', params: { n: MENU_REQUESTS } }, target: 'requests', actions: 'showRequests' },
-            { guard: { type: 'choiceIs', params: { n: MENU_HUMAN } }, target: 'human' },
-            { actions: emit(({ context }) => ({ type: 'reply', text: texts.emptyChoice(context.options.length) }) as ReplyEmitted) },
-          ],
+            { guard: 'optionChoiceHasFlow', target: 'offer', actions: [answerEntry(optionEntry), offerEntry(optionEntry)] },
+            { guard: 'choiceInOptions', target: 'home', actions: [answerEntry(optionEntry), assign({ topic: ({ context, event }: Ctx) => optionEntry(context, choiceOf(event)!)!.id })] },
+            ...globalChoices,
+            { actions: reply(({ context }) => texts.emptyChoice(Math.max(1, context.options.length))) },
+          ] as never,
           'cmd.back': { target: 'mainMenu', actions: 'showMainMenu' },
         },
       },
       offer: {
         on: {
-          text: [...startFlowFromOffer.map((t) => ({ ...t, guard: and(['saidYes', t.guard]) })), { guard: 'saidNo', target: 'home', actions: say(texts.offerDeclined) }, ...freeText.map((t) => ({ ...t, target: `#router${t.target}` }))] as never,
-          choice: [...startFlowFromOffer.map((t) => ({ ...t, guard: and([{ type: 'choiceIs', params: { n: 1 } }, t.guard]) })), { guard: { type: 'choiceIs', params: { n: 2 } }, target: 'home', actions: say(texts.offerDeclined) }, { actions: say(texts.yesNo) }] as never,
+          text: [
+            ...startOfferedFlow.map((t) => ({ ...t, guard: { type: 'saidYesTo', params: t.guard.params } })),
+            { guard: 'saidNo', target: 'home', actions: say(texts.offerDeclined) },
+            ...freeText.map((t) => ({ ...t, target: `#router${t.target}` })),
+          ] as never,
+          choice: [
+            ...startOfferedFlow.map((t) => ({ ...t, guard: { type: 'choseOneFor', params: t.guard.params } })),
+            { guard: { type: 'choiceIs', params: { n: 2 } }, target: 'home', actions: say(texts.offerDeclined) },
+            ...globalChoices.map((t) => ({ ...t, target: `#router.${t.target}` })),
+            { actions: say(texts.yesNo) },
+          ] as never,
         },
         exit: assign({ offer: null }),
       },
       requests: {
         on: {
           choice: [
-            ...menuFlows.map((f, i) => ({ guard: { type: 'choiceIs' as const, params: { n: i + 1 } }, target: flowState(f.id), actions: assign({ lastMessage: null, flowParams: null }) })),
-            { guard: { type: 'choiceIs', params: { n: MENU_HUMAN } }, target: 'human' },
+            ...menuFlows.map((f, i) => ({ guard: { type: 'choiceIs', params: { n: i + 1 } }, target: flowState(f.id), actions: assign({ lastMessage: null, flowParams: null }) })),
+            { guard: { type: 'choiceIs', params: { n: MENU_HUMAN } }, target: 'human', actions: assign({ flowParams: null }) },
             { actions: say(texts.emptyChoice(menuFlows.length)) },
-          ],
+          ] as never,
         },
       },
       // Hand-over: the human_handoff flow when registered, otherwise a plain note.
       human: {
-        always: flowIds.has(HUMAN_FLOW)
-          ? { target: flowState(HUMAN_FLOW), actions: assign({ lastMessage: null }) }
-          : { target: 'home', actions: say(texts.humanUnavailable) },
+        always: flowIds.has(HUMAN_FLOW) ? { target: flowState(HUMAN_FLOW), actions: assign({ lastMessage: null }) } : { target: 'home', actions: say(texts.humanUnavailable) },
       },
       ...flowStates,
     },

@@ -1,136 +1,315 @@
 import { fold } from '../nlu/spelling.js';
-import { parseYesNo } from '../nlu/replies.js';
+import { parseOrdinal, parseYesNo } from '../nlu/replies.js';
 import { addDays, compareLocalDate, formatDatePtBr, localDateOf, makeLocalDate, parseDatePtBr, parsePeriod, parseTimePtBr, type LocalDate, type Period, type TimeOfDay } from '../validation/datetime.js';
-import { formatCnpj, formatCpf, isValidCnpj, isValidCpf, maskDocument, onlyDigits, parseDocument } from '../validation/document.js';
+import { formatDocument, maskCpf, maskDocument, onlyDigits, parseDocument, type ParsedDocument } from '../validation/document.js';
 import { isValidEmail, maskEmail, normalizeEmail, suggestEmailFix } from '../validation/email.js';
-import { extractFields } from '../validation/extract.js';
+import { scanMessage } from '../validation/extract.js';
+import { normalizeBrPhone } from '../validation/phone.js';
 import { maskPixKey, parsePixKey, type PixKey } from '../validation/pix.js';
-import type { Parsed, PrefillSuggestion, Step, Values } from './form.js';
+import type { Extracted, FormEnv, MessageFacts, Parsed, Step, Values } from './form.js';
 
-// Questions several flows ask, each with its validation and its friendly re-ask in pt-BR.
+// The kinds of question the requests ask, each once: how an answer is read (`parse`), how the
+// value is found inside any message, also unasked (`extract`), the business rule that holds on
+// every path (`validate`), how it is shown back masked (`show`), what "não sei" means
+// (`unknown`) and an example for "como assim?". Flows in flows/ compose these.
 
-export const DONT_KNOW = /\b(nao sei|nao lembro|nao tenho|esqueci|sei la|nao sabe|nao lembra|perdi)\b/;
+/** Text before a value in the message (lower case, no accents): where cues like "marcada pra" sit. */
+function before(m: MessageFacts, index: number, width = 40): string {
+  return fold(m.raw.slice(Math.max(0, index - width), index));
+}
 
-export function documentStep<S>(key: string, label: string, question: string): Step<S> {
+/** The first value of a list not already claimed in this message. */
+function firstFree<T>(m: MessageFacts, list: Array<{ value: T; index: number }>, token: (v: T) => string): { value: T; index: number; token: string } | undefined {
+  for (const f of list) {
+    const t = token(f.value);
+    if (!m.used.has(t)) return { ...f, token: t };
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------- CPF / CNPJ
+
+export function documentStep(key: string, label: string, question: string, opts: { cpfOnly?: boolean; mentions?: RegExp } = {}): Step {
+  const invalid = (text: string): string => {
+    const digits = onlyDigits(text);
+    if (digits.length === 11 || digits.length === 14) {
+      return `Esse ${digits.length === 11 ? 'CPF' : 'CNPJ'} não é válido (os dígitos verificadores não conferem). Confira e envie de novo, por exemplo *529.982.247-25* ou só os números.`;
+    }
+    return opts.cpfOnly
+      ? 'Não reconheci um CPF. Envie os *11 números* do CPF, com ou sem pontos (ex.: *529.982.247-25*).'
+      : 'Não reconheci um CPF ou CNPJ. Envie o *CPF* (11 números) ou o *CNPJ* (14 caracteres), com ou sem pontos.';
+  };
   return {
     key,
     label,
+    kind: 'document',
     ask: () => question,
-    prefill: (f) => f.documents[0]?.value,
-    parse: (text) => {
-      const doc = parseDocument(text) ?? extractFields(text, new Date()).documents[0] ?? null;
+    mentions: opts.mentions ?? /\b(cpf|cnpj|documento)\b/,
+    example: opts.cpfOnly ? '*529.982.247-25*' : '*529.982.247-25* (CPF) ou *11.222.333/0001-81* (CNPJ)',
+    parse: (text, _v, env) => {
+      const doc = parseDocument(text) ?? scanDocument(text, env.now);
       if (doc) return { ok: true, value: doc.value };
-      const digits = onlyDigits(text);
-      if (digits.length === 11 || digits.length === 14) {
-        return { ok: false, error: `Esse ${digits.length === 11 ? 'CPF' : 'CNPJ'} não é válido (os dígitos verificadores não conferem). Confira e envie de novo, por exemplo *123.456.789-09* ou só os números.` };
-      }
-      return { ok: false, error: 'Não reconheci um CPF ou CNPJ. Envie o *CPF* (11 números) ou o *CNPJ* (14 números), com ou sem pontos.' };
+      return { ok: false, error: invalid(text) };
     },
-    show: (v) => maskDocument(String(v)),
+    extract: (m, v, _env, how) => {
+      const found = firstFree(m, m.scan.documents, (d) => `doc:${d.value}`);
+      if (!found) {
+        // An asked document that fails its check digits is this field's error, not something else.
+        const bad = how.asked ? m.scan.invalidDocuments[0] : undefined;
+        return bad ? { error: invalid(bad.value), token: `baddoc:${bad.value}` } : undefined;
+      }
+      if (how.filled && found.value.value === v[key]) return undefined;
+      return { value: found.value.value, token: found.token };
+    },
+    validate: (value) => {
+      const doc = parseDocument(String(value));
+      if (!doc) return invalid(String(value));
+      if (opts.cpfOnly && doc.kind !== 'cpf') return 'Aqui eu preciso do *CPF* da pessoa (11 números), não de um CNPJ.';
+      return null;
+    },
+    show: (value) => (opts.cpfOnly ? maskCpf(String(value)) : maskDocument(String(value))),
+    unknown: () => ({ hint: `Sem o ${opts.cpfOnly ? 'CPF' : 'CPF ou CNPJ'} eu não consigo localizar a compra. 🙏 Ele aparece no e-mail de confirmação da compra e nos documentos de quem comprou. Se preferir, digite *atendente* para falar com uma pessoa.` }),
   };
 }
 
-/** Order number, or "não sei" (then `orderUnknown` is set and an e-mail step may follow). */
-export function orderStep<S>(opts: { allowUnknown: boolean }): Step<S> {
+/** parseDocument reads a message that is only the document; a sentence needs the scanner. */
+function scanDocument(text: string, now: Date): ParsedDocument | null {
+  return scanMessage(text, now).documents[0]?.value ?? null;
+}
+
+// ---------------------------------------------------------------- order number
+
+/** Order number; "não sei" gives `orderUnknown` (then an e-mail step may follow) when allowed. */
+export function orderStep(opts: { allowUnknown: boolean }): Step {
+  const error = `O número do pedido tem de 4 a 12 algarismos, por exemplo *48213*.${opts.allowUnknown ? ' Se não souber, responda *não sei*.' : ''}`;
   return {
     key: 'orderNumber',
     label: 'Número do pedido',
+    kind: 'order',
+    mentions: /\b(pedido|numero do pedido|n do pedido|compra)\b/,
+    example: '*48213* (o número está no e-mail de confirmação da compra)',
     ask: () =>
       opts.allowUnknown
         ? 'Qual é o *número do pedido*? (Ele está no e-mail de confirmação da compra.) Se não souber, responda *não sei*.'
         : 'Qual é o *número do pedido*? (Ele está no e-mail de confirmação da compra.)',
-    prefill: (f) => f.orderNumber,
-    parse: (text) => {
-      if (opts.allowUnknown && DONT_KNOW.test(fold(text))) return { ok: true, value: null, set: { orderUnknown: true } };
-      const fromText = extractFields(text, new Date()).orderNumber;
-      const digits = fromText ?? (/^\s*#?\s*\d[\d\s.-]*$/.test(text) ? onlyDigits(text) : '');
+    parse: (text, _v, env) => {
+      const scan = scanMessage(text, env.now);
+      const digits = scan.orders[0]?.value ?? (scan.numbers.length === 1 && scan.documents.length === 0 ? scan.numbers[0].value : /^\s*#?\s*\d[\d\s.-]*$/.test(text) ? onlyDigits(text) : '');
       if (digits.length >= 4 && digits.length <= 12) return { ok: true, value: digits };
-      return {
-        ok: false,
-        error: `O número do pedido tem de 4 a 12 algarismos, por exemplo *48213*.${opts.allowUnknown ? ' Se não souber, responda *não sei*.' : ''}`,
-      };
+      return { ok: false, error };
     },
-    show: (v) => (v ? String(v) : 'não informado'),
+    extract: (m, v, _env, how) => {
+      // Unasked, only a number announced as an order ("pedido 48213") is one; asked, any
+      // number in the sentence ("acho que é 48213") is the answer.
+      const cued = firstFree(m, m.scan.orders, (n) => `num:${n}`);
+      const found = cued ?? (how.asked ? firstFree(m, m.scan.numbers, (n) => `num:${n}`) : undefined);
+      if (!found || (how.filled && found.value === v.orderNumber)) return undefined;
+      return { value: found.value, token: found.token, set: { orderUnknown: undefined } };
+    },
+    validate: (value) => (value === null || /^\d{4,12}$/.test(String(value)) ? null : error),
+    show: (value) => (value ? String(value) : 'não informado'),
+    unknown: () =>
+      opts.allowUnknown
+        ? { value: null, set: { orderUnknown: true } }
+        : { hint: 'O número do pedido está no *e-mail de confirmação da compra* (assunto com o resumo do pedido). 🔎 Se não encontrar, digite *atendente* para falar com uma pessoa.' },
   };
 }
 
-export function emailStep<S>(key: string, label: string, question: string, opts: { optional?: boolean } = {}): Step<S> {
+// ---------------------------------------------------------------- e-mail
+
+function emailSuggestion(fix: string, original: string): { value: string; question: string } {
+  return { value: fix, question: `Você quis dizer *${fix}*? Responda *sim* para usar esse endereço ou *não* para manter *${original}*.` };
+}
+
+export interface EmailStepOptions {
+  /** "não" is an answer (no other address); the value is then null. */
+  optional?: boolean;
+  /** Unasked, an address only goes to this field after words like these ("outro e-mail", "manda pro"). */
+  cue?: RegExp;
+  mentions?: RegExp;
+}
+
+export function emailStep(key: string, label: string, question: string, opts: EmailStepOptions = {}): Step {
+  const error = `Esse e-mail não parece válido. Envie no formato *nome@provedor.com*${opts.optional ? ', ou *não*' : ''}.`;
   return {
     key,
     label,
+    kind: 'email',
+    mentions: opts.mentions ?? /\b(email|endereco de email)\b/,
+    example: '*maria.silva@gmail.com*',
     ask: () => question,
-    prefill: (f) => {
-      if (!f.email) return undefined;
-      const fix = suggestEmailFix(f.email);
-      return fix ? emailSuggestion(fix, f.email) : f.email;
-    },
-    parse: (text): Parsed => {
-      if (opts.optional && parseYesNo(text, false) === 'no') return { ok: true, value: null };
-      const candidate = extractFields(text, new Date()).email ?? normalizeEmail(text);
-      if (!isValidEmail(candidate)) {
-        return { ok: false, error: `Esse e-mail não parece válido. Envie no formato *nome@provedor.com*${opts.optional ? ', ou *não*' : ''}.` };
-      }
+    parse: (text, _v, env): Parsed => {
+      if (opts.optional && parseYesNo(text, false) === 'no' && !text.includes('@')) return { ok: true, value: null };
+      const candidate = scanMessage(text, env.now).emails[0]?.value ?? normalizeEmail(text);
+      if (!isValidEmail(candidate)) return { ok: false, error };
       const fix = suggestEmailFix(candidate);
-      if (fix) return { ok: 'suggest', ...emailSuggestion(fix, candidate) };
+      if (fix) return { ok: 'suggest', original: candidate, ...emailSuggestion(fix, candidate) };
       return { ok: true, value: candidate };
     },
-    show: (v) => (v ? maskEmail(String(v)) : 'não'),
-  };
-}
-
-function emailSuggestion(fix: string, original: string): PrefillSuggestion {
-  return { suggest: true, value: fix, original, question: `Você quis dizer *${fix}*? Responda *sim* para usar esse endereço ou *não* para manter *${original}*.` };
-}
-
-export function choiceStep<S, T extends string>(key: string, label: string, question: string, options: Array<{ value: T; label: string; words: RegExp }>): Step<S> {
-  const list = options.map((o, i) => `*${i + 1}*) ${o.label}`).join('\n');
-  return {
-    key,
-    label,
-    ask: () => `${question}\n${list}`,
-    parse: (text) => {
-      const n = Number(text.trim().replace(/[).]$/, ''));
-      if (Number.isInteger(n) && n >= 1 && n <= options.length) return { ok: true, value: options[n - 1].value };
-      const t = fold(text);
-      const hit = options.filter((o) => o.words.test(t));
-      if (hit.length === 1) return { ok: true, value: hit[0].value };
-      return { ok: false, error: `Responda com o número da opção:\n${list}` };
+    extract: (m, v, _env, how): Extracted | undefined => {
+      for (const e of m.scan.emails) {
+        const token = `email:${e.value}`;
+        if (m.used.has(token)) continue;
+        if (!how.asked && opts.cue && !opts.cue.test(before(m, e.index))) continue;
+        if (how.filled && e.value === v[key]) return undefined;
+        const fix = suggestEmailFix(e.value);
+        return fix ? { suggest: emailSuggestion(fix, e.value), original: e.value, token } : { value: e.value, token };
+      }
+      return undefined;
     },
-    show: (v) => options.find((o) => o.value === v)?.label ?? String(v),
+    validate: (value) => (value === null && opts.optional) || isValidEmail(String(value)) ? null : error,
+    show: (value) => (value ? maskEmail(String(value)) : 'não'),
+    unknown: () =>
+      opts.optional
+        ? { value: null }
+        : { hint: 'É o e-mail que foi digitado no carrinho na hora da compra (para onde vão as mensagens da compra). Se não lembrar, tente o e-mail que você mais usa, ou digite *atendente*.' },
   };
 }
 
-export function yesNoStep<S>(key: string, label: string, question: string): Step<S> {
-  return {
-    key,
-    label,
-    ask: () => `${question} Responda *sim* ou *não*.`,
-    parse: (text) => {
-      const a = parseYesNo(text);
-      return a ? { ok: true, value: a === 'yes' } : { ok: false, error: 'Responda *sim* ou *não*, por favor.' };
-    },
-    show: (v) => (v ? 'sim' : 'não'),
-  };
+// ---------------------------------------------------------------- choices
+
+export interface ChoiceOption<T extends string> {
+  value: T;
+  label: string;
+  /** Words that pick this option when asked ("cartão", "pix"). */
+  words: RegExp;
+  /** Words that pick it even when not asked, anywhere in a message ("paguei no cartão"). */
+  strong?: RegExp;
+  /** How staff read the stored value (defaults to `label`). */
+  staff?: string;
 }
 
-export function dateStep<S>(
+export function choiceStep<T extends string>(
   key: string,
   label: string,
   question: string,
-  validate?: (d: LocalDate, v: Values, now: Date) => string | null,
-  opts: { past?: boolean } = {},
-): Step<S> {
+  options: Array<ChoiceOption<T>>,
+  opts: { keepText?: string; mentions?: RegExp } = {},
+): Step {
+  const list = options.map((o, i) => `*${i + 1}*) ${o.label}`).join('\n');
+  /** The person's own words go along with the option ("comprei o modelo errado"). */
+  const withText = (value: T, text: string): { ok: true; value: T; set?: Values } => {
+    const words = text.trim().replace(/\s+/g, ' ');
+    return opts.keepText && words.split(' ').length >= 3 ? { ok: true, value, set: { [opts.keepText]: words.slice(0, 500) } } : { ok: true, value };
+  };
   return {
     key,
     label,
-    ask: () => question,
-    parse: (text, v, env) => {
-      const d = opts.past ? pastDate(text, env.now) : parseDatePtBr(text, env.now);
-      if (!d) return { ok: false, error: 'Não entendi a data. Envie como *12/03*, *12/03/2026*, *hoje*, *amanhã* ou o dia da semana (ex.: *segunda-feira*).' };
-      const problem = validate?.(d, v, env.now);
-      return problem ? { ok: false, error: problem } : { ok: true, value: d };
+    kind: 'choice',
+    options: options.map((o) => ({ value: o.value, label: o.staff ?? o.label })),
+    mentions: opts.mentions,
+    example: `o número da opção, por exemplo *1*`,
+    ask: () => `${question}\n${list}`,
+    parse: (text) => {
+      const n = Number(text.trim().replace(/^(op[cç][aã]o|n[ºo°.]?)\s*/i, '').replace(/[).]$/, ''));
+      if (Number.isInteger(n) && n >= 1 && n <= options.length) return { ok: true, value: options[n - 1].value };
+      const ordinal = parseOrdinal(text, options.length);
+      if (ordinal) return { ok: true, value: options[ordinal - 1].value };
+      const t = fold(text);
+      const hit = options.filter((o) => o.words.test(t) || o.strong?.test(t));
+      if (hit.length === 1) return withText(hit[0].value, text);
+      return { ok: false, error: `Responda com o número da opção:\n${list}` };
     },
-    show: (v) => formatDatePtBr(v as LocalDate),
+    extract: (m, v, _env, how) => {
+      if (how.asked) return undefined; // asked, `parse` reads the whole message
+      const hit = options.filter((o) => o.strong?.test(m.folded));
+      if (hit.length !== 1 || (how.filled && !m.signals.correction) || hit[0].value === v[key]) return undefined;
+      const clause = clauseAround(m.raw, hit[0].strong!);
+      return { ...withText(hit[0].value, clause), token: `choice:${key}` };
+    },
+    validate: (value) => (options.some((o) => o.value === value) ? null : `Responda com o número da opção:\n${list}`),
+    show: (value) => options.find((o) => o.value === value)?.label ?? String(value),
+  };
+}
+
+/** The clause (between punctuation) of `raw` whose folded form matches `re`. */
+function clauseAround(raw: string, re: RegExp): string {
+  const parts = raw.split(/[.;!?\n]|,(?=\s*\D)/);
+  return (parts.find((p) => re.test(fold(p))) ?? raw).trim();
+}
+
+// ---------------------------------------------------------------- yes / no
+
+export function yesNoStep(key: string, label: string, question: string, opts: { strongYes?: RegExp; strongNo?: RegExp; mentions?: RegExp } = {}): Step {
+  return {
+    key,
+    label,
+    kind: 'yesno',
+    mentions: opts.mentions,
+    example: '*sim* ou *não*',
+    ask: () => `${question} Responda *sim* ou *não*.`,
+    parse: (text, _v, _env) => {
+      const a = parseYesNo(text);
+      return a ? { ok: true, value: a === 'yes' } : { ok: false, error: 'Responda *sim* ou *não*, por favor.' };
+    },
+    extract: (m, v, _env, how) => {
+      if (how.asked) return undefined;
+      const value = opts.strongNo?.test(m.folded) ? false : opts.strongYes?.test(m.folded) ? true : undefined;
+      if (value === undefined || (how.filled && (!m.signals.correction || value === v[key]))) return undefined;
+      return { value, token: `yesno:${key}` };
+    },
+    show: (value) => (value ? 'sim' : 'não'),
+  };
+}
+
+// ---------------------------------------------------------------- dates and times
+
+/** The earliest date wanted may be "as soon as possible": stored as this text. */
+export const ASAP = 'o quanto antes';
+const ASAP_WORDS = /\b(assim que (der|possivel|puder|tiver)|o (mais )?(rapido|cedo|breve) (possivel|que (der|puder))|o quanto antes|quanto antes|qualquer (dia|data|momento|horario disponivel)|primeira (data|vaga|agenda|oportunidade)( disponivel)?|mais (proxima|perto) possivel|urgente|urgencia|asap|ja que der|quando tiver vaga|o mais rapido)\b/;
+
+export interface DateStepOptions {
+  /** A purchase date: "segunda" and "dia 20" mean the last one, not the next. */
+  past?: boolean;
+  /** "assim que der" is a valid answer (stored as ASAP). */
+  asap?: boolean;
+  /** Unasked, a date goes to this field only after words like these ("marcada pra"); without cues, any date. */
+  cue?: RegExp;
+  /** Unasked dates without a cue do not go to this field (two date fields in one request). */
+  cueRequired?: boolean;
+  /** Unasked, a date after these words belongs to another field ("antecipar para dia 10"). */
+  avoid?: RegExp;
+  mentions?: RegExp;
+}
+
+export function dateStep(key: string, label: string, question: string, validate?: (d: LocalDate, v: Values, now: Date) => string | null, opts: DateStepOptions = {}): Step {
+  const error = 'Não entendi a data. Envie como *12/03*, *12/03/2026*, *hoje*, *amanhã* ou o dia da semana (ex.: *segunda-feira*).';
+  const read = (text: string, now: Date) => (opts.past ? pastDate(text, now) : parseDatePtBr(text, now));
+  return {
+    key,
+    label,
+    kind: 'date',
+    mentions: opts.mentions ?? /\b(data|dia)\b/,
+    example: opts.asap ? '*10/12*, *segunda-feira*, *amanhã* ou *o quanto antes*' : opts.past ? '*12/11*, *ontem* ou *segunda passada*' : '*10/12*, *segunda-feira* ou *amanhã*',
+    ask: () => question,
+    parse: (text, _v, env) => {
+      if (opts.asap && ASAP_WORDS.test(fold(text))) return { ok: true, value: ASAP };
+      const d = read(text, env.now);
+      return d ? { ok: true, value: d } : { ok: false, error };
+    },
+    extract: (m, v, env, how) => {
+      if (opts.asap && !m.used.has('asap') && ASAP_WORDS.test(m.folded) && (how.asked || (opts.cue?.test(m.folded) ?? false))) {
+        return how.filled && v[key] === ASAP ? undefined : { value: ASAP, token: 'asap' };
+      }
+      for (const f of m.scan.dates) {
+        const token = `date:${f.index}`;
+        if (m.used.has(token)) continue;
+        const context = before(m, f.index, 30);
+        const cued = opts.cue?.test(context) ?? false;
+        if (!how.asked && !cued && (opts.cueRequired || how.filled || opts.avoid?.test(context))) continue;
+        const value = opts.past ? pastDate(m.raw.slice(f.index, f.index + f.length), env.now) ?? f.value : f.value;
+        if (how.filled && JSON.stringify(value) === JSON.stringify(v[key])) return undefined;
+        return { value, token };
+      }
+      return undefined;
+    },
+    validate: (value, v, env) => {
+      if (value === ASAP) return opts.asap ? null : error;
+      const d = value as LocalDate;
+      if (!d || typeof d.year !== 'number' || !makeLocalDate(d.year, d.month, d.day)) return error;
+      return validate?.(d, v, env.now) ?? null;
+    },
+    show: (value) => (value === ASAP ? ASAP : formatDatePtBr(value as LocalDate)),
   };
 }
 
@@ -142,74 +321,180 @@ export function pastDate(text: string, now: Date): LocalDate | null {
   const d = parseDatePtBr(text, now);
   const today = localDateOf(now);
   if (!d || compareLocalDate(d, today) <= 0) return d;
+  if (/\d\s*[/.-]\s*\d/.test(text)) return d; // an explicit dd/mm stays as written
   const t = fold(text);
-  if (/\d\s*[/.-]\s*\d/.test(t)) return d; // an explicit dd/mm stays as written
   if (/\b(domingo|segunda|terca|quarta|quinta|sexta|sabado)\b/.test(t)) return addDays(d, -7);
-  if (/\bdia\s+\d/.test(t)) {
+  if (/\b(dia\s+)?\d/.test(t)) {
     for (let back = 1; back <= 12; back++) {
-      const m = d.month - back;
-      const prev = makeLocalDate(m >= 1 ? d.year : d.year - 1, ((m - 1 + 120) % 12) + 1, d.day);
+      const mo = d.month - back;
+      const prev = makeLocalDate(mo >= 1 ? d.year : d.year - 1, ((mo - 1 + 120) % 12) + 1, d.day);
       if (prev && compareLocalDate(prev, today) <= 0) return prev;
     }
   }
   return d;
 }
 
-export function timeStep<S>(key: string, label: string, question: string): Step<S> {
+export function timeStep(key: string, label: string, question: string, opts: { with?: string } = {}): Step {
+  const error = 'Não entendi o horário. Envie como *14h*, *14:30* ou *9h da manhã*.';
   return {
     key,
     label,
+    kind: 'time',
+    mentions: /\b(horario|hora|horas)\b/,
+    example: '*14h*, *14:30* ou *9h da manhã*',
     ask: () => question,
     parse: (text) => {
       const t = parseTimePtBr(text);
-      return t ? { ok: true, value: t } : { ok: false, error: 'Não entendi o horário. Envie como *14h*, *14:30* ou *9h da manhã*.' };
+      return t ? { ok: true, value: t } : { ok: false, error };
     },
-    show: (v) => formatTime(v as TimeOfDay),
+    extract: (m, v, _env, how) => {
+      // Unasked, a time belongs to the date it came with ("15/12 às 14h").
+      if (!how.asked && !(opts.with && m.filledNow.has(opts.with))) return undefined;
+      const found = firstFree(m, m.scan.times, (t) => `time:${t.hour}:${t.minute}`);
+      if (!found || (how.filled && JSON.stringify(found.value) === JSON.stringify(v[key]))) return undefined;
+      return { value: found.value, token: found.token };
+    },
+    validate: (value) => {
+      const t = value as TimeOfDay;
+      return t && t.hour >= 0 && t.hour <= 23 && t.minute >= 0 && t.minute <= 59 ? null : error;
+    },
+    show: (value) => formatTime(value as TimeOfDay),
   };
 }
 
-export function periodStep<S>(key: string, label: string, question: string): Step<S> {
+export function periodStep(key: string, label: string, question: string, opts: { with?: string } = {}): Step {
+  const labels: Record<Period, string> = { manha: 'manhã', tarde: 'tarde', qualquer: 'qualquer horário' };
   return {
     key,
     label,
+    kind: 'choice',
+    options: (['manha', 'tarde', 'qualquer'] as Period[]).map((p) => ({ value: p, label: labels[p] })),
+    mentions: /\b(periodo|turno)\b/,
+    example: '*1* (manhã), *2* (tarde) ou *3* (qualquer horário)',
     ask: () => `${question}\n*1*) Manhã\n*2*) Tarde\n*3*) Qualquer horário`,
     parse: (text) => {
-      const n = text.trim();
-      const p: Period | null = n === '1' ? 'manha' : n === '2' ? 'tarde' : n === '3' ? 'qualquer' : parsePeriod(text);
+      const n = text.trim().replace(/[).]$/, '');
+      const ordinal = parseOrdinal(text, 3);
+      const p: Period | null = n === '1' || ordinal === 1 ? 'manha' : n === '2' || ordinal === 2 ? 'tarde' : n === '3' || ordinal === 3 ? 'qualquer' : parsePeriod(text);
       return p ? { ok: true, value: p } : { ok: false, error: 'Responda *1* (manhã), *2* (tarde) ou *3* (qualquer horário).' };
     },
-    show: (v) => ({ manha: 'manhã', tarde: 'tarde', qualquer: 'qualquer horário' })[v as Period],
+    extract: (m, v, _env, how) => {
+      // Unasked, "de manhã" belongs to the date it came with ("dia 9 de manhã").
+      if (how.asked || !(opts.with && m.filledNow.has(opts.with)) || m.used.has('period')) return undefined;
+      const p = parsePeriod(m.raw);
+      if (!p || (how.filled && p === v[key])) return undefined;
+      return { value: p, token: 'period' };
+    },
+    show: (value) => labels[value as Period] ?? String(value),
   };
 }
 
-export function pixStep<S>(): Step<S> {
+// ---------------------------------------------------------------- Pix key
+
+const PIX_LABEL: Record<PixKey['kind'], string> = { cpf: 'CPF', cnpj: 'CNPJ', email: 'e-mail', phone: 'celular', random: 'chave aleatória' };
+const PIX_CUE = /\b(pix|chave)\b/;
+
+/** "pode ser o cpf que te passei", "o mesmo e-mail", "o número deste whatsapp": a key already known. */
+function referencedKey(t: string, v: Values, env: FormEnv, documentKeys: string[]): PixKey | { error: string } | null {
+  const sameDoc = /\b(o |a )?(mesmo |meu |minha )?(cpf|cnpj|documento)( que (eu )?(te |lhe )?(passei|mandei|informei|falei|enviei|dei)| de antes| (mesmo|mesma)| informado| la de cima|$)/.test(t) && /\b(mesm|passei|mandei|informei|falei|enviei|dei|antes|informado|cima|meu|minha|pode ser)/.test(t);
+  if (sameDoc) {
+    const doc = documentKeys.map((k) => v[k]).find((d) => typeof d === 'string');
+    if (!doc) return null;
+    const parsed = parseDocument(String(doc));
+    if (!parsed) return null;
+    const wanted = /\bcnpj\b/.test(t) ? 'cnpj' : /\bcpf\b/.test(t) ? 'cpf' : parsed.kind;
+    if (wanted !== parsed.kind) return { error: `O documento que você me passou é um *${parsed.kind.toUpperCase()}*, não um ${wanted.toUpperCase()}. Qual chave Pix devo usar?` };
+    return { kind: parsed.kind, value: parsed.value };
+  }
+  if (/\b(mesmo|meu|o) email\b/.test(t) && /\b(mesmo|que (te )?passei|da compra|meu email)\b/.test(t)) {
+    const email = ['email', 'orderEmail'].map((k) => v[k]).find((e) => typeof e === 'string');
+    return email ? { kind: 'email', value: String(email) } : null;
+  }
+  if (/\b(este|esse|deste|desse|o meu|meu|o mesmo|mesmo|daqui|o) (numero|celular|telefone|whatsapp|zap|contato)( daqui| deste whatsapp| desse whatsapp| do whatsapp| que (estou|to) (usando|falando)| de onde (estou|to) falando)?\b/.test(t) && /\b(este|esse|deste|desse|daqui|mesmo|whatsapp|zap|usando|falando|meu celular|meu numero|meu telefone)\b/.test(t)) {
+    const phone = normalizeBrPhone(env.services.contact(env.chatId).phone ?? '');
+    return phone ? { kind: 'phone', value: `+${phone}` } : { error: 'Não consegui ver o número deste WhatsApp por aqui. 🙏 Pode digitar o celular com DDD (ex.: *11 99999-0001*)?' };
+  }
+  return null;
+}
+
+/** A key written inside a sentence ("minha chave pix é fulano@gmail.com"). */
+function keyInSentence(m: MessageFacts): { key: PixKey; token: string } | null {
+  const email = m.scan.emails.find((e) => !m.used.has(`email:${e.value}`));
+  if (email) return { key: { kind: 'email', value: email.value }, token: `email:${email.value}` };
+  const doc = m.scan.documents.find((d) => !m.used.has(`doc:${d.value.value}`));
+  if (doc) return { key: { kind: doc.value.kind, value: doc.value.value }, token: `doc:${doc.value.value}` };
+  const uuid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i.exec(m.raw);
+  if (uuid) return { key: { kind: 'random', value: uuid[0].toLowerCase() }, token: `uuid:${uuid[0]}` };
+  const phone = /(?:\+?55\s*)?\(?\d{2}\)?\s*9?\s*\d{4}[\s-]?\d{4}/.exec(m.raw);
+  if (phone) {
+    const e164 = normalizeBrPhone(phone[0]);
+    if (e164) return { key: { kind: 'phone', value: `+${e164}` }, token: `phone:${e164}` };
+  }
+  return null;
+}
+
+export function pixStep(opts: { documentKeys: string[] }): Step {
+  const invalidError = 'Não reconheci essa chave Pix. Envie um CPF ou CNPJ válido, um e-mail, um celular com DDD (ex.: *11 99999-0001*) ou a chave aleatória (ex.: *123e4567-e89b-42d3-a456-426614174000*).';
+  const confirmEmail = (key: PixKey): Parsed | null => {
+    if (key.kind !== 'email') return null;
+    // Money goes to this key: a likely domain typo is confirmed first (gmial.com -> gmail.com).
+    const fix = suggestEmailFix(key.value);
+    return fix ? { ok: 'suggest', value: { kind: 'email', value: fix }, original: key, question: `Você quis dizer *${fix}*? Responda *sim* para usar essa chave ou *não* para manter *${key.value}*.` } : null;
+  };
   return {
     key: 'pixKey',
     label: 'Chave Pix para o estorno',
+    kind: 'pix',
+    mentions: /\b(pix|chave)\b/,
+    example: 'um CPF, CNPJ, e-mail, celular com DDD ou a chave aleatória — ou *o mesmo CPF que te passei*',
     ask: () => 'Para devolver o valor, qual *chave Pix* devemos usar? Pode ser CPF, CNPJ, e-mail, celular ou chave aleatória.',
-    parse: (text): Parsed => {
-      const key = parsePixKey(text.trim());
-      if (key?.kind === 'email') {
-        // Money goes to this key: a likely domain typo is confirmed first (gmial.com -> gmail.com).
-        const fix = suggestEmailFix(key.value);
-        if (fix) return { ok: 'suggest', value: { kind: 'email', value: fix }, original: key, question: `Você quis dizer *${fix}*? Responda *sim* para usar essa chave ou *não* para manter *${key.value}*.` };
-      }
+    parse: (text, v, env): Parsed => {
+      const t = fold(text);
+      const ref = referencedKey(t, v, env, opts.documentKeys);
+      if (ref && 'error' in ref) return { ok: false, error: ref.error };
+      if (ref) return { ok: true, value: ref };
+      const key = parsePixKey(text.trim()) ?? (/\s/.test(text.trim()) ? keyInSentenceText(text, env) : null);
+      if (key) return confirmEmail(key) ?? { ok: true, value: key };
       const digits = onlyDigits(text);
-      if (!key && /^[\d\s./-]+$/.test(text.trim()) && (/^\d{3}\.\d{3}\.\d{3}-\d{2}$/.test(text.trim()) || digits.length === 14)) {
+      if (/^[\d\s./-]+$/.test(text.trim()) && (/^\d{3}\.\d{3}\.\d{3}-\d{2}$/.test(text.trim()) || digits.length === 14)) {
         return { ok: false, error: `Esse ${digits.length === 11 ? 'CPF' : 'CNPJ'} não é válido (os dígitos verificadores não conferem). Confira e envie a chave Pix de novo.` };
       }
-      return key
-        ? { ok: true, value: key }
-        : { ok: false, error: 'Não reconheci essa chave Pix. Envie um CPF ou CNPJ válido, um e-mail, um celular com DDD (ex.: *11 99999-0001*) ou a chave aleatória (ex.: *123e4567-e89b-42d3-a456-426614174000*).' };
+      return { ok: false, error: invalidError };
     },
-    show: (v) => `${maskPixKey(v as PixKey)} (${PIX_LABEL[(v as PixKey).kind]})`,
+    extract: (m, v, env, how) => {
+      if (how.asked || !PIX_CUE.test(m.folded)) return undefined; // asked, `parse` reads it
+      if (how.filled && !m.signals.correction) return undefined;
+      const ref = referencedKey(m.folded, v, env, opts.documentKeys);
+      if (ref && !('error' in ref)) return { value: ref, token: 'pix:ref' };
+      const found = keyInSentence(m);
+      if (!found) return undefined;
+      const sug = confirmEmail(found.key);
+      if (sug && sug.ok === 'suggest') return { suggest: { value: sug.value, question: sug.question }, original: found.key, token: found.token };
+      return { value: found.key, token: found.token };
+    },
+    validate: (value) => {
+      const k = value as PixKey;
+      return k && typeof k.value === 'string' && parsePixKey(k.kind === 'phone' ? k.value : k.value) ? null : invalidError;
+    },
+    show: (value) => `${maskPixKey(value as PixKey)} (${PIX_LABEL[(value as PixKey).kind]})`,
+    unknown: () => ({ hint: 'A chave Pix é o dado que você cadastrou no seu banco para receber Pix: pode ser o seu *CPF*, *e-mail*, *celular* ou uma chave aleatória. Se quiser usar o CPF que já me passou, responda *o mesmo CPF*.' }),
   };
 }
 
-export function textStep<S>(key: string, label: string, question: string, opts: { min: number; max: number; error: string }): Step<S> {
+function keyInSentenceText(text: string, env: FormEnv): PixKey | null {
+  const m = { raw: text, folded: fold(text), scan: scanMessage(text, env.now), used: new Set<string>() } as unknown as MessageFacts;
+  return keyInSentence(m)?.key ?? null;
+}
+
+// ---------------------------------------------------------------- free text
+
+export function textStep(key: string, label: string, question: string, opts: { min: number; max: number; error: string }): Step {
   return {
     key,
     label,
+    kind: 'text',
+    free: true,
+    example: 'uma frase curta, por exemplo *fui cobrado duas vezes*',
     ask: () => question,
     parse: (text) => {
       const t = text.trim().replace(/\s+/g, ' ');
@@ -218,15 +503,64 @@ export function textStep<S>(key: string, label: string, question: string, opts: 
   };
 }
 
-const PIX_LABEL: Record<PixKey['kind'], string> = { cpf: 'CPF', cnpj: 'CNPJ', email: 'e-mail', phone: 'celular', random: 'chave aleatória' };
+// Words that are never part of a person's name in these chats.
+const NOT_NAME = new Set(
+  ('quero queria preciso gostaria pode poderia antecipar antecipacao video videoconferencia chamada cliente cliente dele dela nome completo cpf cnpj data dia hora horario ' +
+    'marcada marcado agendada agendado para pra pro por favor obrigado obrigada oi ola bom boa tarde noite manha amanha hoje ontem sim nao ok certo tudo bem ' +
+    'estorno boleto pedido email e-mail pix chave suporte financeiro atendente pessoa humano nao sei lembro sobrenome senhor senhora dona seu minha meu ele ela ' +
+    'segunda terca quarta quinta sexta sabado domingo janeiro fevereiro marco abril maio junho julho agosto setembro outubro novembro dezembro as ate depois antes ' +
+    'mais menos urgente rapido possivel qualquer que quando como onde qual quem porque isso esse essa este esta aqui ali la ja ainda tambem so com sem').split(' '),
+);
+const NAME_CONNECTORS = new Set(['da', 'de', 'do', 'das', 'dos', 'e']);
+
+/** "Maria da Silva Souza": at least a name and a surname, letters only, no chat words. */
+export function looksLikeName(text: string): boolean {
+  const words = text.trim().split(/\s+/).filter(Boolean);
+  if (words.length < 2 || words.length > 8) return false;
+  const folded = words.map((w) => fold(w));
+  if (folded.some((w) => !/^[a-z]+$/.test(w.replace(/'/g, '')) || NOT_NAME.has(w))) return false;
+  return folded.filter((w) => !NAME_CONNECTORS.has(w) && w.length >= 2).length >= 2 && !NAME_CONNECTORS.has(folded[0]);
+}
+
+const NAME_CUE = /(?:^|\b)(?:o\s+)?(?:nome(?:\s+completo)?(?:\s+d[oae]l?[ae]?\s+cliente|\s+dele|\s+dela|\s+do\s+cliente|\s+da\s+cliente)?|cliente|chama-se|se\s+chama|ela\s+se\s+chama|ele\s+se\s+chama)\s*(?:é|e|:|-)?\s*/i;
+
+export function nameStep(key: string, label: string, question: string): Step {
+  const error = 'Envie o *nome completo* (nome e sobrenome), por exemplo *Maria da Silva*.';
+  const clean = (s: string) => s.trim().replace(/^(o|a)\s+nome\s+(completo\s+)?(é|e)\s+/i, '').replace(/^(é|e|nome:?)\s+/i, '').replace(/[.!]+$/, '').replace(/\s+/g, ' ');
+  return {
+    key,
+    label,
+    kind: 'name',
+    free: true,
+    mentions: /\b(nome)\b/,
+    example: '*Maria da Silva Souza*',
+    ask: () => question,
+    parse: (text) => {
+      const t = clean(text);
+      return looksLikeName(t) && t.length <= 120 ? { ok: true, value: t } : { ok: false, error };
+    },
+    extract: (m, v, _env, how) => {
+      if (how.filled && !m.signals.correction) return undefined;
+      // A clause of the message that is a name: "Maria da Silva, cpf ..., marcada dia 15".
+      for (const part of m.raw.split(/[,;\n]|\s+-\s+|\s+(?=cpf\b)/i)) {
+        const cued = NAME_CUE.exec(part);
+        const candidate = clean(cued ? part.slice(cued.index + cued[0].length) : part).replace(/\s+(cpf|cnpj)\b.*$/i, '');
+        if (!candidate || (!cued && !how.asked && !/^\p{Lu}/u.test(candidate))) continue;
+        if (looksLikeName(candidate) && candidate !== v[key]) return { value: candidate, token: `name:${candidate}` };
+      }
+      return undefined;
+    },
+    validate: (value) => (typeof value === 'string' && looksLikeName(value) ? null : error),
+  };
+}
+
+// ---------------------------------------------------------------- display helpers
 
 export function formatTime(t: TimeOfDay): string {
   return t.minute ? `${t.hour}h${String(t.minute).padStart(2, '0')}` : `${t.hour}h`;
 }
 
-export function formatDocument(digits: string): string {
-  return digits.length === 11 && isValidCpf(digits) ? formatCpf(digits) : isValidCnpj(digits) ? formatCnpj(digits) : digits;
-}
+export { formatDocument };
 
 export function isPast(d: LocalDate, now: Date): boolean {
   return compareLocalDate(d, localDateOf(now)) < 0;

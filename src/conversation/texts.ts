@@ -42,11 +42,20 @@ export const texts = {
     `Recebi ${MEDIA_LABEL[kind] ?? 'seu arquivo'}, mas por aqui eu consigo ler apenas mensagens de texto. ✍️ Escreva sua dúvida ou digite *menu* para ver as opções.`,
   /** "menu" in the middle of a request: it is dropped and the main menu follows. */
   flowLeft: 'Solicitação cancelada.',
+  /** "não era isso" after an answer: the other plausible entries, or a person. */
+  notThis: (options: FaqEntry[]) =>
+    options.length
+      ? `Desculpe! 🙏 Talvez seja uma destas:\n${options.map((e, i) => `*${i + 1}*) ${e.short}`).join('\n')}\n\nDigite o número, escreva a dúvida de outro jeito, ou digite *atendente* para falar com uma pessoa.`
+      : 'Desculpe por não ter acertado. 🙏 Pode me contar a dúvida de outro jeito? Se preferir, digite *atendente* e uma pessoa da nossa equipe continua com você.',
+  /** A follow-up the topic's answer does not cover: no neighbour entry instead. */
+  followUpUnknown: (topic: string) =>
+    `Sobre esse detalhe eu não tenho a informação: o que sei sobre *${topic}* é o que respondi acima. 🙏 Para confirmar esse caso, digite *atendente* e uma pessoa da nossa equipe responde por aqui.`,
 };
 
-export function mainMenu(kb: KnowledgeBase): string {
+/** The main menu; `requests` names the request types ("boleto, estorno, ..."). */
+export function mainMenu(kb: KnowledgeBase, requests: string): string {
   const lines = kb.categories.map((c, i) => `*${i + 1}* - ${c.title}`);
-  lines.push(`*${MENU_REQUESTS}* - Solicitações (boleto, estorno, antecipação, e-mail de confirmação)`);
+  lines.push(`*${MENU_REQUESTS}* - Solicitações${requests ? ` (${requests})` : ''}`);
   lines.push(`*${MENU_HUMAN}* - Falar com um atendente`);
   return `Como posso ajudar? Digite o *número* da opção ou escreva sua dúvida:\n\n${lines.join('\n')}`;
 }

@@ -48,7 +48,8 @@ export interface OutboundMessageTable {
   sent_at: string | null;
 }
 
-export type TicketType = 'boleto_renewal' | 'refund' | 'appointment_advance' | 'confirmation_resend' | 'human_handoff';
+/** The id of a request type registered in flows/index.ts (src/requests.ts derives the rest). */
+export type TicketType = string;
 export type Team = 'finance' | 'support';
 export type TicketStatus = 'open' | 'in_progress' | 'resolved' | 'rejected';
 

@@ -1,6 +1,7 @@
 import { Matcher, OUT_OF_SCOPE, type MatcherOptions } from '../nlu/matcher.js';
 import { loadKnowledge } from '../understanding.js';
-import { FaqError, type KnowledgeBase } from './knowledge.js';
+import { sameTopic } from '../nlu/evaluate.js';
+import { FaqError, requestOfLabel, type KnowledgeBase } from './knowledge.js';
 
 export interface CheckProblem {
   file: string;
@@ -36,12 +37,15 @@ export function checkFaq(dir: string, options?: MatcherOptions): CheckReport {
   const warnings: CheckProblem[] = [];
   const full = new Matcher(kb, options);
   const fileOf = new Map<string, string>([...[...kb.entries.values()].map((e) => [e.id, e.file] as const), ...kb.intents.map((i) => [i.id, i.file] as const)]);
+  // A request type's phrasings live in its declaration (flows/); it and the entry that describes it are one topic.
+  const where = (label: string) => fileOf.get(label) ?? (requestOfLabel(label) ? `flows/ (${requestOfLabel(label)})` : label);
+  const same = (a: string, b: string) => sameTopic(kb, a, b) || sameTopic(kb, b, a);
 
   const seen = new Map<string, string>();
   full.training.forEach(({ label, text }) => {
     const key = full.analyzer.analyze(text).stems.join(' ');
     const other = seen.get(key);
-    if (other && other !== label) errors.push({ file: fileOf.get(label)!, entry: label, message: `exemplo "${text}" é igual (após normalização) a um exemplo de "${other}"` });
+    if (other && !same(other, label)) errors.push({ file: where(label), entry: label, message: `exemplo "${text}" é igual (após normalização) a um exemplo de "${other}"` });
     seen.set(key, label);
   });
 
@@ -57,14 +61,14 @@ export function checkFaq(dir: string, options?: MatcherOptions): CheckReport {
     const matcher = new Matcher(kb, options, (i) => foldOf[i] !== fold);
     full.training.forEach(({ label, text }, i) => {
       if (foldOf[i] !== fold) return;
-      const file = fileOf.get(label)!;
+      const file = where(label);
       const c = matcher.classify(text);
       const expectNone = label === OUT_OF_SCOPE;
-      if (c.kind === 'answer' && c.id !== label) {
+      if (c.kind === 'answer' && !same(c.id, label)) {
         errors.push({ file, entry: label, message: `exemplo "${text}" é respondido com a entrada "${c.id}" (confiança ${c.confidence.toFixed(2)})` });
       } else if (c.kind === 'none' && !expectNone) {
         warnings.push({ file, entry: label, message: `exemplo "${text}" não é reconhecido (${c.reason})` });
-      } else if (c.kind === 'clarify' && (expectNone || c.options[0] !== label)) {
+      } else if (c.kind === 'clarify' && (expectNone || !same(c.options[0], label))) {
         warnings.push({ file, entry: label, message: `exemplo "${text}" gera dúvida entre ${c.options.join(', ')}` });
       }
     });

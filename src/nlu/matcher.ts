@@ -1,5 +1,5 @@
 import { Analyzer, stripData } from './analyzer.js';
-import { requestLabel, type KnowledgeBase } from '../faq/knowledge.js';
+import { requestLabel, requestOfLabel, type KnowledgeBase } from '../faq/knowledge.js';
 import { fold } from './spelling.js';
 import { SoftmaxRegression } from './softmax.js';
 
@@ -274,7 +274,11 @@ export class Matcher {
       const close = inScope.filter((c) => this.kb.entries.has(c.id) && c.similarity >= 0.75 * best.similarity).slice(0, 3);
       if (close.length > 1) return { kind: 'clarify', options: close.map((c) => c.id), confidence: best.score, candidates, greeting };
     }
-    const margin = best.score - (second && second !== best ? second.score : 0);
+    // A request's own label and the FAQ entry that describes it lead to the same place: they
+    // are not rivals ("quero um boleto novo" may score both).
+    const topic = (id: string) => requestOfLabel(id) ?? this.kb.entries.get(id)?.flow ?? id;
+    const rival = candidates.find((c) => c !== best && topic(c.id) !== topic(best.id));
+    const margin = best.score - (rival ? rival.score : 0);
     if (best === first && best.score >= this.options.minConfidence && margin >= this.options.minMargin) {
       return { kind: 'answer', id: best.id, confidence: best.score, candidates, greeting };
     }

@@ -28,17 +28,42 @@ export function parseChoice(text: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
-const YES = new Set(['sim', 's', 'ss', 'sm', 'isso', 'isso mesmo', 'pode', 'pode sim', 'pode ser', 'claro', 'quero', 'quero sim', 'ok', 'okay', 'certo', 'correto', 'confirmo', 'confirmar', 'confirma', 'positivo', 'yes', 'beleza', 'blz', 'bora', 'vamos', 'exato', 'afirmativo', 'uhum', 'aham', 'sim por favor', 'sim pode', 'sim quero', 'isso ai', 'ta certo', 'esta certo', 'tudo certo', 'perfeito', 'sim esta certo', 'sim ta certo', 'pode abrir', 'pode seguir', 'sim pode abrir']);
-const NO = new Set(['nao', 'n', 'nn', 'no', 'nope', 'negativo', 'agora nao', 'nao obrigado', 'nao obrigada', 'nao quero', 'deixa', 'deixa pra la', 'depois', 'nao precisa', 'errado', 'esta errado', 'ta errado', 'nao esta certo', 'incorreto', 'nao e isso']);
+const YES = new Set(['sim', 's', 'ss', 'sss', 'sm', 'si', 'isso', 'isso mesmo', 'isso ai', 'isso e', 'pode', 'pode sim', 'pode ser', 'claro', 'claro que sim', 'com certeza', 'quero', 'quero sim', 'ok', 'okay', 'okk', 'certo', 'certinho', 'correto', 'esta correto', 'ta correto', 'confirmo', 'confirmar', 'confirma', 'confirmado', 'confere', 'positivo', 'yes', 'beleza', 'blz', 'bora', 'vamos', 'vamos la', 'exato', 'exatamente', 'afirmativo', 'uhum', 'aham', 'sim por favor', 'sim pode', 'sim quero', 'ta certo', 'esta certo', 'tudo certo', 'ta tudo certo', 'esta tudo certo', 'perfeito', 'sim esta certo', 'sim ta certo', 'pode abrir', 'pode seguir', 'sim pode abrir', 'pode registrar', 'pode mandar', 'pode enviar', 'manda', 'manda ver', 'fechado', 'show', 'top', 'joia', 'tranquilo', 'sim sim', 'sim claro', 'isso mesmo obrigado', 'correto sim', 'certissimo', 'yes sir']);
+const NO = new Set(['nao', 'n', 'nn', 'nnn', 'no', 'nope', 'negativo', 'agora nao', 'nao obrigado', 'nao obrigada', 'nao quero', 'deixa', 'deixa pra la', 'depois', 'nao precisa', 'errado', 'esta errado', 'ta errado', 'nao esta certo', 'nao ta certo', 'incorreto', 'nao e isso', 'nao nao', 'de jeito nenhum', 'nem', 'nada disso', 'jamais', 'nunca', 'nop']);
 
-/** sim/não and their chat variants; "1" and "2" count when the question offered them. */
+// Thumbs, check marks and crosses answer a yes/no question on WhatsApp.
+const YES_EMOJI = /^(?:\u{1F44D}|\u{2705}|\u{2714}|\u{1F44C}|\u{1F197}|\u{2611})(?:\u{FE0F}|\p{Emoji_Modifier})*$/u;
+const NO_EMOJI = /^(?:\u{1F44E}|\u{274C}|\u{2716}|\u{1F6AB}|\u{274E})(?:\u{FE0F}|\p{Emoji_Modifier})*$/u;
+
+/** sim/não and their chat variants (s, ss, 👍, ❌...); "1" and "2" count when the question offered them. */
 export function parseYesNo(text: string, numbered = true): 'yes' | 'no' | null {
-  const t = fold(text).replace(/\b(obrigad[oa]|por favor)\b/g, '').trim() || fold(text);
-  if (YES.has(t) || YES.has(t.replace(/\s+/g, ' '))) return 'yes';
+  const raw = text.trim().replace(/\s+/g, '');
+  if (YES_EMOJI.test(raw)) return 'yes';
+  if (NO_EMOJI.test(raw)) return 'no';
+  const t = fold(text).replace(/\b(obrigad[oa]|por favor|pfv|pf)\b/g, '').trim().replace(/\s+/g, ' ') || fold(text);
+  if (YES.has(t)) return 'yes';
   if (NO.has(t)) return 'no';
   if (numbered && t === '1') return 'yes';
   if (numbered && t === '2') return 'no';
-  if (/^(sim|s)\b/.test(t)) return 'yes';
-  if (/^(nao|n)\b/.test(t)) return 'no';
+  if (/^(sim|s|ss|isso|exato|correto|certo|pode|claro)\b/.test(t)) return 'yes';
+  if (/^(nao|n|nn|negativo)\b/.test(t)) return 'no';
   return null;
+}
+
+const ORDINALS: Array<[RegExp, number | 'last']> = [
+  [/\b(primeir[oa]|1a|1o)\b/, 1],
+  [/\b(segund[oa]|2a|2o)\b/, 2],
+  [/\b(terceir[oa]|3a|3o)\b/, 3],
+  [/\b(quart[oa]|4a|4o)\b/, 4],
+  [/\b(ultim[oa])\b/, 'last'],
+];
+
+/** "a primeira", "o segundo", "a última opção" -> 1, 2, n; only short answers count. */
+export function parseOrdinal(text: string, count: number): number | null {
+  const t = fold(text);
+  if (t.split(' ').length > 4) return null;
+  const hits = ORDINALS.filter(([re]) => re.test(t));
+  if (hits.length !== 1) return null;
+  const n = hits[0][1] === 'last' ? count : hits[0][1];
+  return n >= 1 && n <= count ? n : null;
 }

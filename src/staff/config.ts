@@ -1,6 +1,7 @@
 import { parseEnv } from '../config.js';
 import { z } from 'zod';
 import type { TicketType } from '../db/schema.js';
+import type { RequestRegistry } from '../requests.js';
 
 // The staff panel's settings: read from the environment like src/config.ts, all optional.
 
@@ -17,7 +18,7 @@ export interface PanelConfig {
   /** Log-in requests per IP per minute (express-rate-limit), API requests per token per minute. */
   loginRateLimitPerMinute: number;
   apiRateLimitPerMinute: number;
-  /** SLA targets in hours, per ticket type. */
+  /** SLA targets in hours, per ticket type (each request type's own, PANEL_SLA_HOURS over them). */
   slaHours: Record<TicketType, number>;
   /** Express "trust proxy" (a reverse proxy that sets X-Forwarded-For/Proto). */
   trustProxy: boolean;
@@ -25,16 +26,6 @@ export interface PanelConfig {
   slaClock: 'business' | 'calendar';
   pageSize: number;
 }
-
-export const DEFAULT_SLA_HOURS: Record<TicketType, number> = {
-  human_handoff: 1,
-  boleto_renewal: 4,
-  confirmation_resend: 4,
-  appointment_advance: 8,
-  refund: 24,
-};
-
-const TYPES = Object.keys(DEFAULT_SLA_HOURS) as TicketType[];
 
 const schema = z.object({
   PANEL_SESSION_HOURS: z.coerce.number().positive().default(12),
@@ -51,19 +42,20 @@ const schema = z.object({
   PANEL_PAGE_SIZE: z.coerce.number().int().min(5).max(200).default(50),
 });
 
-/** Parses "refund=24,boleto_renewal=4" over the defaults. */
-export function parseSlaHours(text: string): Record<TicketType, number> {
-  const out = { ...DEFAULT_SLA_HOURS };
+/** Parses "refund=24,boleto_renewal=4" over the request types' own targets. */
+export function parseSlaHours(text: string, defaults: Record<TicketType, number>): Record<TicketType, number> {
+  const out = { ...defaults };
+  const types = Object.keys(defaults);
   for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
     const [k, v] = part.split('=').map((s) => s.trim());
     const hours = Number(v);
-    if (!TYPES.includes(k as TicketType) || !(hours > 0)) throw new Error(`PANEL_SLA_HOURS: "${part}" inválido (use tipo=horas, tipos: ${TYPES.join(', ')})`);
-    out[k as TicketType] = hours;
+    if (!types.includes(k) || !(hours > 0)) throw new Error(`PANEL_SLA_HOURS: "${part}" inválido (use tipo=horas, tipos: ${types.join(', ')})`);
+    out[k] = hours;
   }
   return out;
 }
 
-export function loadPanelConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<PanelConfig> = {}): PanelConfig {
+export function loadPanelConfig(requests: RequestRegistry, env: NodeJS.ProcessEnv = process.env, overrides: Partial<PanelConfig> = {}): PanelConfig {
   const c = parseEnv(schema, env, ' do painel');
   return {
     sessionTtlMs: c.PANEL_SESSION_HOURS * 3_600_000,
@@ -74,7 +66,7 @@ export function loadPanelConfig(env: NodeJS.ProcessEnv = process.env, overrides:
     loginDelayMs: c.PANEL_LOGIN_DELAY_MS,
     loginRateLimitPerMinute: c.PANEL_LOGIN_RATE_PER_MINUTE,
     apiRateLimitPerMinute: c.PANEL_API_RATE_PER_MINUTE,
-    slaHours: parseSlaHours(c.PANEL_SLA_HOURS),
+    slaHours: parseSlaHours(c.PANEL_SLA_HOURS, requests.slaHours()),
     trustProxy: c.PANEL_TRUST_PROXY === 'true' || c.PANEL_TRUST_PROXY === '1',
     pageSize: c.PANEL_PAGE_SIZE,
     slaClock: c.PANEL_SLA_CLOCK,

@@ -1,13 +1,11 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { Team, Ticket, TicketStatus, TicketType } from '../db/schema.js';
-import { TEAM_OF } from '../tickets/tickets.js';
 
 // The queue: filtered, searched, keyset-paginated lists of tickets (oldest first), always limited
 // to the teams the user may see. Every query is built by kysely with bound parameters; the only
 // literal SQL is the constant status list that matches the partial index tickets_active*.
 
-export const TICKET_TYPES = Object.keys(TEAM_OF) as TicketType[];
 export const STATUSES: TicketStatus[] = ['open', 'in_progress', 'resolved', 'rejected'];
 export type StatusFilter = 'active' | 'all' | TicketStatus;
 

@@ -1,7 +1,8 @@
 import type { Db } from '../db/database.js';
 import { findContact, recentMessages } from '../db/conversations.js';
 import type { Order, Partner, Team, Ticket, TicketType } from '../db/schema.js';
-import { createTicket, findOpenTicketForChat, findOpenTicketForOrder, listTicketsOfChat } from './tickets.js';
+import type { RequestRegistry } from '../requests.js';
+import { addNote, createTicket, findOpenTicketForChat, findOpenTicketForOrder, listTicketsOfChat, setTicketStatus, ticketEvents, ticketOpenedText } from './tickets.js';
 
 /** What the flows may read and do; injected, so flows never touch the database or a transport. */
 export interface FlowServices {
@@ -17,21 +18,31 @@ export interface FlowServices {
   lastMessageAt(chatId: string): number | null;
   openTicket(t: {
     type: TicketType;
+    /** Defaults to the request type's team. */
     team?: Team;
     chatId: string;
     orderNumber?: string | null;
     document?: string | null;
     email?: string | null;
+    searchTerms?: string[];
     data: Record<string, unknown>;
     now: Date;
   }): Ticket;
+  /** The reply for a new ticket: protocol, team, the type's expected time, and when the team picks it up. */
+  ticketOpenedText(t: Ticket, now: Date): string;
   /** When the team will pick a ticket up, outside business hours ("na segunda-feira, às 8h"); null when open now. */
   pickup(team: Team, now: Date): string | null;
+  /**
+   * The person left a hand-over for the menu: closed with the reason when nobody from the
+   * team had answered or taken it, else kept open with a note. True when kept open.
+   */
+  leaveHandoff(protocol: string, at: Date): boolean;
 }
 
 const EXCERPT_MESSAGES = 20;
 
-export function createFlowServices(db: Db, opts: { pickup?: (team: Team, now: Date) => string | null } = {}): FlowServices {
+export function createFlowServices(db: Db, requests: RequestRegistry, opts: { pickup?: (team: Team, now: Date) => string | null } = {}): FlowServices {
+  const pickup = opts.pickup ?? (() => null);
   return {
     contact: (chatId) => {
       const c = findContact(db, chatId);
@@ -75,7 +86,8 @@ export function createFlowServices(db: Db, opts: { pickup?: (team: Team, now: Da
       const contact = findContact(db, t.chatId);
       return createTicket(db, {
         type: t.type,
-        team: t.team,
+        team: t.team ?? requests.team(t.type),
+        searchTerms: t.searchTerms,
         chatId: t.chatId,
         phone: contact?.phone ?? null,
         contactName: contact?.name ?? null,
@@ -87,6 +99,18 @@ export function createFlowServices(db: Db, opts: { pickup?: (team: Team, now: Da
         now: t.now.toISOString(),
       });
     },
-    pickup: opts.pickup ?? (() => null),
+    ticketOpenedText: (t, now) => ticketOpenedText(t, requests.get(t.type)?.expectedTime ?? 'assim que possível', pickup(t.team, now)),
+    pickup,
+    leaveHandoff: (protocol, at) => {
+      const t = db.first(db.kysely.selectFrom('tickets').selectAll().where('protocol', '=', protocol));
+      if (!t || (t.status !== 'open' && t.status !== 'in_progress')) return false;
+      const staffAnswered = t.assignee_id !== null || t.status === 'in_progress' || ticketEvents(db, t.id).some((e) => e.actor.startsWith('staff:'));
+      if (staffAnswered) {
+        addNote(db, t.id, 'Cliente saiu do atendimento: voltou ao menu do bot. O ticket continua aberto.', 'bot', at.toISOString());
+        return true;
+      }
+      setTicketStatus(db, t.id, 'rejected', 'bot', at.toISOString(), { reason: 'cliente saiu do atendimento antes de ser atendido' });
+      return false;
+    },
   };
 }

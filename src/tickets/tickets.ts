@@ -2,13 +2,6 @@ import type { Db } from '../db/database.js';
 import type { Team, Ticket, TicketEvent, TicketStatus, TicketType } from '../db/schema.js';
 import { insertOutbound, lastInboundChannel } from '../db/conversations.js';
 
-export const TEAM_OF: Record<TicketType, Team> = {
-  boleto_renewal: 'finance',
-  refund: 'finance',
-  appointment_advance: 'support',
-  confirmation_resend: 'support',
-  human_handoff: 'support',
-};
 const PREFIX: Record<Team, string> = { finance: 'FIN', support: 'SUP' };
 export const OPEN_STATUSES: TicketStatus[] = ['open', 'in_progress'];
 
@@ -19,17 +12,10 @@ export const STATUS_LABEL: Record<TicketStatus, string> = {
   rejected: 'encerrado sem atendimento',
 };
 export const TEAM_LABEL: Record<Team, string> = { finance: 'setor financeiro', support: 'setor de suporte' };
-export const TYPE_LABEL: Record<TicketType, string> = {
-  boleto_renewal: 'Boleto atualizado',
-  refund: 'Estorno',
-  appointment_advance: 'Antecipação da videoconferência',
-  confirmation_resend: 'Reenvio do e-mail de confirmação',
-  human_handoff: 'Atendimento humano',
-};
-
 export interface NewTicket {
   type: TicketType;
-  team?: Team; // defaults to TEAM_OF[type]; a hand-over from a finance flow goes to finance
+  /** The request type's team (a hand-over from a finance request goes to finance). */
+  team: Team;
   chatId: string;
   phone: string | null;
   contactName: string | null;
@@ -38,6 +24,8 @@ export interface NewTicket {
   email?: string | null;
   data: Record<string, unknown>;
   excerpt: Array<{ from: string; text: string; at: string }>;
+  /** Extra values the staff search finds the ticket by (declared by the request type). */
+  searchTerms?: string[];
   now: string;
 }
 
@@ -56,7 +44,7 @@ function nextProtocol(db: Db, team: Team): string {
 
 export function createTicket(db: Db, t: NewTicket): Ticket {
   return db.transaction(() => {
-    const team = t.team ?? TEAM_OF[t.type];
+    const team = t.team;
     const protocol = nextProtocol(db, team);
     const { lastInsertRowid } = db.run(
       db.kysely.insertInto('tickets').values({
@@ -181,18 +169,9 @@ export function ticketView(t: Ticket) {
   };
 }
 
-/** Service levels told to the customer when a ticket opens (company's targets; adjust here). */
-export const EXPECTED_TIME: Record<TicketType, string> = {
-  boleto_renewal: 'até 1 dia útil',
-  refund: 'até 5 dias úteis',
-  appointment_advance: 'até 1 dia útil',
-  confirmation_resend: 'até 1 dia útil',
-  human_handoff: 'assim que possível',
-};
-
 /** The reply that tells the person their protocol, who handles it, when, and where the answer comes. */
-export function ticketOpenedText(t: Ticket, pickup: string | null): string {
-  const when = pickup ? `Nosso horário de atendimento já encerrou: a equipe começa a tratar ${pickup}, com prazo de ${EXPECTED_TIME[t.type]}.` : `Prazo de resposta: *${EXPECTED_TIME[t.type]}*.`;
+export function ticketOpenedText(t: Ticket, expectedTime: string, pickup: string | null): string {
+  const when = pickup ? `Nosso horário de atendimento já encerrou: a equipe começa a tratar ${pickup}, com prazo de ${expectedTime}.` : `Prazo de resposta: *${expectedTime}*.`;
   return [
     `✅ Solicitação registrada! Protocolo *${t.protocol}*.`,
     `Quem vai cuidar: nosso *${TEAM_LABEL[t.team]}*. ${when}`,
@@ -205,15 +184,16 @@ export function ticketAlreadyOpenText(t: Ticket): string {
   return `Já existe uma solicitação aberta para isso: protocolo *${t.protocol}*, status *${STATUS_LABEL[t.status]}*. Não precisa abrir outra: a resposta chega aqui mesmo, neste WhatsApp.`;
 }
 
-/** A person's own tickets, for "qual o status do meu protocolo" / "meus chamados". */
-export function ticketsStatusText(tickets: Ticket[], protocol?: string): string {
+/** A person's own tickets, for "qual o status do meu protocolo" / "meus chamados"; `title` names a ticket type. */
+export function ticketsStatusText(tickets: Ticket[], title: (type: string) => string, protocol?: string): string {
+  const when = (t: Ticket) => new Date(t.created_at).toLocaleDateString('pt-BR', { timeZone: 'America/Sao_Paulo' });
   if (protocol) {
     const t = tickets.find((x) => x.protocol === protocol);
     if (!t) return `Não encontrei o protocolo *${protocol}* entre as solicitações deste WhatsApp. Confira o número; se foi aberto por outro telefone, pergunte por lá.`;
-    return `Protocolo *${t.protocol}* (${TYPE_LABEL[t.type]}): *${STATUS_LABEL[t.status]}*. Aberto em ${new Date(t.created_at).toLocaleDateString('pt-BR', { timeZone: 'America/Sao_Paulo' })}.`;
+    return `Protocolo *${t.protocol}* (${title(t.type)}): *${STATUS_LABEL[t.status]}*. Aberto em ${when(t)}.`;
   }
   if (tickets.length === 0) return 'Você não tem solicitações abertas por este WhatsApp. Para abrir uma, digite *menu* e escolha *Solicitações*.';
-  const lines = tickets.slice(0, 5).map((t) => `• *${t.protocol}* — ${TYPE_LABEL[t.type]}: ${STATUS_LABEL[t.status]}`);
+  const lines = tickets.slice(0, 5).map((t) => `• *${t.protocol}* — ${title(t.type)}: ${STATUS_LABEL[t.status]} (aberto em ${when(t)})`);
   return `Suas solicitações:\n${lines.join('\n')}`;
 }
 

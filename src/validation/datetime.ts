@@ -228,6 +228,11 @@ const DATE_RULES: readonly DateRule[] = [
     resolve: (m, today) => addDays(today, RELATIVE_DAYS[m[1]!.replace(/\s+/g, ' ')]!),
   },
   {
+    // 'próxima semana', 'semana que vem': from its Monday.
+    re: /\b(?:(?:a\s+)?proxima\s+semana|(?:a\s+)?semana\s+que\s+vem)\b/g,
+    resolve: (_m, today) => addDays(today, (8 - weekdayOf(today)) % 7 || 7),
+  },
+  {
     re: /\b(domingo|segunda|terca|quarta|quinta|sexta|sabado)(?:[\s-]*feira)?\b/g,
     resolve: (m, today, folded) => {
       if (ORDINAL_FOLLOWERS.test(folded.slice(m.index + m[0].length))) return 'skip';
@@ -298,6 +303,7 @@ const NOON_MIDNIGHT_RE = /\b(meio[\s-]?dia|meia[\s-]?noite)(\s+e\s+meia\b)?/g;
 interface TimeCandidate {
   time: TimeOfDay;
   index: number;
+  length: number;
 }
 
 function timeCandidates(text: string): TimeCandidate[] {
@@ -321,13 +327,18 @@ function timeCandidates(text: string): TimeCandidate[] {
       else if (hour === 12 && period === 'noite') hour = 0;
     }
     if (hour > 23 || minute > 59) continue;
-    out.push({ time: { hour, minute }, index: m.index });
+    out.push({ time: { hour, minute }, index: m.index, length: whole.length });
   }
   for (const m of folded.matchAll(NOON_MIDNIGHT_RE)) {
     const hour = m[1]!.startsWith('meio') ? 12 : 0;
-    out.push({ time: { hour, minute: m[2] ? 30 : 0 }, index: m.index });
+    out.push({ time: { hour, minute: m[2] ? 30 : 0 }, index: m.index, length: m[0].length });
   }
   return out.sort((a, b) => a.index - b.index);
+}
+
+/** Every time of day in `text`, in order of appearance (see parseTimePtBr). */
+export function findTimesPtBr(text: string): TimeCandidate[] {
+  return timeCandidates(text);
 }
 
 /**
@@ -345,10 +356,12 @@ export function parseTimePtBr(text: string): TimeOfDay | null {
  * are ignored. Null when no period is expressed.
  */
 export function parsePeriod(text: string): Period | null {
-  const folded = foldText(text).replace(/\b(?:bom\s+dia|boa\s+tarde|boa\s+noite|mais\s+tarde)\b/g, ' ');
+  // 'qualquer dia' is about the date, not the period.
+  const folded = foldText(text).replace(/\b(?:bom\s+dia|boa\s+tarde|boa\s+noite|mais\s+tarde|qualquer\s+(?:dia|data|momento))\b/g, ' ');
   if (/\b(?:qualquer|tanto\s+faz|indiferente)\b/.test(folded)) return 'qualquer';
-  const morning = /\bmanha\b/.test(folded);
-  const afternoon = /\btarde\b/.test(folded);
+  // 'amanhã cedo', 'logo cedo', 'primeira hora' are mornings; 'fim do dia' an afternoon.
+  const morning = /\b(?:manha|cedo|primeira\s+hora)\b/.test(folded);
+  const afternoon = /\b(?:tarde|fim\s+do\s+dia|final\s+do\s+dia)\b/.test(folded);
   if (morning && afternoon) return 'qualquer';
   if (morning) return 'manha';
   if (afternoon) return 'tarde';

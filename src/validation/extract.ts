@@ -6,7 +6,7 @@
 import { type ParsedDocument, parseDocument } from './document.js';
 import { isValidEmail, normalizeEmail } from './email.js';
 import { normalizeBrPhone } from './phone.js';
-import { type LocalDate, type TimeOfDay, findDatesPtBr, parseTimePtBr, toIsoDate } from './datetime.js';
+import { type LocalDate, type TimeOfDay, findDatesPtBr, findTimesPtBr, toIsoDate } from './datetime.js';
 import { blankOut, foldText } from './text.js';
 
 export interface ExtractedFields {
@@ -47,27 +47,51 @@ const ALNUM_CNPJ_RE = /(?<![0-9a-z./-])[0-9a-z]{2}\.?[0-9a-z]{3}\.?[0-9a-z]{3}\/
 const ORDER_RE =
   /(?:\b(?:pedido|ordem|compra|encomenda)\s*(?:(?:n[º°o]?\.?|numero|num\.?|#|:|-|e)\s*){0,3}|#\s*)(\d{4,10})(?!\d|[.,/-]\d|\s*(?:reais|real)\b)/g;
 
-export function extractFields(text: string, now: Date): ExtractedFields {
+/** A value found in a message, with where it was (indexes into the original text). */
+export interface Found<T> {
+  value: T;
+  index: number;
+  length: number;
+}
+
+/** Everything structured in one message, positioned, each span read as at most one thing. */
+export interface MessageScan {
+  emails: Found<string>[];
+  protocols: Found<string>[];
+  documents: Found<ParsedDocument>[];
+  /** CPF/CNPJ-shaped digit runs whose check digits fail (the person meant a document). */
+  invalidDocuments: Found<string>[];
+  /** Order numbers announced by a cue word ('pedido 48213', '#48213'). */
+  orders: Found<string>[];
+  /** Other runs of 4 to 12 digits ('acho que é 48213', 'o nº 48.213'), digits only. */
+  numbers: Found<string>[];
+  dates: Found<LocalDate>[];
+  times: Found<TimeOfDay>[];
+}
+
+// '48.213' (thousands dot), '48213', '# 48213': a number written in a sentence.
+const NUMBER_RE = /(?<![\d/:,-])(?:\d{1,3}(?:\.\d{3})+|\d{4,12})(?![\d/:]|[.,-]\d)/g;
+
+export function scanMessage(text: string, now: Date): MessageScan {
   // `work` keeps the original characters (accents matter to the time parser) and
   // has consumed spans replaced by spaces; regexes run on its folded twin.
   let work = text;
   const consume = (start: number, end: number): void => {
     work = blankOut(work, start, end);
   };
-  const result: ExtractedFields = { documents: [], dates: [] };
+  const scan: MessageScan = { emails: [], protocols: [], documents: [], invalidDocuments: [], orders: [], numbers: [], dates: [], times: [] };
 
   for (const m of foldText(work).matchAll(EMAIL_RE)) {
     const candidate = normalizeEmail(text.slice(m.index, m.index + m[0].length));
-    if (result.email === undefined && isValidEmail(candidate)) result.email = candidate;
+    if (isValidEmail(candidate) && !scan.emails.some((e) => e.value === candidate)) scan.emails.push({ value: candidate, index: m.index, length: m[0].length });
     consume(m.index, m.index + m[0].length);
   }
 
   for (const m of foldText(work).matchAll(PROTOCOL_RE)) {
-    result.protocol ??= `${m[1]!.toUpperCase()}-${m[2]!.padStart(6, '0')}`;
+    scan.protocols.push({ value: `${m[1]!.toUpperCase()}-${m[2]!.padStart(6, '0')}`, index: m.index, length: m[0].length });
     consume(m.index, m.index + m[0].length);
   }
 
-  const docs: Array<{ doc: ParsedDocument; index: number }> = [];
   for (const re of [ALNUM_CNPJ_RE, CNPJ_RE, CPF_RE]) {
     for (const m of foldText(work).matchAll(re)) {
       const alnum = re === ALNUM_CNPJ_RE;
@@ -75,32 +99,53 @@ export function extractFields(text: string, now: Date): ExtractedFields {
       if (alnum && (!/[a-z]/.test(m[0]) || !/\d/.test(m[0].slice(0, -2)))) continue;
       const doc = parseDocument(m[0]);
       if (alnum && !doc) continue;
-      if (doc && !docs.some((d) => d.doc.value === doc.value)) docs.push({ doc, index: m.index });
+      if (doc) {
+        if (!scan.documents.some((d) => d.value.value === doc.value)) scan.documents.push({ value: doc, index: m.index, length: m[0].length });
+      } else {
+        scan.invalidDocuments.push({ value: m[0], index: m.index, length: m[0].length });
+      }
       // Blank invalid ones too: an 11/14-digit run is never an order number or a date.
       consume(m.index, m.index + m[0].length);
     }
   }
-  result.documents = docs.sort((a, b) => a.index - b.index).map((d) => d.doc);
+  scan.documents.sort((a, b) => a.index - b.index);
 
   for (const m of foldText(work).matchAll(ORDER_RE)) {
     const digits = m[1]!;
     // A 10-digit run that dials as a landline is a phone number, not an order.
     if (digits.length >= 10 && normalizeBrPhone(digits) !== null) continue;
-    result.orderNumber ??= digits;
+    const at = m.index + m[0].lastIndexOf(digits);
+    scan.orders.push({ value: digits, index: at, length: digits.length });
     consume(m.index, m.index + m[0].length);
   }
 
-  const seen = new Set<string>();
-  for (const { date, index, length } of findDatesPtBr(work, now)) {
-    const iso = toIsoDate(date);
-    if (!seen.has(iso)) {
-      seen.add(iso);
-      result.dates.push(date);
-    }
-    consume(index, index + length);
+  for (const d of findDatesPtBr(work, now)) {
+    if (!scan.dates.some((x) => toIsoDate(x.value) === toIsoDate(d.date))) scan.dates.push({ value: d.date, index: d.index, length: d.length });
+    consume(d.index, d.index + d.length);
   }
 
-  const time = parseTimePtBr(work);
-  if (time) result.time = time;
+  for (const t of findTimesPtBr(work)) {
+    scan.times.push({ value: t.time, index: t.index, length: t.length });
+    consume(t.index, t.index + t.length);
+  }
+
+  for (const m of work.matchAll(NUMBER_RE)) {
+    const digits = m[0].replace(/\./g, '');
+    if (digits.length < 4 || digits.length > 12) continue;
+    // Amounts ('1500 reais') are not identifiers.
+    if (/^\s*(reais|real|r\$)/i.test(work.slice(m.index + m[0].length))) continue;
+    scan.numbers.push({ value: digits, index: m.index, length: m[0].length });
+  }
+  return scan;
+}
+
+/** The first of each kind, for callers that want one value per field (the first message's prefill, tests). */
+export function extractFields(text: string, now: Date): ExtractedFields {
+  const scan = scanMessage(text, now);
+  const result: ExtractedFields = { documents: scan.documents.map((d) => d.value), dates: scan.dates.map((d) => d.value) };
+  if (scan.emails[0]) result.email = scan.emails[0].value;
+  if (scan.protocols[0]) result.protocol = scan.protocols[0].value;
+  if (scan.orders[0]) result.orderNumber = scan.orders[0].value;
+  if (scan.times[0]) result.time = scan.times[0].value;
   return result;
 }

@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { texts } from '../../src/conversation/texts.js';
+import { defineRequest } from '../../src/requests.js';
+import { requestTypes } from '../../flows/index.js';
 import { CUSTOMER, NOON, startHarness, tempDir, type Harness } from '../support/harness.js';
 import { ECHO_DONE, ECHO_STEP1, ECHO_STEP2, echoFlowMachine } from './support/echo-flow.js';
 
@@ -10,7 +12,15 @@ import { ECHO_DONE, ECHO_STEP1, ECHO_STEP2, echoFlowMachine } from './support/ec
 const COMMISSION = '15º dia útil do mês subsequente';
 const MAIN_MENU_LAST = '*11* - Falar com um atendente';
 const MIN = 60_000;
-const ECHO = [{ id: 'echo', menuTitle: 'Teste', machine: echoFlowMachine }];
+// A request type with a machine of its own, registered first (menu item 1) next to flows/index.ts's.
+const ECHO = [
+  defineRequest({
+    id: 'echo', team: 'support', title: 'Teste', called: 'teste', menuTitle: 'Teste', examples: [], expectedTime: 'já', slaHours: 1,
+    templates: { resolved: () => 'ok', rejected: () => 'não' },
+    machine: () => echoFlowMachine as never,
+  }),
+  ...requestTypes,
+];
 
 const open: Harness[] = [];
 const dirs: string[] = [];
@@ -267,7 +277,7 @@ describe('independent chats', () => {
 });
 
 describe('flows plug in as child machines', () => {
-  const withEcho = (dbPath?: string) => harness({ overrides: { flows: ECHO }, ...(dbPath ? { dbPath } : {}) });
+  const withEcho = (dbPath?: string) => harness({ overrides: { requests: ECHO }, ...(dbPath ? { dbPath } : {}) });
 
   it('menu 10 lists the flow and choosing it starts it; its replies reach the person', async () => {
     const h = await withEcho();

@@ -80,9 +80,9 @@ maybe('staff panel in a browser', () => {
     // a few older tickets, so the queue shows its SLA colours
     const hours = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
     const base = { chatId: '5521955554444', phone: '5521955554444', data: {}, excerpt: [] };
-    createTicket(rig.app.db, { ...base, type: 'boleto_renewal', contactName: 'Marcos Prado', orderNumber: '48190', now: hours(5) });
-    createTicket(rig.app.db, { ...base, type: 'refund', contactName: null, orderNumber: '48201', now: hours(20) });
-    createTicket(rig.app.db, { ...base, type: 'boleto_renewal', contactName: 'Luísa Andrade', orderNumber: '48222', now: hours(1) });
+    createTicket(rig.app.db, { ...base, type: 'boleto_renewal', team: 'finance', contactName: 'Marcos Prado', orderNumber: '48190', now: hours(5) });
+    createTicket(rig.app.db, { ...base, type: 'refund', team: 'finance', contactName: null, orderNumber: '48201', now: hours(20) });
+    createTicket(rig.app.db, { ...base, type: 'boleto_renewal', team: 'finance', contactName: 'Luísa Andrade', orderNumber: '48222', now: hours(1) });
   });
 
   it('finance logs in, finds the refund, resolves it with a message; the customer’s chat receives it', async () => {

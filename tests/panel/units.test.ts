@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { BusinessHours, parseHours } from '../../src/business-hours.js';
 import { escapeHtml, html } from '../../src/http/html.js';
 import { parseSlaHours } from '../../src/staff/config.js';
+import { defaultRequests } from '../../src/understanding.js';
 import { maskDocument, maskPhone, zonedMidnight } from '../../src/staff/format.js';
 import { hashPassword, verifyPassword } from '../../src/staff/passwords.js';
 import { classifySearch, decodeCursor, encodeCursor } from '../../src/staff/queue.js';
@@ -26,7 +27,7 @@ describe('SLA in business hours', () => {
   });
 
   it('colours a 4 h boleto target: ok, warn at 75 %, late past it; closed tickets are done', () => {
-    const targets = parseSlaHours('');
+    const targets = parseSlaHours('', defaultRequests().slaHours());
     const t = (created: string, status = 'open') => ({ type: 'boleto_renewal' as const, team: 'finance' as const, status, created_at: new Date(at(created)).toISOString() });
     const now = at('2026-11-30T12:00:00'); // Monday noon
     expect(slaLevel(t('2026-11-30T10:00:00'), targets, now, clock)).toBe('ok');
@@ -37,9 +38,9 @@ describe('SLA in business hours', () => {
   });
 
   it('parses SLA targets and rejects bad ones', () => {
-    expect(parseSlaHours('refund=48, human_handoff=0.5')).toMatchObject({ refund: 48, human_handoff: 0.5, boleto_renewal: 4 });
-    expect(() => parseSlaHours('refund=0')).toThrow();
-    expect(() => parseSlaHours('nope=3')).toThrow();
+    expect(parseSlaHours('refund=48, human_handoff=0.5', defaultRequests().slaHours())).toMatchObject({ refund: 48, human_handoff: 0.5, boleto_renewal: 4 });
+    expect(() => parseSlaHours('refund=0', defaultRequests().slaHours())).toThrow();
+    expect(() => parseSlaHours('nope=3', defaultRequests().slaHours())).toThrow();
   });
 });
 

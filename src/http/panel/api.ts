@@ -6,7 +6,6 @@ import { liveConversation, ticketHistory } from '../../staff/detail.js';
 import { sha256 } from '../../staff/passwords.js';
 import { encodeCursor, findVisibleTicket, otherTickets, queuePage, type QueueRow } from '../../staff/queue.js';
 import { elapsedHours, slaLevel } from '../../staff/sla.js';
-import { messageTemplate } from '../../staff/templates.js';
 import { authenticateToken, userNames, visibleTeams } from '../../staff/users.js';
 import { getTicketById } from '../../tickets/tickets.js';
 import { parseQueueQuery, setStaff, staffOf, type PanelContext } from './context.js';
@@ -87,7 +86,7 @@ export function apiRouter(ctx: PanelContext): express.Router {
 
   r.get('/tickets', (req, res) => {
     const { user } = staffOf(req);
-    const { filter } = parseQueueQuery(req.query as Record<string, unknown>, user, ctx.config.timezone);
+    const { filter } = parseQueueQuery(req.query as Record<string, unknown>, user, ctx.config.timezone, ctx.requests);
     const limit = Math.min(Math.max(Number(req.query.limit) || 50, 1), 200);
     const page = queuePage(db, { ...filter, limit });
     res.json({ tickets: page.rows.map((t) => item(t, t.assignee_name)), next: page.next ? encodeCursor(page.next) : null });
@@ -95,8 +94,8 @@ export function apiRouter(ctx: PanelContext): express.Router {
 
   r.get('/tickets.csv', (req, res) => {
     const { user } = staffOf(req);
-    const { filter } = parseQueueQuery(req.query as Record<string, unknown>, user, ctx.config.timezone);
-    sendCsv(res, db, user, { ...filter, after: undefined }, ctx.config.timezone, ctx.clock());
+    const { filter } = parseQueueQuery(req.query as Record<string, unknown>, user, ctx.config.timezone, ctx.requests);
+    sendCsv(res, db, ctx.requests, user, { ...filter, after: undefined }, ctx.config.timezone, ctx.clock());
   });
 
   const withTicket =
@@ -120,7 +119,7 @@ export function apiRouter(ctx: PanelContext): express.Router {
       excerpt: JSON.parse(t.excerpt) as unknown,
       history: ticketHistory(db, t.id, names).map((e) => ({ at: e.at, actor: e.actor, actorName: e.actorName, kind: e.kind, detail: e.detail, delivery: e.delivery })),
       conversation: t.type === 'human_handoff' ? liveConversation(db, t) : undefined,
-      templates: { resolved: messageTemplate(t, 'resolved'), rejected: messageTemplate(t, 'rejected') },
+      templates: { resolved: ctx.requests.template(t, 'resolved'), rejected: ctx.requests.template(t, 'rejected') },
     };
   };
 

@@ -34,10 +34,11 @@ export const STATIC_DIR = path.join(projectRoot, 'src/http/static');
  * API under /api. Built from its dependencies so tests start it on port 0 with a temp database.
  */
 export function createStaffApp(deps: StaffAppDeps): Express {
-  const panel = loadPanelConfig(process.env, deps.panel);
+  const requests = deps.engine.requests;
+  const panel = loadPanelConfig(requests, process.env, deps.panel);
   const logger = deps.logger.child({ module: 'panel' });
   const sla = panel.slaClock === 'business' ? new BusinessClock(loadBusinessHours(process.env, deps.config.timezone), deps.config.timezone) : calendarClock;
-  const ctx: PanelContext = { db: deps.db, engine: deps.engine, logger, config: deps.config, panel, clock: deps.clock ?? Date.now, sla };
+  const ctx: PanelContext = { db: deps.db, engine: deps.engine, requests, logger, config: deps.config, panel, clock: deps.clock ?? Date.now, sla };
   const app = createHttpApp({ logger, health: deps.health ?? { readiness: () => ({ ready: true, details: { database: 'ok' } }) } });
   if (panel.trustProxy) app.set('trust proxy', 1);
   app.set('etag', false); // pages and API answers are no-store: hashing every body buys nothing
@@ -85,7 +86,7 @@ export function createStaffApp(deps: StaffAppDeps): Express {
   app.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(err);
     const status = (err as { status?: number }).status ?? 500;
-    const view = { timeZone: deps.config.timezone, now: ctx.clock(), slaHours: panel.slaHours };
+    const view = { timeZone: deps.config.timezone, now: ctx.clock(), slaHours: panel.slaHours, requests };
     if (status >= 500) logger.error({ err, path: req.path }, 'panel error');
     const message = status === 413 ? 'O conteúdo enviado é grande demais.' : status === 404 ? 'Página não encontrada.' : status < 500 ? 'Requisição inválida.' : 'Erro interno. Tente de novo.';
     res.status(status >= 400 && status < 600 ? status : 500).type('html').send(errorPage(view, status, message));

@@ -81,7 +81,7 @@ export function requireCsrf(req: Request, res: Response, next: NextFunction): vo
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function loginRoutes(ctx: PanelContext) {
-  const view = (req: Request) => ({ timeZone: ctx.config.timezone, now: ctx.clock(), slaHours: ctx.panel.slaHours });
+  const view = (req: Request) => ({ timeZone: ctx.config.timezone, now: ctx.clock(), slaHours: ctx.panel.slaHours, requests: ctx.requests });
 
   const showLogin = (req: Request, res: Response, status = 200, error?: string, email?: string) => {
     // Reused while the cookie lives: a second tab (or a stray favicon request) must not invalidate the first form.

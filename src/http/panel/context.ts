@@ -4,15 +4,18 @@ import type { Engine } from '../../conversation/engine.js';
 import type { Db } from '../../db/database.js';
 import type { StaffSession, StaffUser, Team, TicketType } from '../../db/schema.js';
 import type { Logger } from '../../logger.js';
+import type { RequestRegistry } from '../../requests.js';
 import type { PanelConfig } from '../../staff/config.js';
 import type { SlaClock } from '../../staff/sla.js';
 import { zonedMidnight } from '../../staff/format.js';
-import { decodeCursor, STATUSES, TICKET_TYPES, type QueueFilter, type StatusFilter } from '../../staff/queue.js';
+import { decodeCursor, STATUSES, type QueueFilter, type StatusFilter } from '../../staff/queue.js';
 import { visibleTeams } from '../../staff/users.js';
 
 export interface PanelContext {
   db: Db;
   engine: Engine;
+  /** The registered request types (labels, teams, SLA targets, templates). */
+  requests: RequestRegistry;
   logger: Logger;
   config: Config;
   panel: PanelConfig;
@@ -37,7 +40,7 @@ export function setStaff(req: Request, s: StaffLocals): void {
 const str = (v: unknown): string => (typeof v === 'string' ? v.slice(0, 200) : '');
 
 /** Queue filters from a query string, restricted to what the user may see; invalid values are ignored. */
-export function parseQueueQuery(query: Record<string, unknown>, user: StaffUser, timeZone: string): { filter: QueueFilter; echo: Record<string, string> } {
+export function parseQueueQuery(query: Record<string, unknown>, user: StaffUser, timeZone: string, requests: RequestRegistry): { filter: QueueFilter; echo: Record<string, string> } {
   const teams = visibleTeams(user);
   const echo: Record<string, string> = {};
   const filter: QueueFilter = { teams };
@@ -47,7 +50,7 @@ export function parseQueueQuery(query: Record<string, unknown>, user: StaffUser,
     echo.status = status;
   } else if (status === 'active') filter.status = 'active';
   const type = str(query.type);
-  if (TICKET_TYPES.includes(type as TicketType)) {
+  if (requests.has(type)) {
     filter.type = type as TicketType;
     echo.type = type;
   }

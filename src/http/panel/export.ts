@@ -3,7 +3,8 @@ import type { Db } from '../../db/database.js';
 import type { StaffUser } from '../../db/schema.js';
 import { formatDateTime, formatDocument, maskDocument, maskEmail, maskName, maskPhone } from '../../staff/format.js';
 import { queuePage, type QueueFilter } from '../../staff/queue.js';
-import { STATUS_LABEL, TEAM_LABEL, TYPE_LABEL } from '../../tickets/tickets.js';
+import type { RequestRegistry } from '../../requests.js';
+import { STATUS_LABEL, TEAM_LABEL } from '../../tickets/tickets.js';
 
 // CSV export of a filtered queue: UTF-8 with BOM and ';' (what Excel in pt-BR expects).
 // Personal data (name, phone, CPF/CNPJ, e-mail) is written only for the team that owns the
@@ -17,7 +18,7 @@ function cell(value: unknown): string {
   return /[;"\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export function sendCsv(res: Response, db: Db, user: StaffUser, filter: QueueFilter, timeZone: string, now: number): void {
+export function sendCsv(res: Response, db: Db, requests: RequestRegistry, user: StaffUser, filter: QueueFilter, timeZone: string, now: number): void {
   const stamp = new Date(now).toISOString().slice(0, 10);
   res.set('Content-Type', 'text/csv; charset=utf-8');
   res.set('Content-Disposition', `attachment; filename="tickets-${stamp}.csv"`);
@@ -32,7 +33,7 @@ export function sendCsv(res: Response, db: Db, user: StaffUser, filter: QueueFil
       const owner = user.role === r.team; // the owning team's own members
       chunks.push(
         [
-          r.protocol, TYPE_LABEL[r.type], TEAM_LABEL[r.team], STATUS_LABEL[r.status],
+          r.protocol, requests.title(r.type), TEAM_LABEL[r.team], STATUS_LABEL[r.status],
           formatDateTime(r.created_at, timeZone), formatDateTime(r.updated_at, timeZone), formatDateTime(r.closed_at, timeZone),
           r.assignee_name ?? '', r.order_number ?? '',
           owner ? (r.contact_name ?? '') : maskName(r.contact_name),

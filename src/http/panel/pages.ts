@@ -3,12 +3,11 @@ import type { Ticket, TicketStatus } from '../../db/schema.js';
 import * as actions from '../../staff/actions.js';
 import { liveConversation, ticketHistory } from '../../staff/detail.js';
 import { verifyPassword } from '../../staff/passwords.js';
-import { encodeCursor, findVisibleTicket, otherTickets, queueCount, queuePage, TICKET_TYPES } from '../../staff/queue.js';
-import { messageTemplate } from '../../staff/templates.js';
+import { encodeCursor, findVisibleTicket, otherTickets, queueCount, queuePage } from '../../staff/queue.js';
 import {
   assignableUsers, createApiToken, createUser, listApiTokens, listUsers, revokeApiToken, setPassword, setUserActive, StaffError, userNames, visibleTeams,
 } from '../../staff/users.js';
-import { getTicketById, TEAM_OF, ticketAttachmentFile, ticketAttachments } from '../../tickets/tickets.js';
+import { getTicketById, ticketAttachmentFile, ticketAttachments } from '../../tickets/tickets.js';
 import { loginRoutes, requireCsrf, requireSession } from './auth.js';
 import { parseQueueQuery, staffOf, type PanelContext } from './context.js';
 import { sendCsv } from './export.js';
@@ -45,7 +44,7 @@ export function pagesRouter(ctx: PanelContext): express.Router {
   const body = express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 50 });
   const viewOf = (req: Request): ViewContext => {
     const s = staffOf(req);
-    return { user: s?.user, csrf: s?.session?.csrf_token, timeZone: ctx.config.timezone, now: ctx.clock(), slaHours: ctx.panel.slaHours, sla: ctx.sla };
+    return { user: s?.user, csrf: s?.session?.csrf_token, timeZone: ctx.config.timezone, now: ctx.clock(), slaHours: ctx.panel.slaHours, sla: ctx.sla, requests: ctx.requests };
   };
   const flashOf = (req: Request) => (typeof req.query.ok === 'string' ? FLASH[req.query.ok] : undefined);
   const nowIso = () => new Date(ctx.clock()).toISOString();
@@ -63,7 +62,7 @@ export function pagesRouter(ctx: PanelContext): express.Router {
 
   r.get('/fila', (req, res) => {
     const { user } = staffOf(req);
-    const { filter, echo } = parseQueueQuery(req.query as Record<string, unknown>, user, ctx.config.timezone);
+    const { filter, echo } = parseQueueQuery(req.query as Record<string, unknown>, user, ctx.config.timezone, ctx.requests);
     const page = queuePage(db, { ...filter, limit: ctx.panel.pageSize });
     const count = queueCount(db, { ...filter, after: undefined });
     const teams = visibleTeams(user);
@@ -77,7 +76,7 @@ export function pagesRouter(ctx: PanelContext): express.Router {
           count,
           filters: echo,
           teams,
-          types: TICKET_TYPES.filter((t) => teams.includes(TEAM_OF[t])),
+          types: ctx.requests.ids().filter((t) => teams.includes(ctx.requests.team(t))),
           assignees: teams.flatMap((t) => assignableUsers(db, t)).filter((u, i, a) => a.findIndex((x) => x.id === u.id) === i),
           nextHref: page.next ? `/fila?${qs({ after: encodeCursor(page.next) })}` : undefined,
           firstHref: filter.after ? `/fila?${qs({})}` : undefined,
@@ -91,9 +90,9 @@ export function pagesRouter(ctx: PanelContext): express.Router {
 
   r.get('/fila.csv', (req, res) => {
     const { user } = staffOf(req);
-    const { filter } = parseQueueQuery(req.query as Record<string, unknown>, user, ctx.config.timezone);
+    const { filter } = parseQueueQuery(req.query as Record<string, unknown>, user, ctx.config.timezone, ctx.requests);
     ctx.logger.info({ userId: user.id }, 'queue exported');
-    sendCsv(res, db, user, { ...filter, after: undefined }, ctx.config.timezone, ctx.clock());
+    sendCsv(res, db, ctx.requests, user, { ...filter, after: undefined }, ctx.config.timezone, ctx.clock());
   });
 
   /** Loads the ticket named in the URL if the user's team may see it. */
@@ -124,7 +123,7 @@ export function pagesRouter(ctx: PanelContext): express.Router {
           history: ticketHistory(db, t.id, names),
           others: otherTickets(db, t, visibleTeams(staffOf(req).user)),
           conversation: t.type === 'human_handoff' ? liveConversation(db, t) : null,
-          templates: { resolved: messageTemplate(t, 'resolved'), rejected: messageTemplate(t, 'rejected') },
+          templates: { resolved: ctx.requests.template(t, 'resolved'), rejected: ctx.requests.template(t, 'rejected') },
         },
         names,
         flashOf(req),

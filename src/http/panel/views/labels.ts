@@ -1,29 +1,16 @@
-// How the ticket page reads the fields the flows collect. Kept together, apart from the pages:
-// these per-type tables are to be derived from the flow declarations.
+// How the ticket page reads the fields the requests collect. Field labels and stored codes come
+// from each request type's declaration (RequestRegistry.fieldLabel / valueLabel); this module
+// only knows the shapes every request shares.
 
-export const FIELD_LABEL: Record<string, string> = {
-  orderNumber: 'Pedido', order: 'Pedido', document: 'CPF/CNPJ', cpf: 'CPF', cnpj: 'CNPJ', email: 'E-mail', name: 'Nome', reason: 'Motivo',
-  reasonText: 'Descrição do motivo', requester: 'Quem pede', verified: 'Pedido conferido na base', purchaseDate: 'Data da compra',
-  issued: 'Certificado já emitido', withinPolicy: 'Dentro da política', policyNote: 'Política', orderStatus: 'Situação do pedido',
-  pixKey: 'Chave Pix', paymentMethod: 'Forma de pagamento', amount: 'Valor', date: 'Data', preferredDate: 'Data desejada', phone: 'Telefone',
-  subject: 'Assunto', topic: 'Assunto', summary: 'Resumo', registerAnyway: 'Registrar para análise',
-  partnerId: 'Parceiro', customerName: 'Nome do cliente', customerCpf: 'CPF do cliente', currentDate: 'Data agendada',
-  currentTime: 'Horário agendado', wantedFrom: 'Antecipar a partir de', period: 'Período preferido', spamChecked: 'Procurou no spam',
-  resendTo: 'Reenviar para', request: 'Pedido ao suporte',
-};
-
-/** Codes stored by the flows, as staff read them. */
-export const VALUE_LABEL: Record<string, string> = {
-  desistencia: 'desistência', videoconferencia: 'videoconferência não permitiu a emissão', outro: 'outro motivo',
-  cliente: 'cliente (comprador)', parceiro: 'parceiro Indique Certo', cartao: 'cartão de crédito', boleto: 'boleto', pix: 'Pix',
-  manha: 'manhã', tarde: 'tarde', qualquer: 'qualquer horário', pendente: 'pendente', pago: 'pago', vencido: 'vencido', estornado: 'estornado',
-};
 export const PIX_KIND: Record<string, string> = { cpf: 'CPF', cnpj: 'CNPJ', email: 'e-mail', phone: 'celular', random: 'chave aleatória' };
 /** Collected fields already shown from the ticket's own columns. */
 export const SHOWN = new Set(['document', 'orderNumber', 'email', 'name', 'phone', 'attachments']);
 
-export function fieldValue(v: unknown): string {
+/** A collected value as staff read it; `label` names stored codes ("desistencia" -> "desistência"). */
+export function fieldValue(v: unknown, label: (code: unknown) => string | undefined = () => undefined): string {
   if (v === null || v === undefined || v === '') return '—';
+  const named = label(v);
+  if (named) return named;
   if (v === true) return 'sim';
   if (v === false) return 'não';
   if (typeof v === 'object' && v !== null && 'kind' in v && 'value' in v) {
@@ -31,5 +18,5 @@ export function fieldValue(v: unknown): string {
     return `${String(key.value)} (${PIX_KIND[key.kind] ?? key.kind})`;
   }
   if (typeof v === 'object') return JSON.stringify(v);
-  return VALUE_LABEL[String(v)] ?? String(v);
+  return String(v);
 }

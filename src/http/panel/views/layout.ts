@@ -1,4 +1,5 @@
 import type { StaffUser, Team, Ticket, TicketStatus, TicketType } from '../../../db/schema.js';
+import type { RequestRegistry } from '../../../requests.js';
 import { maskPhone } from '../../../staff/format.js';
 import { SLA_LABEL, slaLevel, type SlaClock, calendarClock } from '../../../staff/sla.js';
 import { ROLE_LABEL } from '../../../staff/users.js';
@@ -15,6 +16,8 @@ export interface ViewContext {
   now: number;
   slaHours: Record<TicketType, number>;
   sla?: SlaClock;
+  /** The registered request types: how each ticket type and its fields read. */
+  requests: RequestRegistry;
 }
 
 export const STATUS_SHORT: Record<TicketStatus, string> = { open: 'Aberto', in_progress: 'Em andamento', resolved: 'Resolvido', rejected: 'Recusado' };

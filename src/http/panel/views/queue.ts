@@ -2,7 +2,6 @@ import type { Team, TicketType } from '../../../db/schema.js';
 import { formatDateTime } from '../../../staff/format.js';
 import type { QueueRow } from '../../../staff/queue.js';
 import { formatAge } from '../../../staff/sla.js';
-import { TYPE_LABEL } from '../../../tickets/tickets.js';
 import { html } from '../../html.js';
 import { customerLabel, layout, option, slaBadge, STATUS_SHORT, TEAM_SHORT, type ViewContext } from './layout.js';
 
@@ -24,7 +23,7 @@ export function queuePage(ctx: ViewContext, v: QueueView, flash?: string): strin
   const rows = v.rows.map(
     (r) => html`<tr>
   <td data-label="Protocolo"><a href="/tickets/${r.protocol}">${r.protocol}</a></td>
-  <td data-label="Tipo">${TYPE_LABEL[r.type]}</td>
+  <td data-label="Tipo">${ctx.requests.title(r.type)}</td>
   <td data-label="Cliente">${customerLabel(r)}</td>
   <td data-label="Status"><span class="status status-${r.status}">${STATUS_SHORT[r.status]}</span></td>
   <td data-label="Responsável">${r.assignee_name ?? '—'}</td>
@@ -43,7 +42,7 @@ export function queuePage(ctx: ViewContext, v: QueueView, flash?: string): strin
   <div class="field"><label for="status">Status</label><select id="status" name="status">
     ${option('', 'Abertos e em andamento', f.status)}${option('open', 'Abertos', f.status)}${option('in_progress', 'Em andamento', f.status)}
     ${option('resolved', 'Resolvidos', f.status)}${option('rejected', 'Recusados', f.status)}${option('all', 'Todos', f.status)}</select></div>
-  <div class="field"><label for="type">Tipo</label><select id="type" name="type">${option('', 'Todos', f.type)}${v.types.map((t) => option(t, TYPE_LABEL[t], f.type))}</select></div>
+  <div class="field"><label for="type">Tipo</label><select id="type" name="type">${option('', 'Todos', f.type)}${v.types.map((t) => option(t, ctx.requests.title(t), f.type))}</select></div>
   <div class="field"><label for="assignee">Responsável</label><select id="assignee" name="assignee">
     ${option('', 'Qualquer', f.assignee)}${option('me', 'Eu', f.assignee)}${option('none', 'Sem responsável', f.assignee)}${v.assignees.map((a) => option(String(a.id), a.name, f.assignee))}</select></div>
   ${v.teams.length > 1 ? html`<div class="field"><label for="team">Equipe</label><select id="team" name="team">${option('', 'Todas', f.team)}${v.teams.map((t) => option(t, TEAM_SHORT[t], f.team))}</select></div>` : ''}

@@ -3,10 +3,10 @@ import { DELIVERY_LABEL, type ChatLine, type HistoryItem } from '../../../staff/
 import { formatDateTime, formatDocument, formatPhone } from '../../../staff/format.js';
 import { formatAge } from '../../../staff/sla.js';
 import { TRANSITIONS } from '../../../staff/actions.js';
-import { STATUS_LABEL, TEAM_LABEL, TYPE_LABEL, type TicketAttachment } from '../../../tickets/tickets.js';
+import { STATUS_LABEL, TEAM_LABEL, type TicketAttachment } from '../../../tickets/tickets.js';
 import { html, type Html } from '../../html.js';
 import { chatLine, chatLines } from './chat.js';
-import { FIELD_LABEL, fieldValue, SHOWN } from './labels.js';
+import { fieldValue, SHOWN } from './labels.js';
 import { csrfField, layout, option, slaBadge, STATUS_SHORT, type ViewContext } from './layout.js';
 
 export interface TicketPageView {
@@ -122,7 +122,7 @@ ${
     ctx,
     t.protocol,
     html`<p><a href="/fila">« Voltar para a fila</a></p>
-<h1>${t.protocol} · ${TYPE_LABEL[t.type]}</h1>
+<h1>${t.protocol} · ${ctx.requests.title(t.type)}</h1>
 <p class="summary"><span class="status status-${t.status}">${STATUS_SHORT[t.status]}</span> ${slaBadge(ctx, t)}
   <span>Aberto há ${formatAge(t.created_at, ctx.now)}</span></p>
 <div class="grid">
@@ -140,7 +140,7 @@ ${
   <dt>Aberto em</dt><dd>${formatDateTime(t.created_at, ctx.timeZone)}</dd>
   <dt>Atualizado em</dt><dd>${formatDateTime(t.updated_at, ctx.timeZone)}</dd>
   ${t.closed_at ? html`<dt>Encerrado em</dt><dd>${formatDateTime(t.closed_at, ctx.timeZone)}</dd>` : ''}
-  ${Object.entries(data).filter(([k]) => !SHOWN.has(k)).map(([k, val]) => html`<dt>${FIELD_LABEL[k] ?? k}</dt><dd>${fieldValue(val)}</dd>`)}
+  ${Object.entries(data).filter(([k]) => !SHOWN.has(k)).map(([k, val]) => html`<dt>${ctx.requests.fieldLabel(t.type, k)}</dt><dd>${fieldValue(val, (code) => ctx.requests.valueLabel(t.type, k, code))}</dd>`)}
 </dl>
 </section>
 ${actions}
@@ -169,7 +169,7 @@ ${notes.length ? html`<ul class="notes">${notes.map((n) => html`<li><strong>${n.
 <h2 id="h-others">Outros tickets deste cliente</h2>
 ${
   v.others.length
-    ? html`<ul>${v.others.map((o) => html`<li><a href="/tickets/${o.protocol}">${o.protocol}</a> · ${TYPE_LABEL[o.type]} · ${STATUS_SHORT[o.status]} · ${formatDateTime(o.created_at, ctx.timeZone)}</li>`)}</ul>`
+    ? html`<ul>${v.others.map((o) => html`<li><a href="/tickets/${o.protocol}">${o.protocol}</a> · ${ctx.requests.title(o.type)} · ${STATUS_SHORT[o.status]} · ${formatDateTime(o.created_at, ctx.timeZone)}</li>`)}</ul>`
     : html`<p>Nenhum outro ticket.</p>`
 }
 </section>

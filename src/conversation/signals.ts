@@ -1,0 +1,138 @@
+import { fold } from '../nlu/spelling.js';
+
+// What a message says about the conversation itself, beyond the answer to the question on
+// screen: giving up, wanting a person, asking about one's own tickets, not knowing, asking to
+// repeat, impatience and small talk, correcting oneself. Pure functions over the text, shared
+// by the router and every request (Rasa's conversation-repair patterns, deterministic and pt-BR).
+// Each takes the folded text (see `fold`): lower case, no accents, no punctuation.
+
+export type SmallTalk = 'greeting' | 'howAreYou' | 'impatience' | 'thanks' | 'audio' | 'robot' | 'ack' | 'emoji' | 'laugh';
+
+export interface Signals {
+  /** "deixa pra lá", "esquece", "desisti de pedir", "o cliente já conseguiu sozinho". */
+  cancel: 'strong' | 'weak' | null;
+  /** "quero falar com uma pessoa", "tem como um humano me ajudar?"; the team when named. */
+  human: { team: 'finance' | 'support' | null } | null;
+  /** "e o meu estorno?", "o boleto que pedi já saiu?", "meus chamados". */
+  status: boolean;
+  /** "não sei", "não lembro", "não tenho aqui". */
+  dontKnow: boolean;
+  /** "pode repetir?", "como assim?", "qual pergunta?". */
+  repeat: boolean;
+  smallTalk: SmallTalk | null;
+  /** "ops, errei", "na verdade", "o certo é": the message corrects something said before. */
+  correction: boolean;
+  /** The message reads as a question (question mark or question words). */
+  question: boolean;
+  /** "tchau", "até mais", "era só isso". */
+  goodbye: boolean;
+}
+
+const STRONG_CANCEL = new RegExp(
+  [
+    '\\bdeixa (para|pra) la\\b',
+    '\\bdeixa (quieto|isso|pra depois|para depois)\\b',
+    '\\besquece (isso|tudo|o pedido|a solicitacao|esse pedido|essa solicitacao|o que eu (falei|disse|pedi))\\b',
+    '^esquece$',
+    '\\b(desisti|desisto|desistimos|vou desistir) (de pedir|de solicitar|do pedido|da solicitacao|de fazer|de abrir|disso|desse pedido|dessa solicitacao)\\b',
+    '\\bnao (quero|preciso) mais (pedir|solicitar|fazer o pedido|abrir|desse pedido|dessa solicitacao|do pedido|da solicitacao|disso|nada)\\b',
+    '\\b(o|a|meu|minha) client[ea] (ja )?(conseguiu|resolveu|achou|encontrou|fez)( sozinh[oa]| por conta)?\\b',
+    '\\bja (consegui|resolvi|resolveu|resolvemos|deu certo|conseguimos|foi resolvido)( sozinh[oa]| aqui| por aqui| por conta)?$',
+    '\\b(nao precisa|nem precisa) mais\\b',
+    '\\bcancela (isso|tudo|a solicitacao|essa solicitacao|esse pedido|o atendimento)\\b',
+    '\\b(pode )?cancelar (isso|tudo|a solicitacao|essa solicitacao)\\b',
+    '\\bpara (com isso|por aqui|tudo)\\b',
+    '\\bdeixa(r)? pra (la|outro dia|outra hora)\\b',
+    '\\bnao (vou|quero) (mais )?continuar\\b',
+    '\\bmelhor (deixar|esquecer)\\b',
+  ].join('|'),
+);
+const WEAK_CANCEL = /^(desisti|desisto|esquece|deixa|cancela|nao quero mais|mudei de ideia|nao quero|para|chega|nada|esquece ai)$/;
+
+const HUMAN = new RegExp(
+  [
+    '\\batendente\\b',
+    '\\bhuman[oa]s?\\b',
+    '\\b(uma |alguma |outra )?pessoa (de verdade|real|de carne|da equipe|do (financeiro|suporte|setor))\\b',
+    '\\bfalar com (alguem|uma pessoa|um atendente|atendente|gente|o financeiro|o suporte|o setor|um funcionario|um consultor|um operador|voces|vcs)\\b',
+    '\\b(tratar|resolver|ver) (isso )?com (uma pessoa|alguem|o financeiro|o suporte|um atendente|gente)\\b',
+    '\\b(alguem|uma pessoa) (do|da) (financeiro|suporte|equipe|empresa|setor)\\b',
+    '\\b(alguem|uma pessoa) (pra|para|que possa|que pode) (me )?(ajudar|atender|resolver)\\b',
+    '\\b(chama|chame|chamar|passa|passe|transfere|transfira) (alguem|uma pessoa|o atendente|um atendente|pra um humano|para um humano|pro financeiro|para o financeiro|pro suporte)\\b',
+    '\\b(me )?(liga|ligue|ligar) (pra|para) mim\\b',
+    '\\b(operador|consultor|funcionario) (de verdade|humano)?\\b.*\\bfalar\\b',
+    '\\bnao quero (falar com|conversar com)? ?(robo|bot|maquina)\\b',
+    '\\bsem ser (robo|bot)\\b',
+  ].join('|'),
+);
+
+const REQUEST_NOUN = '(estorno|reembolso|boleto|pedido|solicitacao|chamado|protocolo|antecipacao|reenvio|atendimento|dinheiro|devolucao|ticket|caso)';
+const STATUS = new RegExp(
+  [
+    `\\b(e|cade|como (esta|ta|anda|fica|ficou)|como que (esta|ta)|onde (esta|ta)|alguma novidade (do|da|sobre o|sobre a)) (o |a )?(meu|minha|nosso|nossa) ${REQUEST_NOUN}\\b`,
+    `\\b(o|a|aquele|aquela) ${REQUEST_NOUN}( de \\w+)? que (eu )?(pedi|solicitei|abri|fiz|mandei)\\b.*\\b(saiu|ficou|andou|foi|esta|ta|resolv|novidade|pronto|aprovad|feito)`,
+    `\\b(meu|minha) ${REQUEST_NOUN}( de \\w+)? (ja )?(saiu|foi (feito|aprovado|resolvido|pago|liberado)|esta pronto|ta pronto|andou)\\b`,
+    `\\b(status|andamento|situacao) (do|da|de) (meu|minha|meus|minhas)? ?${REQUEST_NOUN}`,
+    '\\b(meus|minhas) (pedidos|chamados|protocolos|tickets|solicitacoes)\\b',
+    '\\b(alguma|tem) (novidade|resposta|retorno)( sobre| do| da)? ?(meu|minha|o|a)? ?(pedido|solicitacao|estorno|boleto|chamado|protocolo|caso)?\\b.*$',
+    '\\bstatus do (meu )?protocolo\\b',
+  ].join('|'),
+);
+
+const DONT_KNOW = /\b(nao sei|nao lembro|nao tenho (isso|aqui|agora|como|o numero|ele|ela|anotado|em maos|mais)|nao tenho$|esqueci|sei la|nao faco (a menor )?ideia|nao sabe|nao lembra|nao tem (como|isso)|nao achei (o numero|o pedido|o email|a data)|nao encontro|nao sei informar|nao consigo (achar|encontrar|lembrar))\b/;
+
+const REPEAT = /^(pode|poderia|consegue) repetir|^repete\b|\brepete (a pergunta|por favor|ai)\b|^como assim\b|^nao entendi\b|\bnao entendi (a pergunta|o que|oq|direito)\b|^qual (pergunta|era a pergunta)\b|\bo que (voce|vc|vcs|voces) (quer|precisa|pediu)( saber)?\b|^(hein|han|hm+|ue|oi) ?$|^o que$|^qual$|\bexplica (melhor|de novo)\b|\bcomo (eu )?(respondo|faco isso)\b/;
+
+// "comprei o modelo errado" is a reason, not a correction: only errors of what was typed here count.
+const CORRECTION = /\b(errei|(esta|ta|estava|tava|saiu|foi) errad[oa]|me enganei|digitei errado|escrevi errado|mandei errado|passei errado|troquei|corrig\w*|corrige|na verdade|o certo e|a certa e|o correto e|a correta e|quis dizer|queria dizer|ops|opa|foi mal|nao e esse|nao e essa|e outro|e outra|digo)\b/;
+
+const QUESTION_WORDS = /^(o que|oque|qual|quais|quando|como|onde|aonde|quanto|quantos|quantas|por que|porque|pq|quem|posso|pode|podem|tem como|da pra|da para|e se|preciso|devo|consigo|e possivel|existe|ha|vcs|voces|voce)\b/;
+
+/** True when the message is a question (a question mark, or a question word leading a clause). */
+export function isQuestion(raw: string, folded = fold(raw)): boolean {
+  return /\?/.test(raw) || QUESTION_WORDS.test(folded) || /\b(sabe me dizer|gostaria de saber|queria saber|me (diz|diga|explica|fala))\b/.test(folded);
+}
+
+function smallTalkOf(raw: string, t: string): SmallTalk | null {
+  if (t === '') return /\p{Extended_Pictographic}/u.test(raw) ? 'emoji' : null;
+  if (/^(k{3,}|(ha){2,}h?|(rs)+|hehe+|kkk+)$/.test(t)) return 'laugh';
+  if (/\b(audio|audios|mensagem de voz|gravar|gravacao)\b/.test(t)) return 'audio';
+  if (/\b(voce|vc|isso) e (um )?(robo|bot|maquina|gente)\b|\b(e|sou falando com) (um )?(robo|bot)\b|^robo\b/.test(t)) return 'robot';
+  if (/\b(tem alguem|alguem (ai|me ouvindo|ouvindo|lendo|responde)|cade (voces|voce|vc|vcs|todo mundo|o atendimento)|ninguem (responde|me responde|atende)|(vai|vao) (me )?responder|que demora|ta demorando|esta demorando|demorando (muito|demais)|to esperando|estou esperando|ainda esperando|ta ai|esta ai|esta me ouvindo|ta me ouvindo|oi+ (oi+ ?)+|alo+)\b/.test(t) || /^(oi+|ola|alo+|e ai)\s*$/.test(t) && /\?{2,}|!{2,}/.test(raw)) {
+    return 'impatience';
+  }
+  if (/^(tudo (bem|bom|certo|joia|tranquilo|ok)|como (vai|voce esta|vc esta|esta|vai voce)|td bem|tudo bem com voce)\b/.test(t) || /\b(tudo bem|tudo bom)$/.test(t)) return 'howAreYou';
+  if (/^(oi+|ola|oie|opa|bom dia|boa tarde|boa noite|e ai|eai|salve|hey|fala)( (tudo bem|tudo bom|pessoal|gente))?$/.test(t)) return 'greeting';
+  if (/^(obrigad[oa]|valeu|vlw|obg|brigad[oa]|grat[oa]|agradeco)\b/.test(t) && t.split(' ').length <= 4) return 'thanks';
+  if (/^(ok|okay|blz|beleza|certo|ta bom|ta|entendi|entendido|perfeito|show|top|otimo|hum+|ah|aham|uhum|tranquilo|joia)$/.test(t)) return 'ack';
+  return null;
+}
+
+export function readSignals(raw: string, folded = fold(raw)): Signals {
+  const t = folded;
+  const human = HUMAN.test(t) ? { team: /\bfinanceir/.test(t) ? ('finance' as const) : /\bsuporte\b/.test(t) ? ('support' as const) : null } : null;
+  return {
+    cancel: STRONG_CANCEL.test(t) ? 'strong' : WEAK_CANCEL.test(t) ? 'weak' : null,
+    human,
+    status: STATUS.test(t),
+    dontKnow: DONT_KNOW.test(t),
+    repeat: REPEAT.test(t),
+    smallTalk: smallTalkOf(raw, t),
+    correction: CORRECTION.test(t),
+    question: isQuestion(raw, t),
+    goodbye: /^(tchau+|ate (mais|logo|a proxima|depois)|flw|falou|fui|era (so )?isso|so isso|bye|adeus)( (obrigad[oa]|valeu|vlw))?$/.test(t),
+  };
+}
+
+/** The quick replies to small talk in the middle of a request (the pending question follows). */
+export const SMALL_TALK_REPLY: Record<SmallTalk, string> = {
+  greeting: 'Oi! 👋',
+  howAreYou: 'Tudo ótimo por aqui, obrigado por perguntar! 😊',
+  impatience: 'Estou aqui, sim! 🙂 Desculpe a demora.',
+  thanks: 'Imagina! 😊',
+  audio: 'Por aqui eu ainda não consigo ouvir áudios. 🙏 Pode me mandar por escrito?',
+  robot: 'Sou o assistente virtual da Indique Certo. 🤖 Se preferir falar com uma pessoa, é só dizer *atendente*.',
+  ack: '',
+  emoji: '',
+  laugh: '😄',
+};
