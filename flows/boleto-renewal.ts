@@ -51,6 +51,7 @@ export const boletoRenewal = defineRequest({
   menuShort: 'boleto',
   expectedTime: 'até 1 dia útil',
   slaHours: 4,
+  cues: /\b(boleto (novo|atualizado|vencido|com (outra|nova) data)|(novo|outro|segunda via do|2a via do|2 via do) boleto|boleto\b.{0,40}\b(venc\w*|expir\w*|prazo|atualiz\w*|novo|outro))\b/,
   examples: [
     'quero um boleto atualizado',
     'me manda um boleto com vencimento novo',

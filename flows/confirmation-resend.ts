@@ -15,7 +15,7 @@ const firstName = (t: Ticket) => {
 
 // "manda pros dois", "nos dois e-mails", "também pro antigo": both addresses.
 const BOTH = /\b(dois|duas|ambos|ambas|os 2|nos 2|tambem|tb|tbm)\b/;
-const SAME = /^(o |a |no |pro |pra |para o )?(mesm[oa])( email| endereco)?$|\b(pode ser|manda|envia|reenvia)\b.*\b(no |pro |pra |para o )?mesmo\b|^(esse|este) mesmo$/;
+const SAME = /^(o |a |no |pro |pra |para o |para )?(mesm[oa])( email| endereco)?$|\b(pode ser|pode|mand\w*|envi\w*|reenvi\w*)\b.*\bmesm[oa]\b|^(esse|este) mesmo$|\b(o mesmo|no mesmo|pro mesmo|pra o mesmo|mesmo email|mesmo endereco)\b/;
 const NEW_EMAIL_CUE = /\b(outro|novo|nova|reenvi\w*|mand\w* (pro|para o|pra|no)|envi\w* (para|pro|pra|no)|tambem|tb|dois|ambos|alternativ\w*|pessoal|atual)\b/;
 
 const purchaseEmail = emailStep('email', 'E-mail da compra', 'Qual *e-mail* foi informado na compra?', { mentions: /\b(email da compra|email (que|q) (usei|coloquei|cadastrei|informei)|email)\b/ });
@@ -51,6 +51,7 @@ export const confirmationResend = defineRequest({
   menuShort: 'e-mail de confirmação',
   expectedTime: 'até 1 dia útil',
   slaHours: 4,
+  cues: /\b(reenvi\w*|mandar de novo|manda de novo|enviar de novo)\b.{0,40}\b(email|confirmacao|resumo)\b|\b(email|confirmacao|resumo)\b.{0,50}\b(nao (chegou|veio|recebi|recebeu|chega)|reenvi\w*)\b|\bnao (chegou|veio|recebi|recebeu)\b.{0,40}\b(email|confirmacao|resumo)\b/,
   examples: [
     'quero que reenviem o email de confirmação da compra',
     'podem mandar de novo o email com o resumo do pedido?',
@@ -74,10 +75,16 @@ export const confirmationResend = defineRequest({
       purchaseEmail,
       {
         ...choiceStep('spamChecked', 'Procurou no spam', 'Você já procurou o e-mail nas pastas *Spam* e *Lixo eletrônico*?', [
-          { value: 'sim', label: 'Sim, já procurei e não está lá', words: /\b(sim|ja|procurei|olhei|nao (esta|ta|tem|achei|encontrei|veio)|nada)\b/, strong: /\b(ja (olhei|procurei|vi) (no|na|o|a)? ?(spam|lixo|lixeira)|no spam (tambem )?nao|nao esta no spam|nao ta no spam)\b/ },
+          {
+            value: 'sim',
+            label: 'Sim, já procurei e não está lá',
+            words: /\b(sim|ja|procurei|olhei|verifiquei|nao (esta|ta|tem|achei|encontrei|veio)|nada)\b/,
+            strong: /\b(ja (olh\w*|procur\w*|vi|viu|verifiqu\w*|verific\w*|chequ\w*|conferi\w*)\b.{0,30}\b(spam|lixo|lixeira|tudo)|(spam|lixo)\b.{0,30}\b(nada|nao (esta|ta|tem|achei|veio|encontrei))|nao (esta|ta) no (spam|lixo))\b/,
+          },
           { value: 'nao', label: 'Ainda não procurei', words: /\b(ainda nao|nao procurei|nao olhei|vou olhar|nao vi)\b/ },
           { value: 'achei', label: 'Procurei agora e encontrei', words: /\b(achei|encontrei|estava la|tava la|chegou|apareceu)\b/ },
         ]),
+        help: '*Spam* e *Lixo eletrônico* são pastas do seu e-mail (no Gmail, Outlook, Hotmail...) para onde vão as mensagens que o provedor acha que são propaganda. Às vezes o e-mail da compra cai lá.',
         check: (v) => {
           if (v.spamChecked === 'achei') return { finish: 'Que ótimo! 🎉 Então está tudo certo com a sua compra. Se precisar de algo mais, digite *menu*.' };
           if (v.spamChecked === 'nao') {

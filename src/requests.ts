@@ -1,5 +1,5 @@
 import type { AnyStateMachine } from 'xstate';
-import { createFormMachine, type FormDeps, type FormDefinition, type Step } from './conversation/form.js';
+import { createFormMachine, formAccepts, type FormDeps, type FormDefinition, type Step } from './conversation/form.js';
 import type { FlowDefinition } from './conversation/flow.js';
 import type { Team, Ticket } from './db/schema.js';
 import type { RequestPhrasings } from './faq/knowledge.js';
@@ -25,6 +25,12 @@ interface RequestBase {
   menuShort?: string;
   /** Phrasings that start it from free text ("quero um boleto novo"): the matcher's training examples. */
   examples: string[];
+  /**
+   * Words that name this request (folded text: lower case, no accents). With a request verb
+   * ("quero", "preciso", "gostaria de solicitar") they start it even when a long message leaves
+   * the matcher unsure, and inside another request they switch to it.
+   */
+  cues?: RegExp;
   /** Told to the customer when the ticket opens: "até 5 dias úteis". */
   expectedTime: string;
   /** Target for the panel's SLA colours, in (business) hours; PANEL_SLA_HOURS overrides it. */
@@ -146,6 +152,8 @@ export class RequestRegistry {
     return this.all.map((r) => ({
       id: r.id,
       menuTitle: r.menuTitle,
+      cues: r.cues,
+      accepts: r.form ? (chatId: string, text: string, at: number) => formAccepts(r.form!, deps.form, chatId, text, at) : undefined,
       machine: r.form ? createFormMachine({ id: r.id, team: r.team, called: r.called, form: r.form }, deps.form) : r.machine!(deps.machine),
     }));
   }

@@ -113,6 +113,7 @@ export class Engine {
       services: o.services,
       faqEntry: (id) => o.kb.entries.get(id),
       request: (id) => o.requests.get(id),
+      requestCues: o.requests.all.map((r) => ({ id: r.id, cues: r.cues })),
       ticketsStatus: (chatId) => ticketsStatus(chatId),
       openTicket: (requestId, draft, env) => {
         const t = o.services.openTicket({ type: requestId, chatId: env.chatId, ...draft, now: env.now });

@@ -29,5 +29,9 @@ export interface FlowDefinition {
   id: string;
   /** Label in the "Solicitações" menu; flows without one are not listed there. */
   menuTitle?: string;
+  /** Words naming the request (see RequestType.cues). */
+  cues?: RegExp;
+  /** True when the request would take something from this text (its first answers). */
+  accepts?(chatId: string, text: string, at: number): boolean;
   machine: AnyStateMachine;
 }

@@ -44,6 +44,8 @@ export interface MessageFacts {
   used: Set<string>;
   /** Fields filled from this message so far (a time goes with the date it came with). */
   filledNow: Set<string>;
+  /** The message that started the request (its facts are read without a question on screen). */
+  first?: boolean;
 }
 
 /** A value a field found in a message: to store, to confirm first (typo), or an error about it. */
@@ -93,6 +95,8 @@ export interface Step {
   mentions?: RegExp;
   /** A valid answer, for "como assim?" ("*529.982.247-25*"). */
   example?: string;
+  /** What the question means, for "como assim?" / "o que é isso?" (before it is asked again). */
+  help?: string;
   /** What "não sei" means here: a value (optional field, or an alternative path), or where to look. */
   unknown?(v: Values, env: FormEnv): { value: unknown; set?: Values } | { hint: string };
   /** The options of a choice, for staff labels. */
@@ -139,6 +143,8 @@ export interface FormDeps {
   faqEntry(id: string): { question: string; answer: string; flow?: string } | undefined;
   /** The other request types, to switch to one ("na verdade quero o boleto"). */
   request(id: string): { called: string } | undefined;
+  /** Every request type's naming words (RequestType.cues). */
+  requestCues: Array<{ id: string; cues?: RegExp }>;
   /** The person's own tickets as a reply ("e o meu estorno?"). */
   ticketsStatus(chatId: string): string;
   /** Opens the ticket and returns the reply with the protocol (team, expected time, pickup). */
@@ -152,6 +158,7 @@ export const formTexts = {
     'Parece que não estou conseguindo entender. 😕 Quer falar com um atendente? Responda *sim* para chamar uma pessoa ou *não* para tentar de novo.',
   tryAgain: 'Tudo bem, vamos tentar de novo.',
   confirm: 'Está tudo certo? Responda *sim* para confirmar ou *não* para corrigir.',
+  confirmHelp: 'Acima estão os dados que você me passou. Se estiverem certos, responda *sim* e eu registro a solicitação; se algo estiver errado, responda *não* (ou já me diga o certo, por exemplo *o pedido é 48213*).',
   whichToFix: (labels: string[]) =>
     `Qual informação você quer corrigir?\n${labels.map((l, i) => `*${i + 1}*) ${l}`).join('\n')}\n\nDigite o número, ou *cancelar* para desistir.`,
   cancelled: 'Solicitação cancelada. Nada foi registrado. Digite *menu* para ver as opções.',
@@ -249,7 +256,11 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
       handover(`${rt.called}: ${r.handover.slice(0, 120)}`);
       return false;
     }
-    if (r.set) Object.assign(c.values, r.set);
+    if (r.set) {
+      Object.assign(c.values, r.set);
+      // Values a check sets come from our data, not from the person's answers.
+      c.answered = c.answered.filter((k) => !(k in r.set!));
+    }
     say(r.say);
     return true;
   };
@@ -324,7 +335,19 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
       ...def.steps.filter((s) => s !== asked && !s.gate && !has(s)),
       ...def.steps.filter((s) => s !== asked && !s.gate && has(s) && c.values[s.key] !== null),
     ];
+    // "não sei o número do pedido" said along with other facts: that field's own "não sei".
+    const unknownOf = /\b(nao sei|nao tenho|nao lembro|esqueci|sem)\b(.{0,30})/.exec(m.folded);
     for (const step of order) {
+      // A question of the machinery's own (register for analysis?) is only answered when asked.
+      if (step.hidden && step !== asked) continue;
+      if (unknownOf && !has(step) && step !== asked && step.unknown && step.mentions?.test(unknownOf[2])) {
+        const u = step.unknown(c.values, env);
+        if ('value' in u && !m.used.has(`unknown:${step.key}`)) {
+          m.used.add(`unknown:${step.key}`);
+          found.push({ step, ex: { value: u.value, token: `unknown:${step.key}`, set: u.set }, correction: false });
+          continue;
+        }
+      }
       if (!step.extract) continue;
       const filled = has(step) && c.values[step.key] !== null;
       const ex = step.extract(m, c.values, env, { asked: step === asked, filled });
@@ -365,7 +388,7 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
       stored = true;
       checks.push(step);
       if (correction) corrected.push(describe(step));
-      else if (step !== asked && !opts.quiet) noted.push(describe(step));
+      else if (step !== asked && !opts.quiet && !step.hidden && applies(step)) noted.push(describe(step));
     }
     if (corrected.length) say(formTexts.corrected(corrected));
     if (noted.length) say(formTexts.noted(noted));
@@ -385,6 +408,11 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
   };
 
   const switchTarget = (nlu: Classification | undefined, m: MessageFacts): string | null => {
+    // "na verdade quero é o boleto novo": a request verb and the words of exactly one other request.
+    if (REQUEST_CUE.test(m.folded)) {
+      const named = deps.requestCues.filter((r) => r.cues?.test(m.folded));
+      if (named.length === 1 && named[0].id !== rt.id) return named[0].id;
+    }
     if (nlu?.kind !== 'answer') return null;
     const direct = requestOfLabel(nlu.id);
     const viaEntry = deps.faqEntry(nlu.id)?.flow;
@@ -431,6 +459,10 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
       else advance(formTexts.tryAgain);
       return;
     }
+
+    // "isso mesmo, pode registrar" at the summary is a yes, whatever words it shares with a field.
+    const hasData = m.scan.documents.length + m.scan.emails.length + m.scan.orders.length + m.scan.numbers.length + m.scan.dates.length + m.scan.times.length > 0;
+    if (c.mode === 'confirm' && yn === 'yes' && !s.correction && !hasData) return submit();
 
     // The answer to the question on screen, and every other fact in the message.
     let answered = false;
@@ -510,9 +542,11 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
       say(formTexts.goodbyeMidway(rt.called));
       return finish({ outcome: 'cancelled' });
     }
-    if (s.status || intent === 'status-protocolo' || m.scan.protocols.length) return resume(deps.ticketsStatus(c.chatId));
+    // (The matcher's "status" label is not enough here: "não tenho o número do pedido" is not a question about tickets.)
+    if (s.status || m.scan.protocols.length) return resume(deps.ticketsStatus(c.chatId));
     if (s.dontKnow && asked) return dontKnow(asked);
-    if (s.repeat && asked) return say(`${asked.ask(c.values, env)}${asked.example ? `\n${formTexts.example(asked.example)}` : ''}`);
+    if (s.repeat && asked) return say(`${asked.help ? `${asked.help}\n\n` : ''}${asked.ask(c.values, env)}${asked.example ? `\n${formTexts.example(asked.example)}` : ''}`);
+    if (s.repeat && c.mode === 'confirm') return resume(formTexts.confirmHelp);
     if (s.repeat) return resume();
     if (s.correction) {
       const mentioned = mentionedStep(m);
@@ -525,7 +559,8 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
     }
     const entry = intent ? deps.faqEntry(intent) : undefined;
     if (entry && (s.question || m.folded.split(' ').length >= 4)) {
-      if (entry.flow === rt.id) return resume(formTexts.sameRequest(rt.called));
+      // A question about this very request ("até quantos dias posso desistir?") is answered; asking for it again is not.
+      if (entry.flow === rt.id && !s.question) return resume(formTexts.sameRequest(rt.called));
       return resume(`*${entry.question}*\n\n${entry.answer}`);
     }
     // Small talk as the signals read it (the matcher's greeting label is too eager for "de tarde").
@@ -629,7 +664,7 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
     delete c.params.__trigger;
     delete c.params.__carry;
     if (trigger) {
-      const m: MessageFacts = { raw: trigger, folded: fold(trigger), scan: scanMessage(trigger, now), signals: readSignals(trigger), used: new Set(), filledNow: new Set() };
+      const m: MessageFacts = { raw: trigger, folded: fold(trigger), scan: scanMessage(trigger, now), signals: readSignals(trigger), used: new Set(), filledNow: new Set(), first: true };
       applyFacts(readFacts(m, undefined), undefined, { quiet: true });
       if (c.outcome || c.mode === 'suggest') return c;
     }
@@ -675,6 +710,18 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
   }
   if (isMessage(event as { type: string })) interpret((event.text ?? '').trim(), event.nlu);
   return c;
+}
+
+/** True when some field of the form finds its value in `text` (e.g. the answer to "Quer começar?"). */
+export function formAccepts(def: FormDefinition, deps: FormDeps, chatId: string, text: string, at: number): boolean {
+  const now = new Date(at);
+  const env: FormEnv = { chatId, now, services: deps.services, params: {} };
+  const m: MessageFacts = { raw: text, folded: fold(text), scan: scanMessage(text, now), signals: readSignals(text), used: new Set(), filledNow: new Set(), first: true };
+  return def.steps.some((s) => {
+    if (s.gate || s.hidden || !s.extract) return false;
+    const ex = s.extract(m, {}, env, { asked: false, filled: false });
+    return !!ex && !('error' in ex);
+  });
 }
 
 /**

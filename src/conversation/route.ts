@@ -1,6 +1,7 @@
 import { requestOfLabel, type FaqEntry, type KnowledgeBase } from '../faq/knowledge.js';
 import type { Classification } from '../nlu/matcher.js';
 import { fold } from '../nlu/spelling.js';
+import { scanMessage } from '../validation/extract.js';
 import type { MessageEvent } from './events.js';
 import { readSignals, type SmallTalk } from './signals.js';
 
@@ -17,6 +18,8 @@ export type TextDecision =
   | { kind: 'notThis' }
   /** A request asked for in so many words ("quero estorno do pedido 48213"). */
   | { kind: 'startFlow'; flow: string }
+  /** Data (a CPF, an order number, an e-mail) without a request: which one is it for? */
+  | { kind: 'dataOnly' }
   /** An FAQ entry that describes a request: answered, then the request offered. */
   | { kind: 'answerAndOffer'; entry: string; flow: string }
   | { kind: 'answer'; entry: string }
@@ -35,14 +38,20 @@ export interface RouteContext {
 
 const PROTOCOL = /\b(FIN|SUP)(?:\s*-\s*|\s+)(\d{1,6})\b/i;
 // Words that turn "the boleto expired" into "give me a new boleto": start the request at once.
-const REQUEST = /\b(quero|queria|gostaria|preciso|solicit\w*|pedir|peco|abrir|fazer o pedido|manda|mande|envia|envie|reenvi\w*|me (ve|da|passa)|pode (me )?(mandar|enviar|fazer|abrir))\b/;
-// Data that only makes sense for a request: an order or document number, an e-mail address.
-const HAS_DATA = /\d{4,}|\d{3}[.\s]\d{3}[.\s]\d{3}|[^\s@]+@[^\s@]+\.\w{2,}/;
+export const REQUEST = /\b(quero|qro|qero|qer|kero|quer|queria|queremos|gostaria|gostariamos|preciso|precisa|precisamos|necessito|solicit\w*|pedir|peco|abrir|fazer o pedido|manda|mande|envia|envie|reenvi\w*|me (ve|da|passa)|pode(m|ria)? (me )?(mandar|enviar|fazer|abrir|emitir|gerar|estornar|antecipar|adiantar))\b/;
+const ASKS_ABOUT = /\b(quero|queria|gostaria de|preciso) saber\b/;
+
+/** True when the message carries data only a request needs (a document, an order number, an e-mail). */
+export function hasRequestData(text: string): boolean {
+  const s = scanMessage(text, new Date());
+  return s.documents.length + s.orders.length + s.emails.length + s.invalidDocuments.length > 0 || s.numbers.some((n) => n.value.length >= 4 && n.value.length <= 12);
+}
 const NOT_THIS = /^(nao|n) (era|e|foi) (bem |exatamente )?(isso|essa|esse)|\bnao (foi|era|e) (isso|essa) (que|q) (eu )?(perguntei|pedi|quis|queria)|\bnao respondeu (minha|a) (pergunta|duvida)|^(resposta errada|errado|nada a ver|nao tem nada a ver)\b|\bnao (e|era) sobre isso\b/;
 // "e pagando com pix, muda?", "e se for pessoa jurídica?", "e pra empresa?": a question on the last topic.
 const FOLLOW_UP = /^(e|mas e|e se|e no caso|e quando|e pra|e para|e pelo|e pela|e com|e sem|e o|e a|e os|e as|e pagando|e se for|tambem|vale tambem|serve tambem|e quem|e quanto|e onde|e como|e qual)\b/;
 const FILLER = new Set(('e mas se no caso quando pra para pelo pela com sem o a os as um uma de do da dos das em na no nas nos muda mudar fica ficar vale serve tambem tb tbm ' +
-  'isso esse essa como qual quais quem onde quanto que eu meu minha voce vcs for ser sendo tem ter pode posso seria funciona precisa preciso ai entao').split(' '));
+  'isso esse essa como qual quais quem onde quanto que eu meu minha voce vcs for forem fosse fossem seja sejam era ser sendo tem ter pode posso seria funciona precisa preciso ai entao ' +
+  'mesmo mesma coisa igual diferente caso vez agora ainda').split(' '));
 
 /** The words a follow-up adds to its topic ("e pagando com pix, muda?" -> "pagando pix"). */
 function addedWords(text: string): string[] {
@@ -60,11 +69,12 @@ const isFaqEntry = (kb: KnowledgeBase, id: string) => kb.entries.has(id);
 /** The router's reading of a free-text message. */
 export function decideText(
   kb: KnowledgeBase,
-  flowIds: Set<string>,
+  flows: Array<{ id: string; cues?: RegExp }>,
   ctx: RouteContext,
   ev: MessageEvent,
   classify: (text: string) => Classification,
 ): TextDecision {
+  const flowIds = new Set(flows.map((f) => f.id));
   const text = ev.text;
   const folded = fold(text);
   const s = readSignals(text, folded);
@@ -76,15 +86,27 @@ export function decideText(
   if (protocol || s.status || intent === 'status-protocolo') return { kind: 'status', protocol: protocol ? `${protocol[1].toUpperCase()}-${protocol[2].padStart(6, '0')}` : null };
   if (ctx.topic && NOT_THIS.test(folded)) return { kind: 'notThis' };
 
-  // A follow-up keeps the topic: the other reading must be clearly about something else.
+  // A follow-up ("e se for pessoa jurídica?") is read with its topic: a sure reading of its own,
+  // a sibling question of the same category, the topic itself, or an honest "I don't know that".
   const topic = ctx.topic ? kb.entries.get(ctx.topic) : undefined;
-  if (topic && FOLLOW_UP.test(folded)) {
-    if (intent && intent !== topic.id && isFaqEntry(kb, intent)) return { kind: 'answer', entry: intent };
+  if (topic && FOLLOW_UP.test(folded) && folded.split(' ').length <= 12) {
+    if (nlu.kind === 'answer' && nlu.confidence >= 0.6 && isFaqEntry(kb, nlu.id) && nlu.id !== topic.id) return { kind: 'answer', entry: nlu.id };
+    const sibling = nlu.candidates.find((c) => isFaqEntry(kb, c.id) && c.score >= 0.25);
+    if (sibling && sibling.id !== topic.id && kb.entries.get(sibling.id)!.category === topic.category) return { kind: 'answer', entry: sibling.id };
     const within = classify(`${topic.question} ${text}`);
-    if (within.kind === 'answer' && within.id !== topic.id && isFaqEntry(kb, within.id)) return { kind: 'answer', entry: within.id };
     const added = addedWords(text);
-    if (added.length && !answerCovers(topic, added)) return { kind: 'followUpUnknown', entry: topic.id, about: added.join(' ') };
-    return { kind: 'answer', entry: topic.id };
+    if (within.kind === 'answer' && isFaqEntry(kb, within.id) && within.id !== topic.id) return { kind: 'answer', entry: within.id };
+    if (within.kind === 'answer' && within.id === topic.id) {
+      return added.length && !answerCovers(topic, added) ? { kind: 'followUpUnknown', entry: topic.id, about: added.join(' ') } : { kind: 'answer', entry: topic.id };
+    }
+    if (nlu.kind === 'answer' && isFaqEntry(kb, nlu.id)) return { kind: 'answer', entry: nlu.id };
+    if (nlu.kind === 'clarify') return nlu.options.includes(topic.id) ? { kind: 'answer', entry: topic.id } : { kind: 'clarify', options: nlu.options };
+    // "e como faz pra ter um? quais as etapas?" asks something of its own: read like any message.
+    const ownQuestion = /\b(qual|quais|como|quando|onde|quanto|quantos|quem|porque|por que)\b/.test(folded);
+    if (!ownQuestion) {
+      if (added.length && !answerCovers(topic, added)) return { kind: 'followUpUnknown', entry: topic.id, about: added.join(' ') };
+      return { kind: 'answer', entry: topic.id };
+    }
   }
 
   if (nlu.kind === 'smalltalk') {
@@ -95,17 +117,34 @@ export function decideText(
   }
   if (s.smallTalk === 'impatience' || s.smallTalk === 'audio' || s.smallTalk === 'robot') return { kind: 'smallTalk', small: s.smallTalk };
 
+  // "Gostaria de solicitar o estorno de uma compra que fiz por engano": a request verb and the
+  // words of exactly one request start it, however long the message (not a question about it).
+  const asking = REQUEST.test(folded) && !s.question && !ASKS_ABOUT.test(folded);
+  if (asking) {
+    const named = flows.filter((f) => f.cues?.test(folded));
+    if (named.length === 1) return { kind: 'startFlow', flow: named[0].id };
+  }
+  const data = hasRequestData(text);
+
   if (intent) {
     const requested = requestOfLabel(intent);
     if (requested && flowIds.has(requested)) return { kind: 'startFlow', flow: requested };
     const entry = kb.entries.get(intent);
     if (entry?.flow && flowIds.has(entry.flow)) {
-      if (REQUEST.test(folded) || HAS_DATA.test(text)) return { kind: 'startFlow', flow: entry.flow };
+      // "cliente meu quer desistir, até quando pode?" is a question about it: answered, then offered.
+      if ((REQUEST.test(folded) && !s.question) || data) return { kind: 'startFlow', flow: entry.flow };
       return { kind: 'answerAndOffer', entry: entry.id, flow: entry.flow };
     }
     if (entry) return { kind: 'answer', entry: entry.id };
   }
-  if (nlu.kind === 'clarify') return { kind: 'clarify', options: nlu.options };
+  if (nlu.kind === 'clarify') {
+    // "nao paguei o boleto a tempo, preciso de um novo. pedido 50001": unsure which entry, sure it is that request.
+    const top = kb.entries.get(nlu.options[0]);
+    if (top?.flow && flowIds.has(top.flow) && (asking || data)) return { kind: 'startFlow', flow: top.flow };
+    if (data) return { kind: 'dataOnly' };
+    return { kind: 'clarify', options: nlu.options };
+  }
+  if (data) return { kind: 'dataOnly' };
   if (nlu.kind === 'none' && nlu.reason === 'empty' && !/\d/.test(text)) return s.smallTalk === 'emoji' || s.smallTalk === 'laugh' ? { kind: 'smallTalk', small: s.smallTalk } : { kind: 'noText' };
   if (/^[\d\s.,/#-]+$/.test(text)) return { kind: 'numberOnly' };
   if (nlu.kind === 'none' && nlu.reason === 'out-of-scope') return { kind: 'outOfScope' };

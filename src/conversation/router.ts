@@ -1,10 +1,12 @@
-import { assign, emit, enqueueActions, sendTo, setup, type AnyStateMachine } from 'xstate';
+import { and, assign, emit, enqueueActions, sendTo, setup, type AnyStateMachine } from 'xstate';
+import { requestOfLabel } from '../faq/knowledge.js';
+import { fold } from '../nlu/spelling.js';
 import type { FaqEntry, KnowledgeBase } from '../faq/knowledge.js';
 import type { Classification } from '../nlu/matcher.js';
 import { parseYesNo } from '../nlu/replies.js';
 import type { FlowReplyEvent, MediaEvent, MessageEvent, MessagePayload, ReplyEmitted } from './events.js';
 import type { FlowDefinition, FlowInput, FlowOutput } from './flow.js';
-import { alternativesOf, decideText, type TextDecision } from './route.js';
+import { alternativesOf, decideText, hasRequestData, type TextDecision } from './route.js';
 import { SMALL_TALK_REPLY } from './signals.js';
 import { categoryMenu, clarify, MENU_HUMAN, MENU_REQUESTS, mainMenu, requestsMenu, texts } from './texts.js';
 
@@ -26,6 +28,8 @@ export interface RouterContext {
   /** The FAQ entry answered last: follow-ups are read with it, "não era isso" offers the others. */
   topic?: string | null;
   alternatives?: string[];
+  /** Data sent before any request was chosen ("529.982.247-25"): it pre-fills the request chosen next. */
+  pending?: string | null;
 }
 
 type RouterEvent = MessageEvent | FlowReplyEvent | MediaEvent | { type: 'handoff.closed' };
@@ -67,7 +71,7 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
     if (event.type !== 'text') return null;
     let d = decisions.get(event);
     if (!d) {
-      d = decideText(kb, flowIds, { topic: context.topic ?? null }, event as MessageEvent, hooks.classify);
+      d = decideText(kb, flows, { topic: context.topic ?? null }, event as MessageEvent, hooks.classify);
       decisions.set(event, d);
     }
     return d;
@@ -76,6 +80,11 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
   const decidedAs = <K extends TextDecision['kind']>(a: Ctx, kind: K): Extract<TextDecision, { kind: K }> => decision(a) as Extract<TextDecision, { kind: K }>;
   const message = (e: RouterEvent) => e as MessageEvent;
   const choiceOf = (e: RouterEvent) => (e.type === 'choice' ? (e as MessageEvent).choice : null);
+  /** The message that starts a flow, with the data the person sent before it (one text, facts in order). */
+  const withPending = (pending: string | null | undefined, m: MessagePayload | null): MessagePayload | null => {
+    if (!pending) return m;
+    return m ? { ...m, text: `${pending}\n${m.text}` } : { text: pending, command: null, choice: null, nlu: { kind: 'none', reason: 'empty', confidence: 0, candidates: [], greeting: false }, at: Date.now() };
+  };
 
   /** The FAQ answer and what follows it: the request offered (or, when one is open, its status). */
   const answerWithOffer = (chatId: string, e: FaqEntry): string => {
@@ -106,6 +115,26 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
       },
       choiceInRequests: ({ event }) => (choiceOf(event) ?? 0) >= 1 && choiceOf(event)! <= menuFlows.length,
       saidYes: ({ event }) => (event.type === 'text' || event.type === 'choice') && parseYesNo(message(event).text) === 'yes',
+      /** An answer to "Quer começar?" that is the first answer of the request itself (a CPF, an order number). */
+      offerAnsweredWithData: ({ context, event }, p: { id: string }) => {
+        if (context.offer !== p.id || event.type !== 'text') return false;
+        const m = message(event);
+        return hasRequestData(m.text) || !!flows.find((f) => f.id === p.id)?.accepts?.(context.chatId, m.text, m.at);
+      },
+      saidYesToOnlyOption: ({ context, event }) => context.options.length === 1 && event.type === 'text' && parseYesNo(message(event).text) === 'yes',
+      onlyOptionHasFlow: ({ context }) => !!entry(context.options[0])?.flow && flowIds.has(entry(context.options[0])!.flow!),
+      /** In the Solicitações list, words that name one request ("é pro estorno"). */
+      namesFlow: (a, p: { flow: string }) => {
+        const ev = (a as Ctx).event;
+        if (ev.type !== 'text') return false;
+        const d = decision(a as Ctx);
+        if (d?.kind === 'startFlow') return d.flow === p.flow;
+        const folded = fold(message(ev).text);
+        const named = flows.filter((f) => f.cues?.test(folded));
+        if (named.length) return named.length === 1 && named[0].id === p.flow;
+        const nlu = message(ev).nlu;
+        return nlu.kind === 'answer' && (requestOfLabel(nlu.id) ?? entry(nlu.id)?.flow) === p.flow;
+      },
       saidNo: ({ event }) => (event.type === 'text' || event.type === 'choice') && parseYesNo(message(event).text) === 'no',
       offerIs: ({ context }, p: { id: string }) => context.offer === p.id,
       saidYesTo: ({ context, event }, p: { id: string }) => context.offer === p.id && (event.type === 'text' || event.type === 'choice') && parseYesNo(message(event).text) === 'yes',
@@ -125,7 +154,7 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
       showRequests: emit(() => ({ type: 'reply' as const, text: requestsMenu(menuFlows.map((f) => ({ id: f.id, title: f.menuTitle! }))) })),
       relayFlowReply: emit(({ event }) => ({ type: 'reply' as const, text: (event as FlowReplyEvent).text })),
       forgetTopic: assign({ topic: null, alternatives: [] }),
-      startFromMessage: assign({ lastMessage: ({ event }) => message(event), flowParams: null, topic: null }),
+      startFromMessage: assign({ lastMessage: ({ context, event }) => withPending(context.pending, message(event)), flowParams: null, topic: null, pending: null }),
     },
   });
 
@@ -204,6 +233,11 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
         assign({ options: (a: Ctx) => decidedAs(a, 'clarify').options, topic: null }),
         reply((a) => clarify(decidedAs(a, 'clarify').options.map((id) => entry(id)!))),
       ],
+    },
+    {
+      guard: { type: 'decided', params: { kind: 'dataOnly' } },
+      target: '.requests',
+      actions: [assign({ pending: ({ context, event }: Ctx) => `${context.pending ? `${context.pending}\n` : ''}${message(event).text}`.slice(-1000) }), say(texts.dataWithoutRequest), 'showRequests', 'forgetTopic'],
     },
     { guard: { type: 'decided', params: { kind: 'noText' } }, target: '.home', actions: say(texts.noText) },
     { guard: { type: 'decided', params: { kind: 'numberOnly' } }, target: '.home', actions: say(texts.numberOnly) },
@@ -331,6 +365,12 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
       },
       clarify: {
         on: {
+          // "Você quis dizer: X?" answered "sim".
+          text: [
+            { guard: and(['saidYesToOnlyOption', 'onlyOptionHasFlow']), target: 'offer', actions: [answerEntry((c) => entry(c.options[0])), offerEntry((c) => entry(c.options[0]))] },
+            { guard: 'saidYesToOnlyOption', target: 'home', actions: [answerEntry((c) => entry(c.options[0])), assign({ topic: ({ context }: Ctx) => context.options[0] })] },
+            ...freeText.map((t) => ({ ...t, target: `#router${t.target}` })),
+          ] as never,
           choice: [
             { guard: 'optionChoiceHasFlow', target: 'offer', actions: [answerEntry(optionEntry), offerEntry(optionEntry)] },
             { guard: 'choiceInOptions', target: 'home', actions: [answerEntry(optionEntry), assign({ topic: ({ context, event }: Ctx) => optionEntry(context, choiceOf(event)!)!.id })] },
@@ -344,6 +384,12 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
         on: {
           text: [
             ...startOfferedFlow.map((t) => ({ ...t, guard: { type: 'saidYesTo', params: t.guard.params } })),
+            // "Quer começar?" answered with the request's first data: that is a yes, and the data counts.
+            ...startOfferedFlow.map((t) => ({
+              ...t,
+              guard: { type: 'offerAnsweredWithData', params: t.guard.params },
+              actions: assign({ lastMessage: ({ context, event }: Ctx) => withPending(context.lastMessage?.text ?? null, message(event)) }),
+            })),
             { guard: 'saidNo', target: 'home', actions: say(texts.offerDeclined) },
             ...freeText.map((t) => ({ ...t, target: `#router${t.target}` })),
           ] as never,
@@ -358,8 +404,16 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
       },
       requests: {
         on: {
+          text: [
+            ...flows.map((f) => ({ guard: { type: 'namesFlow', params: { flow: f.id } }, target: flowState(f.id), actions: 'startFromMessage' })),
+            ...freeText.map((t) => ({ ...t, target: `#router${t.target}` })),
+          ] as never,
           choice: [
-            ...menuFlows.map((f, i) => ({ guard: { type: 'choiceIs', params: { n: i + 1 } }, target: flowState(f.id), actions: assign({ lastMessage: null, flowParams: null }) })),
+            ...menuFlows.map((f, i) => ({
+              guard: { type: 'choiceIs', params: { n: i + 1 } },
+              target: flowState(f.id),
+              actions: assign({ lastMessage: ({ context }: Ctx) => withPending(context.pending, null), flowParams: null, pending: null }),
+            })),
             { guard: { type: 'choiceIs', params: { n: MENU_HUMAN } }, target: 'human', actions: assign({ flowParams: null }) },
             { actions: say(texts.emptyChoice(menuFlows.length)) },
           ] as never,

@@ -49,20 +49,21 @@ const STRONG_CANCEL = new RegExp(
 );
 const WEAK_CANCEL = /^(desisti|desisto|esquece|deixa|cancela|nao quero mais|mudei de ideia|nao quero|para|chega|nada|esquece ai)$/;
 
+// Asking for a person, not talking about one ("o atendente da video falou que..." is not a request).
 const HUMAN = new RegExp(
   [
-    '\\batendente\\b',
-    '\\bhuman[oa]s?\\b',
-    '\\b(uma |alguma |outra )?pessoa (de verdade|real|de carne|da equipe|do (financeiro|suporte|setor))\\b',
-    '\\bfalar com (alguem|uma pessoa|um atendente|atendente|gente|o financeiro|o suporte|o setor|um funcionario|um consultor|um operador|voces|vcs)\\b',
-    '\\b(tratar|resolver|ver) (isso )?com (uma pessoa|alguem|o financeiro|o suporte|um atendente|gente)\\b',
+    '^(atendente|humano|uma pessoa|operador|um atendente)( por favor| pfv| pf| ai| agora| urgente)?$',
+    '\\b(falar|conversar|tratar|resolver|ser atendid[oa]|atendimento) (isso )?(com|por) (alguem|uma pessoa|um atendente|atendente|um humano|gente|o financeiro|o suporte|o setor|um funcionario|uma funcionaria|um consultor|um operador|voces|vcs|pessoa|humano)\\b',
+    '\\b(quero|queria|preciso de|preciso|chama|chame|chamar|cade|tem|tem um|tem uma|existe|gostaria de|prefiro) (um |uma |o |a |algum |alguma )?(atendente|humano|pessoa de verdade|pessoa real|atendimento humano)\\b',
+    '\\b(pessoa|alguem|gente|atendente) (de verdade|real|de carne e osso|humana|humano)\\b',
+    '\\bcarne e osso\\b',
+    '\\b(me )?(passa|passe|transfere|transfira|coloca|coloque|encaminha|encaminhe|manda|mande) (pra|para|com|pro|ao|a) (alguem|uma pessoa|um humano|um atendente|atendente|o financeiro|o suporte|financeiro|suporte|o setor|uma atendente)\\b',
     '\\b(alguem|uma pessoa) (do|da) (financeiro|suporte|equipe|empresa|setor)\\b',
-    '\\b(alguem|uma pessoa) (pra|para|que possa|que pode) (me )?(ajudar|atender|resolver)\\b',
-    '\\b(chama|chame|chamar|passa|passe|transfere|transfira) (alguem|uma pessoa|o atendente|um atendente|pra um humano|para um humano|pro financeiro|para o financeiro|pro suporte)\\b',
-    '\\b(me )?(liga|ligue|ligar) (pra|para) mim\\b',
-    '\\b(operador|consultor|funcionario) (de verdade|humano)?\\b.*\\bfalar\\b',
-    '\\bnao quero (falar com|conversar com)? ?(robo|bot|maquina)\\b',
+    '\\b(alguem|uma pessoa|um humano) (pra|para|que possa|que pode|pode|podia|poderia) (me )?(ajudar|atender|resolver|responder|ver isso)\\b',
+    '\\bhumano (me )?(ajudar|atender|responder)\\b',
+    '\\bnao quero (falar com |conversar com )?(robo|bot|maquina)\\b',
     '\\bsem ser (robo|bot)\\b',
+    '\\b(me )?(liga|ligue|ligar) (pra|para) mim\\b',
   ].join('|'),
 );
 
@@ -81,15 +82,18 @@ const STATUS = new RegExp(
 
 const DONT_KNOW = /\b(nao sei|nao lembro|nao tenho (isso|aqui|agora|como|o numero|ele|ela|anotado|em maos|mais)|nao tenho$|esqueci|sei la|nao faco (a menor )?ideia|nao sabe|nao lembra|nao tem (como|isso)|nao achei (o numero|o pedido|o email|a data)|nao encontro|nao sei informar|nao consigo (achar|encontrar|lembrar))\b/;
 
-const REPEAT = /^(pode|poderia|consegue) repetir|^repete\b|\brepete (a pergunta|por favor|ai)\b|^como assim\b|^nao entendi\b|\bnao entendi (a pergunta|o que|oq|direito)\b|^qual (pergunta|era a pergunta)\b|\bo que (voce|vc|vcs|voces) (quer|precisa|pediu)( saber)?\b|^(hein|han|hm+|ue|oi) ?$|^o que$|^qual$|\bexplica (melhor|de novo)\b|\bcomo (eu )?(respondo|faco isso)\b/;
+const REPEAT = /\bnao entendi( nada| bem| direito)?$|\bque (pasta|pergunta|opcao|coisa) e essa\b|\b(o que|oq|que) (e|seria|significa|quer dizer) (isso|esse|essa|spam|lixo eletronico|periodo|chave pix|pix)\b|^(pode|poderia|consegue) repetir|^repete\b|\brepete (a pergunta|por favor|ai)\b|^como assim\b|^nao entendi\b|\bnao entendi (a pergunta|o que|oq|direito)\b|^qual (pergunta|era a pergunta)\b|\bo que (voce|vc|vcs|voces) (quer|precisa|pediu)( saber)?\b|^(hein|han|hm+|ue|oi) ?$|^o que$|^qual$|\bexplica (melhor|de novo)\b|\bcomo (eu )?(respondo|faco isso)\b/;
 
 // "comprei o modelo errado" is a reason, not a correction: only errors of what was typed here count.
 const CORRECTION = /\b(errei|(esta|ta|estava|tava|saiu|foi) errad[oa]|me enganei|digitei errado|escrevi errado|mandei errado|passei errado|troquei|corrig\w*|corrige|na verdade|o certo e|a certa e|o correto e|a correta e|quis dizer|queria dizer|ops|opa|foi mal|nao e esse|nao e essa|e outro|e outra|digo)\b/;
 
-const QUESTION_WORDS = /^(o que|oque|qual|quais|quando|como|onde|aonde|quanto|quantos|quantas|por que|porque|pq|quem|posso|pode|podem|tem como|da pra|da para|e se|preciso|devo|consigo|e possivel|existe|ha|vcs|voces|voce)\b/;
+const QUESTION_WORDS = /^(o que|oque|qual|quais|quando|como|onde|aonde|quanto|quantos|quantas|por que|porque|pq|quem|e se|e possivel|existe)\b/;
+// "pode reenviar?", "tem como me mandar o boleto?": a request phrased as a question.
+const ASKS_FOR_ACTION = /^(pode|podem|poderia|poderiam|voce pode|vc pode|vcs podem|voces podem|tem como|consegue|conseguem|da pra|da para|me (manda|envia|passa|ve))\b/;
 
-/** True when the message is a question (a question mark, or a question word leading a clause). */
+/** True when the message is a question (a question mark, or a question word leading a clause), not a request worded as one. */
 export function isQuestion(raw: string, folded = fold(raw)): boolean {
+  if (ASKS_FOR_ACTION.test(folded) || raw.split(/[,.;!?\n]+/).some((clause) => ASKS_FOR_ACTION.test(fold(clause)))) return false;
   return /\?/.test(raw) || QUESTION_WORDS.test(folded) || /\b(sabe me dizer|gostaria de saber|queria saber|me (diz|diga|explica|fala))\b/.test(folded);
 }
 

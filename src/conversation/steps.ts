@@ -102,7 +102,9 @@ export function orderStep(opts: { allowUnknown: boolean }): Step {
       // Unasked, only a number announced as an order ("pedido 48213") is one; asked, any
       // number in the sentence ("acho que é 48213") is the answer.
       const cued = firstFree(m, m.scan.orders, (n) => `num:${n}`);
-      const found = cued ?? (how.asked ? firstFree(m, m.scan.numbers, (n) => `num:${n}`) : undefined);
+      // "errei, o certo é 50608" about the order: a bare number corrects it too.
+      const correcting = how.filled && m.signals.correction && /\b(pedido|numero)\b/.test(m.folded);
+      const found = cued ?? (how.asked || correcting ? firstFree(m, m.scan.numbers, (n) => `num:${n}`) : undefined);
       if (!found || (how.filled && found.value === v.orderNumber)) return undefined;
       return { value: found.value, token: found.token, set: { orderUnknown: undefined } };
     },
@@ -231,6 +233,7 @@ function clauseAround(raw: string, re: RegExp): string {
 // ---------------------------------------------------------------- yes / no
 
 export function yesNoStep(key: string, label: string, question: string, opts: { strongYes?: RegExp; strongNo?: RegExp; mentions?: RegExp } = {}): Step {
+  const words = (t: string): boolean | undefined => (opts.strongNo?.test(t) ? false : opts.strongYes?.test(t) ? true : undefined);
   return {
     key,
     label,
@@ -240,11 +243,12 @@ export function yesNoStep(key: string, label: string, question: string, opts: { 
     ask: () => `${question} Responda *sim* ou *não*.`,
     parse: (text, _v, _env) => {
       const a = parseYesNo(text);
-      return a ? { ok: true, value: a === 'yes' } : { ok: false, error: 'Responda *sim* ou *não*, por favor.' };
+      const w = a ? undefined : words(fold(text));
+      return a ? { ok: true, value: a === 'yes' } : w !== undefined ? { ok: true, value: w } : { ok: false, error: 'Responda *sim* ou *não*, por favor.' };
     },
     extract: (m, v, _env, how) => {
       if (how.asked) return undefined;
-      const value = opts.strongNo?.test(m.folded) ? false : opts.strongYes?.test(m.folded) ? true : undefined;
+      const value = words(m.folded);
       if (value === undefined || (how.filled && (!m.signals.correction || value === v[key]))) return undefined;
       return { value, token: `yesno:${key}` };
     },
@@ -283,12 +287,15 @@ export function dateStep(key: string, label: string, question: string, validate?
     example: opts.asap ? '*10/12*, *segunda-feira*, *amanhã* ou *o quanto antes*' : opts.past ? '*12/11*, *ontem* ou *segunda passada*' : '*10/12*, *segunda-feira* ou *amanhã*',
     ask: () => question,
     parse: (text, _v, env) => {
-      if (opts.asap && ASAP_WORDS.test(fold(text))) return { ok: true, value: ASAP };
+      // A date said with it wins: "qualquer dia da próxima semana" is from next Monday.
       const d = read(text, env.now);
-      return d ? { ok: true, value: d } : { ok: false, error };
+      if (d) return { ok: true, value: d };
+      if (opts.asap && ASAP_WORDS.test(fold(text))) return { ok: true, value: ASAP };
+      return { ok: false, error };
     },
     extract: (m, v, env, how) => {
-      if (opts.asap && !m.used.has('asap') && ASAP_WORDS.test(m.folded) && (how.asked || (opts.cue?.test(m.folded) ?? false))) {
+      const hasDate = m.scan.dates.some((f) => !m.used.has(`date:${f.index}`));
+      if (opts.asap && !hasDate && !m.used.has('asap') && ASAP_WORDS.test(m.folded) && (how.asked || (opts.cue?.test(m.folded) ?? false))) {
         return how.filled && v[key] === ASAP ? undefined : { value: ASAP, token: 'asap' };
       }
       for (const f of m.scan.dates) {
@@ -296,7 +303,9 @@ export function dateStep(key: string, label: string, question: string, validate?
         if (m.used.has(token)) continue;
         const context = before(m, f.index, 30);
         const cued = opts.cue?.test(context) ?? false;
-        if (!how.asked && !cued && (opts.cueRequired || how.filled || opts.avoid?.test(context))) continue;
+        // Unasked and without its cue, a date only counts in the message that started the request.
+        const loose = !opts.cueRequired && !how.filled && !opts.avoid?.test(context) && (m.first || !opts.cue);
+        if (!how.asked && !cued && !loose) continue;
         const value = opts.past ? pastDate(m.raw.slice(f.index, f.index + f.length), env.now) ?? f.value : f.value;
         if (how.filled && JSON.stringify(value) === JSON.stringify(v[key])) return undefined;
         return { value, token };
@@ -348,8 +357,8 @@ export function timeStep(key: string, label: string, question: string, opts: { w
       return t ? { ok: true, value: t } : { ok: false, error };
     },
     extract: (m, v, _env, how) => {
-      // Unasked, a time belongs to the date it came with ("15/12 às 14h").
-      if (!how.asked && !(opts.with && m.filledNow.has(opts.with))) return undefined;
+      // Unasked, a time belongs to the date it came with ("15/12 às 14h"), or corrects this one ("na verdade é às 15h").
+      if (!how.asked && !(opts.with && m.filledNow.has(opts.with)) && !(how.filled && m.signals.correction)) return undefined;
       const found = firstFree(m, m.scan.times, (t) => `time:${t.hour}:${t.minute}`);
       if (!found || (how.filled && JSON.stringify(found.value) === JSON.stringify(v[key]))) return undefined;
       return { value: found.value, token: found.token };
@@ -396,7 +405,8 @@ const PIX_CUE = /\b(pix|chave)\b/;
 
 /** "pode ser o cpf que te passei", "o mesmo e-mail", "o número deste whatsapp": a key already known. */
 function referencedKey(t: string, v: Values, env: FormEnv, documentKeys: string[]): PixKey | { error: string } | null {
-  const sameDoc = /\b(o |a )?(mesmo |meu |minha )?(cpf|cnpj|documento)( que (eu )?(te |lhe )?(passei|mandei|informei|falei|enviei|dei)| de antes| (mesmo|mesma)| informado| la de cima|$)/.test(t) && /\b(mesm|passei|mandei|informei|falei|enviei|dei|antes|informado|cima|meu|minha|pode ser)/.test(t);
+  // "o cpf que te passei", "o mesmo cnpj", "a chave do próprio CNPJ", "o documento dele".
+  const sameDoc = /\b(cpf|cnpj|documento)\b/.test(t) && /\b(mesm[oa]|propri[oa]|passei|mandei|informei|falei|enviei|dei|antes|informado|acima|cima|meu|minha|nosso|nossa|dele|dela|da empresa|do cliente|pode ser)\b/.test(t) && !/\d{3}/.test(t);
   if (sameDoc) {
     const doc = documentKeys.map((k) => v[k]).find((d) => typeof d === 'string');
     if (!doc) return null;
@@ -462,8 +472,14 @@ export function pixStep(opts: { documentKeys: string[] }): Step {
       return { ok: false, error: invalidError };
     },
     extract: (m, v, env, how) => {
-      if (how.asked || !PIX_CUE.test(m.folded)) return undefined; // asked, `parse` reads it
+      if (how.asked) return undefined; // asked, `parse` reads it
       if (how.filled && !m.signals.correction) return undefined;
+      // Unasked, a key needs its name ("chave pix"), unless it corrects a key of the same kind ("o email na verdade é ...").
+      const current = v.pixKey as PixKey | undefined;
+      if (!PIX_CUE.test(m.folded)) {
+        const found = how.filled && current ? keyInSentence(m) : null;
+        return found && found.key.kind === current!.kind && found.key.value !== current!.value ? { value: found.key, token: found.token } : undefined;
+      }
       const ref = referencedKey(m.folded, v, env, opts.documentKeys);
       if (ref && !('error' in ref)) return { value: ref, token: 'pix:ref' };
       const found = keyInSentence(m);

@@ -42,6 +42,8 @@ export const texts = {
     `Recebi ${MEDIA_LABEL[kind] ?? 'seu arquivo'}, mas por aqui eu consigo ler apenas mensagens de texto. ✍️ Escreva sua dúvida ou digite *menu* para ver as opções.`,
   /** "menu" in the middle of a request: it is dropped and the main menu follows. */
   flowLeft: 'Solicitação cancelada.',
+  /** A CPF, an order number or an e-mail sent before saying what it is for. */
+  dataWithoutRequest: 'Anotei os dados que você mandou. 📝 Para qual solicitação eles são? Escolha abaixo (ou, se for uma dúvida, é só escrever):',
   /** "não era isso" after an answer: the other plausible entries, or a person. */
   notThis: (options: FaqEntry[]) =>
     options.length

@@ -46,7 +46,11 @@ export function parseYesNo(text: string, numbered = true): 'yes' | 'no' | null {
   if (numbered && t === '1') return 'yes';
   if (numbered && t === '2') return 'no';
   if (/^(sim|s|ss|isso|exato|correto|certo|pode|claro)\b/.test(t)) return 'yes';
-  if (/^(nao|n|nn|negativo)\b/.test(t)) return 'no';
+  if (/^(nao|n|nn|negativo)\b/.test(t) && !/^nao (sei|lembro|tenho|faco ideia)\b/.test(t)) return 'no';
+  // A short answer with a yes word and no negation: "agora sim 👍", "agora ta certo, confirma".
+  if (t.split(' ').length <= 6 && !/\?/.test(text) && !/\b(nao|n|nn|errad[oa]|nada|nunca|como|assim)\b/.test(t)) {
+    if (/\b(sim|isso|certo|certinho|correto|confirm\w*|perfeito|exato|beleza|blz|fechado)\b/.test(t) || /[\u{1F44D}\u{2705}\u{2714}\u{1F44C}]/u.test(text)) return 'yes';
+  }
   return null;
 }
 

@@ -314,7 +314,7 @@ function timeCandidates(text: string): TimeCandidate[] {
     let hour = Number(h);
     let minute = Number(colonMin ?? unitMin ?? andMin ?? (half ? 30 : 0));
     // 'dia 2 de manhã' is a day of the month plus a period, not 02:00.
-    if (!colonMin && !unit && /\bdia\s+$/.test(folded.slice(0, m.index))) continue;
+    if (!colonMin && !unit && !prefix && /\bdia\s+$/.test(folded.slice(0, m.index))) continue;
     if (!colonMin && !unit && !half && !period) {
       // A bare number is only a time after 'às'. Unaccented 'as' is also the article
       // ('as 2 parcelas'), so then it must end the phrase ('pode ser as 10?').

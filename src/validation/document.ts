@@ -5,7 +5,9 @@
 // computed with the usual weights on each character's ASCII code minus 48. The check-digit math
 // comes from cpf-cnpj-validator, which knows both forms; this module decides what counts as a
 // document in a chat message (only the official punctuation, no stray letters around it).
-import { cnpj as cnpjLib, cpf as cpfLib } from 'cpf-cnpj-validator';
+// The CPF keeps its own check: the library also refuses numbers with valid check digits that
+// are popular as examples (123.456.789-09), and a customer who has one must not be turned away.
+import { cnpj as cnpjLib } from 'cpf-cnpj-validator';
 
 export type DocumentKind = 'cpf' | 'cnpj';
 
@@ -37,7 +39,15 @@ export function isValidCpf(s: string): boolean {
   if (!CPF_CHARS.test(trimmed)) return false;
   const d = onlyDigits(trimmed);
   // All-same-digit numbers pass the check-digit math but are never issued.
-  return d.length === 11 && !/^(\d)\1*$/.test(d) && cpfLib.isValid(d);
+  return d.length === 11 && !/^(\d)\1*$/.test(d) && cpfCheckDigit(d, 9) === Number(d[9]) && cpfCheckDigit(d, 10) === Number(d[10]);
+}
+
+/** Módulo 11 over the first `n` digits with weights n+1 .. 2. */
+function cpfCheckDigit(d: string, n: number): number {
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += Number(d[i]) * (n + 1 - i);
+  const rest = sum % 11;
+  return rest < 2 ? 0 : 11 - rest;
 }
 
 /**

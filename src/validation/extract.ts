@@ -44,8 +44,11 @@ const CPF_RE = /(?<![\d./-])\d{3}\.?\d{3}\.?\d{3}[-.]?\d{2}(?!\d|[./-]\d)/g;
 const ALNUM_CNPJ_RE = /(?<![0-9a-z./-])[0-9a-z]{2}\.?[0-9a-z]{3}\.?[0-9a-z]{3}\/?[0-9a-z]{4}-?\d{2}(?![0-9a-z]|[./-][0-9a-z])/g;
 // Order numbers need a cue word ('pedido nº 48213', 'compra: 48213', '#48213');
 // a bare number is never an order. Amounts ('compra 1500 reais') are excluded.
+// "o pedido é o 50608", "o pedido certo é 54199", "pedido: nº 48.213".
 const ORDER_RE =
-  /(?:\b(?:pedido|ordem|compra|encomenda)\s*(?:(?:n[º°o]?\.?|numero|num\.?|#|:|-|e)\s*){0,3}|#\s*)(\d{4,10})(?!\d|[.,/-]\d|\s*(?:reais|real)\b)/g;
+  /(?:\b(?:pedido|ordem|compra|encomenda)\s*(?:(?:n[º°o]?\.?|numero|num\.?|nr\.?|#|:|-|e|eh|o|do|era|seria|certo|correto|outro|na verdade)\s*){0,4}|#\s*)(\d{1,3}(?:\.\d{3})+|\d{4,10})(?!\d|[,/-]\d|\.\d|\s*(?:reais|real)\b)/g;
+// A Pix random key (EVP): its hex groups must not read as dates or numbers.
+const UUID_RE = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
 
 /** A value found in a message, with where it was (indexes into the original text). */
 export interface Found<T> {
@@ -87,6 +90,8 @@ export function scanMessage(text: string, now: Date): MessageScan {
     consume(m.index, m.index + m[0].length);
   }
 
+  for (const m of work.matchAll(UUID_RE)) consume(m.index, m.index + m[0].length);
+
   for (const m of foldText(work).matchAll(PROTOCOL_RE)) {
     scan.protocols.push({ value: `${m[1]!.toUpperCase()}-${m[2]!.padStart(6, '0')}`, index: m.index, length: m[0].length });
     consume(m.index, m.index + m[0].length);
@@ -111,11 +116,12 @@ export function scanMessage(text: string, now: Date): MessageScan {
   scan.documents.sort((a, b) => a.index - b.index);
 
   for (const m of foldText(work).matchAll(ORDER_RE)) {
-    const digits = m[1]!;
+    const written = m[1]!;
+    const digits = written.replace(/\./g, '');
     // A 10-digit run that dials as a landline is a phone number, not an order.
     if (digits.length >= 10 && normalizeBrPhone(digits) !== null) continue;
-    const at = m.index + m[0].lastIndexOf(digits);
-    scan.orders.push({ value: digits, index: at, length: digits.length });
+    const at = m.index + m[0].lastIndexOf(written);
+    scan.orders.push({ value: digits, index: at, length: written.length });
     consume(m.index, m.index + m[0].length);
   }
 
