@@ -4,7 +4,7 @@ import { addDays, compareLocalDate, formatDatePtBr, localDateOf, makeLocalDate, 
 import { formatDocument, maskCpf, maskDocument, onlyDigits, parseDocument, type ParsedDocument } from '../validation/document.js';
 import { isValidEmail, maskEmail, normalizeEmail, suggestEmailFix } from '../validation/email.js';
 import { scanMessage } from '../validation/extract.js';
-import { normalizeBrPhone } from '../validation/phone.js';
+import { maskPhone, normalizeBrPhone } from '../validation/phone.js';
 import { maskPixKey, parsePixKey, type PixKey } from '../validation/pix.js';
 import type { Extracted, FormEnv, MessageFacts, Parsed, Step, Values } from './form.js';
 
@@ -500,6 +500,43 @@ export function pixStep(opts: { documentKeys: string[] }): Step {
 function keyInSentenceText(text: string, env: FormEnv): PixKey | null {
   const m = { raw: text, folded: fold(text), scan: scanMessage(text, env.now), used: new Set<string>() } as unknown as MessageFacts;
   return keyInSentence(m)?.key ?? null;
+}
+
+// ---------------------------------------------------------------- phone
+
+const PHONE_IN_TEXT = /(?:\+?55[\s.-]*)?\(?\d{2}\)?[\s.-]*9?[\s.-]*\d{4}[\s.-]?\d{4}/g;
+const THIS_WHATSAPP = /\b(este|esse|deste|desse|daqui|o mesmo|mesmo|o meu|meu) (numero|celular|telefone|whatsapp|zap)\b/;
+
+/** A Brazilian phone (mobile or landline, with DDD), or "o número deste WhatsApp". Stored as E.164 digits. */
+export function phoneStep(key: string, label: string, question: string, opts: { cue?: RegExp; mentions?: RegExp } = {}): Step {
+  const error = 'Não reconheci esse telefone. Envie com o DDD, por exemplo *11 99999-0001*.';
+  const found = (text: string): string | null => {
+    for (const m of text.matchAll(PHONE_IN_TEXT)) {
+      const e164 = normalizeBrPhone(m[0]);
+      if (e164) return e164;
+    }
+    return null;
+  };
+  return {
+    key,
+    label,
+    kind: 'text',
+    mentions: opts.mentions ?? /\b(telefone|celular|numero|whatsapp)\b/,
+    example: '*11 99999-0001* (com o DDD)',
+    ask: () => question,
+    parse: (text, _v, env) => {
+      const phone = found(text) ?? (THIS_WHATSAPP.test(fold(text)) ? normalizeBrPhone(env.services.contact(env.chatId).phone ?? '') : null);
+      return phone ? { ok: true, value: phone } : { ok: false, error };
+    },
+    extract: (m, v, _env, how) => {
+      if (how.asked) return undefined; // asked, `parse` reads the whole message
+      if (!opts.cue?.test(m.folded) || (how.filled && !m.signals.correction)) return undefined;
+      const phone = found(m.raw);
+      return phone && phone !== v[key] ? { value: phone, token: `phone:${phone}` } : undefined;
+    },
+    validate: (value) => (typeof value === 'string' && normalizeBrPhone(value) ? null : error),
+    show: (value) => maskPhone(String(value)),
+  };
 }
 
 // ---------------------------------------------------------------- free text

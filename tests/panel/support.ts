@@ -7,6 +7,7 @@ import type { PanelConfig } from '../../src/staff/config.js';
 import { createApiToken, createUser } from '../../src/staff/users.js';
 import { getTicketByProtocol } from '../../src/tickets/tickets.js';
 import type { StaffRole, Ticket } from '../../src/db/schema.js';
+import type { AppOverrides } from '../../src/app.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
 // The staff panel on a real port over a real temp database and the real engine.
@@ -21,8 +22,8 @@ export interface Panel {
   close(): Promise<void>;
 }
 
-export async function startPanel(panel: Partial<PanelConfig> = {}): Promise<Panel> {
-  const h = await startHarness({ env: { GREETING_ENABLED: 'false' } });
+export async function startPanel(panel: Partial<PanelConfig> = {}, overrides: AppOverrides = {}): Promise<Panel> {
+  const h = await startHarness({ env: { GREETING_ENABLED: 'false' }, overrides });
   const app = createStaffApp({ db: h.app.db, engine: h.app.engine, logger: silentLogger, config: h.app.config, panel: { loginDelayMs: 0, ...panel } });
   const server = http.createServer(app);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
