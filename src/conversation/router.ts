@@ -425,5 +425,5 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
       },
       ...flowStates,
     },
-  } as never) as unknown as AnyStateMachine;
+  }) as unknown as AnyStateMachine;
 }
