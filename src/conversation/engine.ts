@@ -120,6 +120,10 @@ export class Engine {
         return o.services.ticketOpenedText(t, env.now);
       },
       alreadyOpen: (t) => ticketAlreadyOpenText(t),
+      openOfChat: (requestId, chatId) => {
+        const t = o.services.openTicketForChat(requestId, chatId);
+        return t ? `Você já tem uma solicitação desse tipo aberta: *${t.protocol}* (${STATUS_LABEL[t.status]}). Se for sobre outra compra, vamos seguir; se for a mesma, não precisa abrir outra: a resposta chega aqui.` : null;
+      },
     };
     const flows = o.requests.flows({ form, machine: { services: o.services, handoffTimeoutMs: o.handoffTimeoutMs } });
     this.machine = createRouterMachine(o.kb, flows, {

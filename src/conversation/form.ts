@@ -151,6 +151,8 @@ export interface FormDeps {
   openTicket(requestId: string, draft: TicketDraft, env: FormEnv): string;
   /** The reply for a request already open (its protocol and status). */
   alreadyOpen(t: Ticket): string;
+  /** When a request of this type is already open from this chat: a line saying so (the new one may be about another purchase). */
+  openOfChat(requestId: string, chatId: string): string | null;
 }
 
 export const formTexts = {
@@ -651,6 +653,7 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
     // Start: values carried from a request the person switched from, then facts of the
     // message that started the flow, then the first missing question.
     say(def.intro(c.values, env));
+    say(deps.openOfChat(rt.id, c.chatId));
     for (const step of def.steps) {
       if (!step.initial) continue;
       c.values[step.key] = step.initial(c.values, env);

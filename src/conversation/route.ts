@@ -124,7 +124,9 @@ export function decideText(
     const named = flows.filter((f) => f.cues?.test(folded));
     if (named.length === 1) return { kind: 'startFlow', flow: named[0].id };
   }
-  const data = hasRequestData(text);
+  // Scanning for documents and dates costs more than the rest: only when a decision needs it.
+  let scanned: boolean | undefined;
+  const data = () => (scanned ??= hasRequestData(text));
 
   if (intent) {
     const requested = requestOfLabel(intent);
@@ -132,7 +134,7 @@ export function decideText(
     const entry = kb.entries.get(intent);
     if (entry?.flow && flowIds.has(entry.flow)) {
       // "cliente meu quer desistir, até quando pode?" is a question about it: answered, then offered.
-      if ((REQUEST.test(folded) && !s.question) || data) return { kind: 'startFlow', flow: entry.flow };
+      if ((REQUEST.test(folded) && !s.question) || data()) return { kind: 'startFlow', flow: entry.flow };
       return { kind: 'answerAndOffer', entry: entry.id, flow: entry.flow };
     }
     if (entry) return { kind: 'answer', entry: entry.id };
@@ -140,11 +142,11 @@ export function decideText(
   if (nlu.kind === 'clarify') {
     // "nao paguei o boleto a tempo, preciso de um novo. pedido 50001": unsure which entry, sure it is that request.
     const top = kb.entries.get(nlu.options[0]);
-    if (top?.flow && flowIds.has(top.flow) && (asking || data)) return { kind: 'startFlow', flow: top.flow };
-    if (data) return { kind: 'dataOnly' };
+    if (top?.flow && flowIds.has(top.flow) && (asking || data())) return { kind: 'startFlow', flow: top.flow };
+    if (data()) return { kind: 'dataOnly' };
     return { kind: 'clarify', options: nlu.options };
   }
-  if (data) return { kind: 'dataOnly' };
+  if (data()) return { kind: 'dataOnly' };
   if (nlu.kind === 'none' && nlu.reason === 'empty' && !/\d/.test(text)) return s.smallTalk === 'emoji' || s.smallTalk === 'laugh' ? { kind: 'smallTalk', small: s.smallTalk } : { kind: 'noText' };
   if (/^[\d\s.,/#-]+$/.test(text)) return { kind: 'numberOnly' };
   if (nlu.kind === 'none' && nlu.reason === 'out-of-scope') return { kind: 'outOfScope' };
