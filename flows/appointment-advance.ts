@@ -12,8 +12,8 @@ export const notPartnerText =
   'A antecipação da videoconferência só pode ser pedida pelo *parceiro responsável pela página de vendas* onde a compra foi feita, e este número não está cadastrado como parceiro.\n\nPeça ao seu parceiro Indique Certo para solicitar por aqui. Se preferir, responda *atendente* para falar com uma pessoa, ou *menu* para ver as opções.';
 
 // "a video está marcada pra 15/12" vs "queria antecipar para o dia 10": which date is which.
-const CURRENT_CUE = /\b(marcad\w*|agendad\w*|atual\w*|esta (pra|para)|ta (pra|para)|previst\w*|e (no )?dia|e pra|do dia|no dia|data de hoje)\s*(o |a |pro |para o |pra )?(dia )?$/;
-const WANTED_CUE = /\b(antecip\w*|a partir|pode ser|prefer\w*|queria|quer|antes|adiant\w*|encaix\w*|mais cedo|pra quando|para quando|puxar|trazer)\b.*$/;
+const CURRENT_CUE = /\b(marcad\w*|agendad\w*|atual\w*|esta (pra|para)|ta (pra|para)|previst\w*|e (no )?dia|e pra|do dia|no dia|data de hoje)\s*(o|a|pro|para o|pra|para)?\s*(dia)?\s*$/;
+const WANTED_CUE = /\b(antecip\w*|a partir|pode ser|prefer\w*|queria|quer|antes|adiant\w*|encaix\w*|mais cedo|pra quando|para quando|puxar|trazer|se der|se puder|der pra|gostaria|seria|ideal|melhor)\b.*$/;
 
 const firstName = (t: Ticket) => {
   const n = (t.contact_name ?? '').trim().split(/\s+/)[0];
@@ -73,7 +73,8 @@ export const appointmentAdvance = defineRequest({
         (d, _v, now) => (isPast(d, now) ? 'Essa data já passou. Envie a data em que a videoconferência está marcada (ex.: *15/12*).' : null),
         { cue: CURRENT_CUE, avoid: WANTED_CUE, mentions: /\b(data (agendada|marcada|atual)|agendad|marcad)\b/ },
       ),
-      timeStep('currentTime', 'Horário agendado', 'E em qual *horário*? (ex.: *14h*, *9h30*)', { with: 'currentDate' }),
+      // Staff find the appointment by the CPF and the date: a forgotten time is not a blocker.
+      timeStep('currentTime', 'Horário agendado', 'E em qual *horário*? (ex.: *14h*, *9h30*) Se não lembrar, responda *não sei*.', { with: 'currentDate', optional: true }),
       dateStep(
         'wantedDate',
         'Antecipar para a partir de',
@@ -96,7 +97,7 @@ export const appointmentAdvance = defineRequest({
         customerName: v.customerName,
         customerCpf: v.customerCpf,
         currentDate: formatDatePtBr(v.currentDate as LocalDate),
-        currentTime: formatTime(v.currentTime as TimeOfDay),
+        currentTime: v.currentTime ? formatTime(v.currentTime as TimeOfDay) : null,
         wantedFrom: v.wantedDate === ASAP ? ASAP : formatDatePtBr(v.wantedDate as LocalDate),
         period: v.period,
       },

@@ -78,7 +78,8 @@ export const confirmationResend = defineRequest({
           {
             value: 'sim',
             label: 'Sim, já procurei e não está lá',
-            words: /\b(sim|ja|procurei|olhei|verifiquei|nao (esta|ta|tem|achei|encontrei|veio)|nada)\b/,
+            // ("não sei, não olhei" is not a yes because it says "olhei".)
+            words: /^(?!.*\bnao (olhei|procurei|vi|verifiquei|sei)\b).*\b(sim|ja|procurei|olhei|verifiquei|nao (esta|ta|tem|achei|encontrei|veio)|nada)\b/,
             strong: /\b(ja (olh\w*|procur\w*|vi|viu|verifiqu\w*|verific\w*|chequ\w*|conferi\w*)\b.{0,30}\b(spam|lixo|lixeira|tudo)|(spam|lixo)\b.{0,30}\b(nada|nao (esta|ta|tem|achei|veio|encontrei))|nao (esta|ta) no (spam|lixo))\b/,
           },
           { value: 'nao', label: 'Ainda não procurei', words: /\b(ainda nao|nao procurei|nao olhei|vou olhar|nao vi)\b/ },

@@ -169,6 +169,8 @@ export const formTexts = {
   yesNo: 'Responda *sim* ou *não*, por favor.',
   suggestionDeclined: 'Certo, vou manter como você escreveu.',
   mediaIgnored: 'Por aqui eu consigo ler apenas texto. ✍️',
+  filesWelcome: 'Pode sim! 📎 Mande a foto, o print ou o PDF aqui mesmo, a qualquer momento: vai junto com a solicitação.',
+  filesNotHere: 'Para este pedido não preciso de arquivos: só das informações que eu pergunto, por escrito. ✍️',
   attachmentKept: '📎 Recebi o arquivo: ele vai junto com a solicitação.',
   back: (called: string) => `Voltando ao seu ${called}:`,
   sameRequest: (called: string) => `É justamente o que estamos fazendo agora: o seu ${called}. 🙂`,
@@ -339,9 +341,14 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
     ];
     // "não sei o número do pedido" said along with other facts: that field's own "não sei".
     const unknownOf = /\b(nao sei|nao tenho|nao lembro|esqueci|sem)\b(.{0,30})/.exec(m.folded);
+    // What the message says so far is visible to the fields read after ("a chave é o cpf" uses the CPF just given).
+    const seen: Values = { ...c.values };
+    // A question ("quantos dias pra desistir?") gives no answer to options by sharing their words.
+    const asks = !m.first && m.signals.question && /\?/.test(m.raw);
     for (const step of order) {
       // A question of the machinery's own (register for analysis?) is only answered when asked.
       if (step.hidden && step !== asked) continue;
+      if (asks && step !== asked && (step.kind === 'choice' || step.kind === 'yesno')) continue;
       if (unknownOf && !has(step) && step !== asked && step.unknown && step.mentions?.test(unknownOf[2])) {
         const u = step.unknown(c.values, env);
         if ('value' in u && !m.used.has(`unknown:${step.key}`)) {
@@ -352,10 +359,11 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
       }
       if (!step.extract) continue;
       const filled = has(step) && c.values[step.key] !== null;
-      const ex = step.extract(m, c.values, env, { asked: step === asked, filled });
+      const ex = step.extract(m, seen, env, { asked: step === asked, filled });
       if (!ex || m.used.has(ex.token)) continue;
       m.used.add(ex.token);
       if (!('error' in ex)) m.filledNow.add(step.key);
+      if ('value' in ex) seen[step.key] = ex.value;
       found.push({ step, ex, correction: filled });
     }
     return found;
@@ -441,7 +449,7 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
       return;
     }
     // Yes/no questions of the machinery itself.
-    const yn = s.dontKnow ? null : parseYesNo(text);
+    const yn = s.dontKnow || s.repeat ? null : parseYesNo(text);
     if (c.mode === 'suggest' && c.suggestion && yn) {
       const sug = c.suggestion;
       c.suggestion = null;
@@ -468,7 +476,9 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
 
     // The answer to the question on screen, and every other fact in the message.
     let answered = false;
-    if (asked && !asked.free && !(asked.kind === 'yesno' && s.dontKnow)) {
+    // A question is not the answer to a choice because it shares its words ("quantos dias pra desistir?" is not "desistência").
+    const questionAtChoice = asked?.kind === 'choice' && s.question && !/^\s*\d/.test(text);
+    if (asked && !asked.free && !questionAtChoice && !(asked.kind === 'yesno' && s.dontKnow)) {
       const viaExtract = asked.extract?.(m, c.values, env, { asked: true, filled: false });
       if (!viaExtract) {
         const r = asked.parse(text, c.values, env);
@@ -490,7 +500,10 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
         }
       }
     }
-    const facts = readFacts(m, answered ? undefined : asked);
+    // A name or a description asked for is read last: "tem alguém me ouvindo?" is not a name.
+    const conversational = !!(s.smallTalk || s.repeat || s.dontKnow || s.status || s.asksToSendFile || s.goodbye || s.cancel || (s.question && /\?/.test(text)));
+    const deferAsked = answered || questionAtChoice || (asked?.free && conversational);
+    const facts = readFacts(m, deferAsked ? undefined : asked);
     // A description or a name asked for is the whole message, whatever else it also says.
     if (facts.length && asked?.free && !has(asked) && !asked.extract) {
       const r = asked.parse(text, c.values, env);
@@ -544,11 +557,15 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
       say(formTexts.goodbyeMidway(rt.called));
       return finish({ outcome: 'cancelled' });
     }
+    if (s.asksToSendFile) return resume(def.acceptsAttachments ? formTexts.filesWelcome : formTexts.filesNotHere);
     // (The matcher's "status" label is not enough here: "não tenho o número do pedido" is not a question about tickets.)
     if (s.status || m.scan.protocols.length) return resume(deps.ticketsStatus(c.chatId));
     if (s.dontKnow && asked) return dontKnow(asked);
     if (s.repeat && asked) return say(`${asked.help ? `${asked.help}\n\n` : ''}${asked.ask(c.values, env)}${asked.example ? `\n${formTexts.example(asked.example)}` : ''}`);
-    if (s.repeat && c.mode === 'confirm') return resume(formTexts.confirmHelp);
+    if (s.repeat && c.mode === 'confirm') {
+      say(formTexts.confirmHelp);
+      return say(summary());
+    }
     if (s.repeat) return resume();
     if (s.correction) {
       const mentioned = mentionedStep(m);

@@ -34,12 +34,15 @@ export type TextDecision =
 export interface RouteContext {
   /** The FAQ entry answered last (follow-ups read with it). */
   topic: string | null;
+  /** The request finished last ("agora outra" starts it again). */
+  lastFlow?: string | null;
 }
 
 const PROTOCOL = /\b(FIN|SUP)(?:\s*-\s*|\s+)(\d{1,6})\b/i;
 // Words that turn "the boleto expired" into "give me a new boleto": start the request at once.
 export const REQUEST = /\b(quero|qro|qero|qer|kero|quer|queria|queremos|gostaria|gostariamos|preciso|precisa|precisamos|necessito|solicit\w*|pedir|peco|abrir|fazer o pedido|manda|mande|envia|envie|reenvi\w*|me (ve|da|passa)|pode(m|ria)? (me )?(mandar|enviar|fazer|abrir|emitir|gerar|estornar|antecipar|adiantar))\b/;
 const ASKS_ABOUT = /\b(quero|queria|gostaria de|preciso) saber\b/;
+const ANOTHER = /^(e |agora |tem |mais )?(outr[oa]|mais um[a]?)\b|\b(agora|tenho|tem|preciso de|quero) (mais )?(outr[oa]|mais um[a]?)\b|\bmais (uma|um) (solicitacao|pedido|antecipacao)\b/;
 
 /** True when the message carries data only a request needs (a document, an order number, an e-mail). */
 export function hasRequestData(text: string): boolean {
@@ -83,7 +86,7 @@ export function decideText(
 
   if (s.human || intent === 'atendente') return { kind: 'human', team: s.human?.team ?? null };
   const protocol = PROTOCOL.exec(text);
-  if (protocol || s.status || intent === 'status-protocolo') return { kind: 'status', protocol: protocol ? `${protocol[1].toUpperCase()}-${protocol[2].padStart(6, '0')}` : null };
+  if (protocol || s.status) return { kind: 'status', protocol: protocol ? `${protocol[1].toUpperCase()}-${protocol[2].padStart(6, '0')}` : null };
   if (ctx.topic && NOT_THIS.test(folded)) return { kind: 'notThis' };
 
   // A follow-up ("e se for pessoa jurídica?") is read with its topic: a sure reading of its own,
@@ -124,6 +127,9 @@ export function decideText(
     const named = flows.filter((f) => f.cues?.test(folded));
     if (named.length === 1) return { kind: 'startFlow', flow: named[0].id };
   }
+  // "agora outra, do cliente Carlos": another one of the request just finished.
+  if (ctx.lastFlow && flowIds.has(ctx.lastFlow) && ANOTHER.test(folded) && !s.question) return { kind: 'startFlow', flow: ctx.lastFlow };
+  if (intent === 'status-protocolo') return { kind: 'status', protocol: null };
   // Scanning for documents and dates costs more than the rest: only when a decision needs it.
   let scanned: boolean | undefined;
   const data = () => (scanned ??= hasRequestData(text));

@@ -30,6 +30,8 @@ export interface RouterContext {
   alternatives?: string[];
   /** Data sent before any request was chosen ("529.982.247-25"): it pre-fills the request chosen next. */
   pending?: string | null;
+  /** The request finished last ("agora outra" starts another one). */
+  lastFlow?: string | null;
 }
 
 type RouterEvent = MessageEvent | FlowReplyEvent | MediaEvent | { type: 'handoff.closed' };
@@ -71,7 +73,7 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
     if (event.type !== 'text') return null;
     let d = decisions.get(event);
     if (!d) {
-      d = decideText(kb, flows, { topic: context.topic ?? null }, event as MessageEvent, hooks.classify);
+      d = decideText(kb, flows, { topic: context.topic ?? null, lastFlow: context.lastFlow ?? null }, event as MessageEvent, hooks.classify);
       decisions.set(event, d);
     }
     return d;
@@ -301,7 +303,7 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
         }),
       })),
     { guard: { type: 'flowEndedWith', params: { outcome: 'left' } }, target: 'mainMenu', actions: ['showMainMenu', assign({ flowParams: null, lastMessage: null })] },
-    { target: 'home', actions: assign({ flowParams: null, lastMessage: null }) },
+    { target: 'home', actions: assign({ flowParams: null, lastMessage: null, lastFlow: f.id }) },
   ];
 
   const forward = { actions: sendTo('flow', ({ event }: { event: RouterEvent }) => event) };

@@ -26,6 +26,8 @@ export interface Signals {
   question: boolean;
   /** "tchau", "até mais", "era só isso". */
   goodbye: boolean;
+  /** "posso mandar o comprovante em foto?" */
+  asksToSendFile: boolean;
 }
 
 const STRONG_CANCEL = new RegExp(
@@ -71,7 +73,11 @@ const REQUEST_NOUN = '(estorno|reembolso|boleto|pedido|solicitacao|chamado|proto
 const STATUS = new RegExp(
   [
     `\\b(e|cade|como (esta|ta|anda|fica|ficou)|como que (esta|ta)|onde (esta|ta)|alguma novidade (do|da|sobre o|sobre a)) (o |a )?(meu|minha|nosso|nossa) ${REQUEST_NOUN}\\b`,
-    `\\b(o|a|aquele|aquela) ${REQUEST_NOUN}( de \\w+)? que (eu )?(pedi|solicitei|abri|fiz|mandei)\\b.*\\b(saiu|ficou|andou|foi|esta|ta|resolv|novidade|pronto|aprovad|feito)`,
+    `\\b(o|a|aquele|aquela) ((outr[oa]|primeir[oa]|ultim[oa]|anterior) )?${REQUEST_NOUN}( de \\w+)? (que|q) (eu )?(pedi|solicitei|abri|fiz|mandei)\\b.*\\b(saiu|ficou|andou|foi|esta|ta|resolv|novidade|pronto|aprovad|feito|conseguiram|antecip\\w*|reenvi\\w*|estorn\\w*|emiti\\w*)`,
+    // "e aquela da Fernanda que pedi, já conseguiram?", "e aquele primeiro que pedi, já foi reenviado?"
+    '\\b(aquel[ea]|o outro|a outra|o primeiro|a primeira|o anterior|a anterior)\\b.{0,30}\\b(que|q) (eu )?(pedi|solicitei|abri|fiz|mandei)\\b.*\\b(ja|saiu|conseguiram|resolv\\w*|feito|foi|pronto|novidade|andamento)\\b',
+    '\\b(o que|oque|quais|qual) (eu )?(ja )?(pedi|solicitei|abri)\\b',
+    `\\b(o|a) (outr[oa]|primeir[oa]|anterior) ${REQUEST_NOUN}\\b.*\\b(ja|saiu|feito|foi|pronto|resolv\\w*|novidade)\\b`,
     `\\b(meu|minha) ${REQUEST_NOUN}( de \\w+)? (ja )?(saiu|foi (feito|aprovado|resolvido|pago|liberado)|esta pronto|ta pronto|andou)\\b`,
     `\\b(status|andamento|situacao) (do|da|de) (meu|minha|meus|minhas)? ?${REQUEST_NOUN}`,
     '\\b(meus|minhas) (pedidos|chamados|protocolos|tickets|solicitacoes)\\b',
@@ -82,10 +88,10 @@ const STATUS = new RegExp(
 
 const DONT_KNOW = /\b(nao sei|nao lembro|nao tenho (isso|aqui|agora|como|o numero|ele|ela|anotado|em maos|mais)|nao tenho$|esqueci|sei la|nao faco (a menor )?ideia|nao sabe|nao lembra|nao tem (como|isso)|nao achei (o numero|o pedido|o email|a data)|nao encontro|nao sei informar|nao consigo (achar|encontrar|lembrar))\b/;
 
-const REPEAT = /\bnao entendi( nada| bem| direito)?$|\bque (pasta|pergunta|opcao|coisa) e essa\b|\b(o que|oq|que) (e|seria|significa|quer dizer) (isso|esse|essa|spam|lixo eletronico|periodo|chave pix|pix)\b|^(pode|poderia|consegue) repetir|^repete\b|\brepete (a pergunta|por favor|ai)\b|^como assim\b|^nao entendi\b|\bnao entendi (a pergunta|o que|oq|direito)\b|^qual (pergunta|era a pergunta)\b|\bo que (voce|vc|vcs|voces) (quer|precisa|pediu)( saber)?\b|^(hein|han|hm+|ue|oi) ?$|^o que$|^qual$|\bexplica (melhor|de novo)\b|\bcomo (eu )?(respondo|faco isso)\b/;
+const REPEAT = /\bnao entendi( nada| bem| direito)?$|\bque (pasta|pergunta|opcao|coisa) e essa\b|\b(o que|oq|que) (e|seria|significa|quer dizer) (isso|esse|essa|spam|lixo eletronico|periodo|chave pix|pix)\b|^(pode|poderia|consegue) repetir|^repete\b|\brepete (a pergunta|por favor|ai)\b|^como assim\b|^nao entendi\b|\bnao entendi (a pergunta|o que|oq|direito)\b|^qual (pergunta|era a pergunta)\b|\bo que (voce|vc|vcs|voces) (quer|precisa|pediu)( saber)?\b|^(hein|han|hm+|ue) ?$|^o que$|^qual$|\bexplica (melhor|de novo)\b|\bcomo (eu )?(respondo|faco isso)\b/;
 
 // "comprei o modelo errado" is a reason, not a correction: only errors of what was typed here count.
-const CORRECTION = /\b(errei|(esta|ta|estava|tava|saiu|foi) errad[oa]|me enganei|digitei errado|escrevi errado|mandei errado|passei errado|troquei|corrig\w*|corrige|na verdade|o certo e|a certa e|o correto e|a correta e|quis dizer|queria dizer|ops|opa|foi mal|nao e esse|nao e essa|e outro|e outra|digo)\b/;
+const CORRECTION = /\b(errei|(esta|ta|estava|tava|saiu|foi) errad[oa]|me enganei|digitei errado|escrevi errado|mandei errado|passei errado|troquei|corrig\w*|corrige|na verdade|certo e|certa e|correto e|correta e|quis dizer|queria dizer|ops|opa|foi mal|nao e esse|nao e essa|e outro|e outra|digo)\b/;
 
 const QUESTION_WORDS = /^(o que|oque|qual|quais|quando|como|onde|aonde|quanto|quantos|quantas|por que|porque|pq|quem|e se|e possivel|existe)\b/;
 // "pode reenviar?", "tem como me mandar o boleto?": a request phrased as a question.
@@ -124,6 +130,7 @@ export function readSignals(raw: string, folded = fold(raw)): Signals {
     smallTalk: smallTalkOf(raw, t),
     correction: CORRECTION.test(t),
     question: isQuestion(raw, t),
+    asksToSendFile: /\b(posso|pode|podem|da pra|da para|consigo|como|tem como|quer que eu) (te |lhe )?(mandar|enviar|anexar|mando|envio|passar)\b.*\b(foto|fotos|print|prints|comprovante|pdf|arquivo|documento|imagem|anexo|screenshot)\b/.test(t),
     goodbye: /^(tchau+|ate (mais|logo|a proxima|depois)|flw|falou|fui|era (so )?isso|so isso|bye|adeus)( (obrigad[oa]|valeu|vlw))?$/.test(t),
   };
 }

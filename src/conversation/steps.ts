@@ -104,7 +104,9 @@ export function orderStep(opts: { allowUnknown: boolean }): Step {
       const cued = firstFree(m, m.scan.orders, (n) => `num:${n}`);
       // "errei, o certo é 50608" about the order: a bare number corrects it too.
       const correcting = how.filled && m.signals.correction && /\b(pedido|numero)\b/.test(m.folded);
-      const found = cued ?? (how.asked || correcting ? firstFree(m, m.scan.numbers, (n) => `num:${n}`) : undefined);
+      // The message that starts a request: a lone bare number ("boleto atualizado do 48215") is the order.
+      const lone = m.first && m.scan.numbers.length === 1 && !how.filled;
+      const found = cued ?? (how.asked || correcting || lone ? firstFree(m, m.scan.numbers, (n) => `num:${n}`) : undefined);
       if (!found || (how.filled && found.value === v.orderNumber)) return undefined;
       return { value: found.value, token: found.token, set: { orderUnknown: undefined } };
     },
@@ -343,7 +345,7 @@ export function pastDate(text: string, now: Date): LocalDate | null {
   return d;
 }
 
-export function timeStep(key: string, label: string, question: string, opts: { with?: string } = {}): Step {
+export function timeStep(key: string, label: string, question: string, opts: { with?: string; optional?: boolean } = {}): Step {
   const error = 'Não entendi o horário. Envie como *14h*, *14:30* ou *9h da manhã*.';
   return {
     key,
@@ -367,7 +369,8 @@ export function timeStep(key: string, label: string, question: string, opts: { w
       const t = value as TimeOfDay;
       return t && t.hour >= 0 && t.hour <= 23 && t.minute >= 0 && t.minute <= 59 ? null : error;
     },
-    show: (value) => formatTime(value as TimeOfDay),
+    show: (value) => (value ? formatTime(value as TimeOfDay) : 'não informado'),
+    unknown: opts.optional ? () => ({ value: null }) : undefined,
   };
 }
 
@@ -406,7 +409,9 @@ const PIX_CUE = /\b(pix|chave)\b/;
 /** "pode ser o cpf que te passei", "o mesmo e-mail", "o número deste whatsapp": a key already known. */
 function referencedKey(t: string, v: Values, env: FormEnv, documentKeys: string[]): PixKey | { error: string } | null {
   // "o cpf que te passei", "o mesmo cnpj", "a chave do próprio CNPJ", "o documento dele".
-  const sameDoc = /\b(cpf|cnpj|documento)\b/.test(t) && /\b(mesm[oa]|propri[oa]|passei|mandei|informei|falei|enviei|dei|antes|informado|acima|cima|meu|minha|nosso|nossa|dele|dela|da empresa|do cliente|pode ser)\b/.test(t) && !/\d{3}/.test(t);
+  // (Only in the clause that speaks of the key: the message may carry the document itself elsewhere.)
+  const clause = t.split(/\b(?=chave|pix)\b/).slice(1).join(' ') || t;
+  const sameDoc = /\b(cpf|cnpj|documento)\b/.test(clause) && /\b(mesm[oa]|propri[oa]|passei|mandei|informei|falei|enviei|dei|antes|informado|acima|cima|meu|minha|nosso|nossa|dele|dela|da empresa|do cliente|pode ser)\b/.test(clause) && !/\d{3}/.test(clause);
   if (sameDoc) {
     const doc = documentKeys.map((k) => v[k]).find((d) => typeof d === 'string');
     if (!doc) return null;
@@ -575,7 +580,7 @@ export function looksLikeName(text: string): boolean {
   return folded.filter((w) => !NAME_CONNECTORS.has(w) && w.length >= 2).length >= 2 && !NAME_CONNECTORS.has(folded[0]);
 }
 
-const NAME_CUE = /(?:^|\b)(?:o\s+)?(?:nome(?:\s+completo)?(?:\s+d[oae]l?[ae]?\s+cliente|\s+dele|\s+dela|\s+do\s+cliente|\s+da\s+cliente)?|cliente|chama-se|se\s+chama|ela\s+se\s+chama|ele\s+se\s+chama)\s*(?:é|e|:|-)?\s*/i;
+const NAME_CUE = /(?:^|\b)(?:o\s+)?(?:nome(?:\s+(?:completo|certo|correto|verdadeiro))?(?:\s+d[oae]l?[ae]?\s+cliente|\s+dele|\s+dela|\s+do\s+cliente|\s+da\s+cliente)?|cliente|chama-se|se\s+chama|ela\s+se\s+chama|ele\s+se\s+chama)\s*(?:é|e|:|-)?\s*/i;
 
 export function nameStep(key: string, label: string, question: string): Step {
   const error = 'Envie o *nome completo* (nome e sobrenome), por exemplo *Maria da Silva*.';
@@ -595,7 +600,7 @@ export function nameStep(key: string, label: string, question: string): Step {
     extract: (m, v, _env, how) => {
       if (how.filled && !m.signals.correction) return undefined;
       // A clause of the message that is a name: "Maria da Silva, cpf ..., marcada dia 15".
-      for (const part of m.raw.split(/[,;\n]|\s+-\s+|\s+(?=cpf\b)/i)) {
+      for (const part of m.raw.split(/[,;\n]|\.\s+|\s+-\s+|\s+(?=cpf\b)/i)) {
         const cued = NAME_CUE.exec(part);
         const candidate = clean(cued ? part.slice(cued.index + cued[0].length) : part).replace(/\s+(cpf|cnpj)\b.*$/i, '');
         if (!candidate || (!cued && !how.asked && !/^\p{Lu}/u.test(candidate))) continue;
