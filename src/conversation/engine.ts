@@ -136,6 +136,7 @@ export class Engine {
           : null;
       },
       menuLine: o.requests.menuLine(),
+      recordRating: (r) => o.services.recordRating?.({ ...r, at: new Date(r.at) }),
     });
     this.clock = o.clock ?? Date.now;
     this.dayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: o.timezone, year: 'numeric', month: '2-digit', day: '2-digit' });

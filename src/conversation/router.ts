@@ -1,4 +1,4 @@
-import { and, assign, emit, enqueueActions, sendTo, setup, type AnyStateMachine } from 'xstate';
+import { and, assign, emit, enqueueActions, not, sendTo, setup, type AnyStateMachine } from 'xstate';
 import { requestOfLabel } from '../faq/knowledge.js';
 import { fold } from '../nlu/spelling.js';
 import type { FaqEntry, KnowledgeBase } from '../faq/knowledge.js';
@@ -7,7 +7,8 @@ import { parseYesNo } from '../nlu/replies.js';
 import type { FlowReplyEvent, MediaEvent, MessageEvent, MessagePayload, ReplyEmitted } from './events.js';
 import type { FlowDefinition, FlowInput, FlowOutput } from './flow.js';
 import { alternativesOf, decideText, hasRequestData, type TextDecision } from './route.js';
-import { SMALL_TALK_REPLY } from './signals.js';
+import { isQuestion, SMALL_TALK_REPLY } from './signals.js';
+import { parseRating, surveyTexts } from './survey.js';
 import { categoryMenu, clarify, MENU_HUMAN, MENU_REQUESTS, mainMenu, requestsMenu, texts } from './texts.js';
 
 /**
@@ -32,9 +33,13 @@ export interface RouterContext {
   pending?: string | null;
   /** The request finished last ("agora outra" starts another one). */
   lastFlow?: string | null;
+  /** The ticket whose satisfaction survey is on screen. */
+  survey?: { protocol: string; ticketId: number; rating?: number } | null;
 }
 
-type RouterEvent = MessageEvent | FlowReplyEvent | MediaEvent | { type: 'handoff.closed' };
+/** Staff resolved a ticket: ask the person, once, how it went. */
+export type SurveyStartEvent = { type: 'survey.start'; protocol: string; ticketId: number; question?: string };
+type RouterEvent = MessageEvent | FlowReplyEvent | MediaEvent | SurveyStartEvent | { type: 'handoff.closed' };
 
 export interface RouterHooks {
   /** The person's own tickets (or one protocol of theirs), as a reply. */
@@ -45,6 +50,8 @@ export interface RouterHooks {
   openRequestNote(chatId: string, flow: string): string | null;
   /** Titles of the request types, for the main menu. */
   menuLine: string;
+  /** Stores a satisfaction rating (and comment) for a ticket. */
+  recordRating(r: { ticketId: number; rating: number; comment: string | null; at: number }): void;
 }
 
 const flowState = (id: string) => `flow_${id}`;
@@ -138,6 +145,15 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
         return nlu.kind === 'answer' && (requestOfLabel(nlu.id) ?? entry(nlu.id)?.flow) === p.flow;
       },
       saidNo: ({ event }) => (event.type === 'text' || event.type === 'choice') && parseYesNo(message(event).text) === 'no',
+      ratedWithComment: ({ event }) => (event.type === 'text' || event.type === 'choice') && !!parseRating(message(event).text)?.comment,
+      rated: ({ event }) => (event.type === 'text' || event.type === 'choice') && parseRating(message(event).text) !== null,
+      /** After the rating, a question or a request is not a comment. */
+      movesOn: (a) => {
+        const ev = (a as Ctx).event;
+        if (ev.type !== 'text') return false;
+        const m = message(ev);
+        return isQuestion(m.text) || m.nlu.kind === 'answer' || m.nlu.kind === 'clarify';
+      },
       offerIs: ({ context }, p: { id: string }) => context.offer === p.id,
       saidYesTo: ({ context, event }, p: { id: string }) => context.offer === p.id && (event.type === 'text' || event.type === 'choice') && parseYesNo(message(event).text) === 'yes',
       choseOneFor: ({ context, event }, p: { id: string }) => context.offer === p.id && choiceOf(event) === 1,
@@ -260,6 +276,25 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
     { guard: { type: 'choiceIs', params: { n: MENU_HUMAN } }, target: 'human', actions: assign({ flowParams: null }) },
   ];
 
+  // The survey is asked only while the person is not in the middle of something.
+  const surveyStart = {
+    'survey.start': {
+      target: '#router.survey',
+      actions: [
+        assign({ survey: ({ event }: Ctx) => ({ protocol: (event as SurveyStartEvent).protocol, ticketId: (event as SurveyStartEvent).ticketId }) }),
+        reply(({ event }) => (event as SurveyStartEvent).question ?? surveyTexts.ask((event as SurveyStartEvent).protocol)),
+      ],
+    },
+  };
+  const record = (withComment: (e: MessageEvent) => string | null) =>
+    enqueueActions(({ context, event, enqueue }: { context: RouterContext; event: RouterEvent; enqueue: { assign(a: Partial<RouterContext>): void } }) => {
+      const m = message(event);
+      const parsed = parseRating(m.text);
+      const rating = parsed?.rating ?? context.survey?.rating;
+      if (context.survey && rating) hooks.recordRating({ ticketId: context.survey.ticketId, rating, comment: withComment(m), at: m.at });
+      enqueue.assign({ survey: context.survey && rating ? { ...context.survey, rating } : null });
+    });
+
   const startOfferedFlow = flows.map((f) => ({ guard: { type: 'offerIs', params: { id: f.id } }, target: `#router.${flowState(f.id)}` }));
 
   const answerEntry = (pick: (ctx: RouterContext, choice: number) => FaqEntry | undefined) =>
@@ -349,11 +384,35 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
       choice: mainMenuChoice as never,
     },
     states: {
-      home: {},
-      ended: {},
-      mainMenu: {},
+      home: { on: surveyStart as never },
+      ended: { on: surveyStart as never },
+      mainMenu: { on: surveyStart as never },
+      // "Como foi o atendimento? 1 a 5": a rating (with or without a comment); anything else is read as usual.
+      survey: {
+        on: {
+          text: [
+            { guard: 'ratedWithComment', target: 'home', actions: [record((m) => parseRating(m.text)!.comment), say(surveyTexts.thanks), assign({ survey: null })] },
+            { guard: 'rated', target: 'surveyComment', actions: [record(() => null), say(surveyTexts.askComment)] },
+            ...freeText.map((t) => ({ ...t, target: `#router${t.target}`, actions: [assign({ survey: null }), ...(Array.isArray(t.actions) ? t.actions : [t.actions])] })),
+          ] as never,
+          choice: [
+            { guard: 'rated', target: 'surveyComment', actions: [record(() => null), say(surveyTexts.askComment)] },
+            ...mainMenuChoice.map((t) => ({ ...t, target: `#router${t.target}` })),
+          ] as never,
+        },
+      },
+      surveyComment: {
+        on: {
+          text: [
+            { guard: 'saidNo', target: 'home', actions: [say(surveyTexts.thanks), assign({ survey: null })] },
+            { guard: not('movesOn'), target: 'home', actions: [record((m) => m.text.slice(0, 1000)), say(surveyTexts.thanks), assign({ survey: null })] },
+            ...freeText.map((t) => ({ ...t, target: `#router${t.target}`, actions: [assign({ survey: null }), ...(Array.isArray(t.actions) ? t.actions : [t.actions])] })),
+          ] as never,
+        },
+      },
       category: {
         on: {
+          ...(surveyStart as object),
           choice: [
             { guard: 'categoryChoiceHasFlow', target: 'offer', actions: [answerEntry(categoryEntry), offerEntry(categoryEntry)] },
             {
@@ -367,6 +426,7 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
       },
       clarify: {
         on: {
+          ...(surveyStart as object),
           // "Você quis dizer: X?" answered "sim".
           text: [
             { guard: and(['saidYesToOnlyOption', 'onlyOptionHasFlow']), target: 'offer', actions: [answerEntry((c) => entry(c.options[0])), offerEntry((c) => entry(c.options[0]))] },

@@ -37,6 +37,8 @@ export interface FlowServices {
    * team had answered or taken it, else kept open with a note. True when kept open.
    */
   leaveHandoff(protocol: string, at: Date): boolean;
+  /** Stores the customer's satisfaction rating (1–5) and comment for a resolved ticket (the panel shows it). */
+  recordRating?(r: { ticketId: number; rating: number; comment: string | null; at: Date }): void;
 }
 
 const EXCERPT_MESSAGES = 20;
