@@ -161,5 +161,5 @@ export function decideText(
 
 /** The FAQ entries other than `answered` that the classification also found plausible ("não era isso"). */
 export function alternativesOf(kb: KnowledgeBase, nlu: Classification, answered: string): string[] {
-  return nlu.candidates.filter((c) => c.id !== answered && kb.entries.has(c.id) && c.score >= 0.2).slice(0, 3).map((c) => c.id);
+  return nlu.candidates.filter((c) => c.id !== answered && kb.entries.has(c.id) && c.score >= 0.2).slice(0, 2).map((c) => c.id);
 }

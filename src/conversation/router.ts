@@ -171,8 +171,8 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
       }),
       showRequests: emit(() => ({ type: 'reply' as const, text: requestsMenu(menuFlows.map((f) => ({ id: f.id, title: f.menuTitle! }))) })),
       relayFlowReply: emit(({ event }) => ({ type: 'reply' as const, text: (event as FlowReplyEvent).text })),
-      forgetTopic: assign({ topic: null, alternatives: [] }),
-      startFromMessage: assign({ lastMessage: ({ context, event }) => withPending(context.pending, message(event)), flowParams: null, topic: null, pending: null }),
+      forgetTopic: assign({ topic: undefined, alternatives: undefined }),
+      startFromMessage: assign({ lastMessage: ({ context, event }) => withPending(context.pending, message(event)), flowParams: null, topic: null, pending: undefined }),
     },
   });
 
@@ -224,7 +224,7 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
           offer: (a: Ctx) => (hooks.openRequestNote(a.context.chatId, decidedAs(a, 'answerAndOffer').flow) ? null : decidedAs(a, 'answerAndOffer').flow),
           lastMessage: ({ event }: Ctx) => message(event),
           topic: (a: Ctx) => decidedAs(a, 'answerAndOffer').entry,
-          alternatives: (a: Ctx) => alternativesOf(kb, message(a.event).nlu, decidedAs(a, 'answerAndOffer').entry),
+          alternatives: (a: Ctx) => alternativesOf(kb, message(a.event).nlu, decidedAs(a, 'answerAndOffer').entry) || undefined,
         }),
       ],
     },
@@ -370,7 +370,8 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
 
   return base.createMachine({
     id: 'router',
-    context: ({ input }: { input: { chatId: string } }) => ({ chatId: input.chatId, category: null, options: [], offer: null, flowParams: null, lastMessage: null, topic: null, alternatives: [] }),
+    // Optional fields stay absent until used: every byte here is stored after every message.
+    context: ({ input }: { input: { chatId: string } }) => ({ chatId: input.chatId, category: null, options: [], offer: null, flowParams: null, lastMessage: null }),
     initial: 'home',
     on: {
       'flow.reply': { actions: 'relayFlowReply' },
@@ -391,9 +392,9 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
       survey: {
         on: {
           text: [
-            { guard: 'ratedWithComment', target: 'home', actions: [record((m) => parseRating(m.text)!.comment), say(surveyTexts.thanks), assign({ survey: null })] },
+            { guard: 'ratedWithComment', target: 'home', actions: [record((m) => parseRating(m.text)!.comment), say(surveyTexts.thanks), assign({ survey: undefined })] },
             { guard: 'rated', target: 'surveyComment', actions: [record(() => null), say(surveyTexts.askComment)] },
-            ...freeText.map((t) => ({ ...t, target: `#router${t.target}`, actions: [assign({ survey: null }), ...(Array.isArray(t.actions) ? t.actions : [t.actions])] })),
+            ...freeText.map((t) => ({ ...t, target: `#router${t.target}`, actions: [assign({ survey: undefined }), ...(Array.isArray(t.actions) ? t.actions : [t.actions])] })),
           ] as never,
           choice: [
             { guard: 'rated', target: 'surveyComment', actions: [record(() => null), say(surveyTexts.askComment)] },
@@ -404,9 +405,9 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
       surveyComment: {
         on: {
           text: [
-            { guard: 'saidNo', target: 'home', actions: [say(surveyTexts.thanks), assign({ survey: null })] },
-            { guard: not('movesOn'), target: 'home', actions: [record((m) => m.text.slice(0, 1000)), say(surveyTexts.thanks), assign({ survey: null })] },
-            ...freeText.map((t) => ({ ...t, target: `#router${t.target}`, actions: [assign({ survey: null }), ...(Array.isArray(t.actions) ? t.actions : [t.actions])] })),
+            { guard: 'saidNo', target: 'home', actions: [say(surveyTexts.thanks), assign({ survey: undefined })] },
+            { guard: not('movesOn'), target: 'home', actions: [record((m) => m.text.slice(0, 1000)), say(surveyTexts.thanks), assign({ survey: undefined })] },
+            ...freeText.map((t) => ({ ...t, target: `#router${t.target}`, actions: [assign({ survey: undefined }), ...(Array.isArray(t.actions) ? t.actions : [t.actions])] })),
           ] as never,
         },
       },
@@ -474,7 +475,7 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
             ...menuFlows.map((f, i) => ({
               guard: { type: 'choiceIs', params: { n: i + 1 } },
               target: flowState(f.id),
-              actions: assign({ lastMessage: ({ context }: Ctx) => withPending(context.pending, null), flowParams: null, pending: null }),
+              actions: assign({ lastMessage: ({ context }: Ctx) => withPending(context.pending, null), flowParams: null, pending: undefined }),
             })),
             { guard: { type: 'choiceIs', params: { n: MENU_HUMAN } }, target: 'human', actions: assign({ flowParams: null }) },
             { actions: say(texts.emptyChoice(menuFlows.length)) },

@@ -99,7 +99,9 @@ const ASKS_FOR_ACTION = /^(pode|podem|poderia|poderiam|voce pode|vc pode|vcs pod
 
 /** True when the message is a question (a question mark, or a question word leading a clause), not a request worded as one. */
 export function isQuestion(raw: string, folded = fold(raw)): boolean {
-  if (ASKS_FOR_ACTION.test(folded) || raw.split(/[,.;!?\n]+/).some((clause) => ASKS_FOR_ACTION.test(fold(clause)))) return false;
+  if (ASKS_FOR_ACTION.test(folded)) return false;
+  // "não recebi o e-mail, pode reenviar?": a later clause may be the request (folded only when it can be).
+  if (/[,.;!?\n]/.test(raw) && /\b(pode|podem|poderia|tem como|consegue|da pra|dá pra|me (manda|envia|passa))/i.test(raw) && raw.split(/[,.;!?\n]+/).some((clause) => ASKS_FOR_ACTION.test(fold(clause)))) return false;
   return /\?/.test(raw) || QUESTION_WORDS.test(folded) || /\b(sabe me dizer|gostaria de saber|queria saber|me (diz|diga|explica|fala))\b/.test(folded);
 }
 

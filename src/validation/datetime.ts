@@ -49,7 +49,19 @@ interface WallClock extends LocalDate {
   second: number;
 }
 
+// Every parse asks for "today"; Intl is slow, and the answer only changes every minute.
+let wallCache: { minute: number; wall: WallClock } | null = null;
+
 function saoPauloWallClock(instant: Date): WallClock {
+  const ms = instant.getTime();
+  const minute = Math.floor(ms / 60_000);
+  if (wallCache?.minute === minute) return { ...wallCache.wall, second: Math.floor((ms % 60_000) / 1000) };
+  const wall = readWallClock(instant);
+  if (Number.isFinite(minute)) wallCache = { minute, wall };
+  return wall;
+}
+
+function readWallClock(instant: Date): WallClock {
   const parts: Record<string, number> = {};
   for (const p of dateTimeFormat.formatToParts(instant)) {
     if (p.type !== 'literal') parts[p.type] = Number(p.value);
