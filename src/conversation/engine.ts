@@ -270,7 +270,9 @@ export class Engine {
     let failed: unknown = null;
     const start = (snap: Snapshot<unknown> | undefined) => {
       const a = createActor(this.machine, { snapshot: snap, input: { chatId } });
-      a.on('reply', (e: ReplyEmitted) => replies.push(e.text));
+      a.on('reply', (e: ReplyEmitted) => {
+        if (e.text) replies.push(e.text);
+      });
       a.subscribe({ error: (err) => (failed = err) });
       a.start();
       return a;

@@ -140,7 +140,7 @@ export interface FormRequest {
 export interface FormDeps {
   services: FlowServices;
   /** An FAQ entry, to answer a question asked in the middle of a request. */
-  faqEntry(id: string): { question: string; answer: string; flow?: string } | undefined;
+  faqEntry(id: string): { question: string; short?: string; answer: string; flow?: string } | undefined;
   /** The other request types, to switch to one ("na verdade quero o boleto"). */
   request(id: string): { called: string } | undefined;
   /** Every request type's naming words (RequestType.cues). */
@@ -173,6 +173,7 @@ export const formTexts = {
   filesNotHere: 'Para este pedido não preciso de arquivos: só das informações que eu pergunto, por escrito. ✍️',
   attachmentKept: '📎 Recebi o arquivo: ele vai junto com a solicitação.',
   back: (called: string) => `Voltando ao seu ${called}:`,
+  guessed: (topic: string) => `Se entendi bem, sua dúvida é sobre *${topic}* (se não for, pergunte de novo quando terminarmos o pedido):`,
   sameRequest: (called: string) => `É justamente o que estamos fazendo agora: o seu ${called}. 🙂`,
   switched: (from: string) => `Tudo bem! Deixei o ${from} de lado (nada foi registrado).`,
   noted: (items: string[]) => `Anotei: ${items.join('; ')}.`,
@@ -575,6 +576,11 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
     if (target) {
       say(formTexts.switched(rt.called));
       return finish({ outcome: 'switch', flow: target, carry: collected(), trigger: { text, command: null, choice: null, nlu: nlu!, at: now.getTime() } });
+    }
+    // A question the matcher is unsure about: its best reading, said as such.
+    if (!intent && nlu?.kind === 'clarify' && s.question && /\?/.test(text)) {
+      const best = deps.faqEntry(nlu.options[0]);
+      if (best && best.flow !== rt.id) return resume(`${formTexts.guessed(best.short ?? best.question)}\n\n*${best.question}*\n\n${best.answer}`);
     }
     const entry = intent ? deps.faqEntry(intent) : undefined;
     if (entry && (s.question || m.folded.split(' ').length >= 4)) {

@@ -104,8 +104,9 @@ export function orderStep(opts: { allowUnknown: boolean }): Step {
       const cued = firstFree(m, m.scan.orders, (n) => `num:${n}`);
       // "errei, o certo é 50608" about the order: a bare number corrects it too.
       const correcting = how.filled && m.signals.correction && /\b(pedido|numero)\b/.test(m.folded);
-      // The message that starts a request: a lone bare number ("boleto atualizado do 48215") is the order.
-      const lone = m.first && m.scan.numbers.length === 1 && !how.filled;
+      // The message that starts a request, or one that speaks of the order ("o pedido acho que é 48213"):
+      // a lone bare number is the order.
+      const lone = !how.filled && m.scan.numbers.length === 1 && (m.first || /\bpedido\b/.test(m.folded));
       const found = cued ?? (how.asked || correcting || lone ? firstFree(m, m.scan.numbers, (n) => `num:${n}`) : undefined);
       if (!found || (how.filled && found.value === v.orderNumber)) return undefined;
       return { value: found.value, token: found.token, set: { orderUnknown: undefined } };
