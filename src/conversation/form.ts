@@ -48,9 +48,10 @@ export interface MessageFacts {
   first?: boolean;
 }
 
-/** A value a field found in a message: to store, to confirm first (typo), or an error about it. */
+/** A value a field found in a message: to store, to confirm first (typo), an error about it, or the value it already has. */
 export type Extracted =
   | { value: unknown; token: string; set?: Values }
+  | { same: true; token: string }
   | { suggest: { value: unknown; question: string }; original: unknown; token: string }
   | { error: string; token: string };
 
@@ -177,6 +178,7 @@ export const formTexts = {
   sameRequest: (called: string) => `É justamente o que estamos fazendo agora: o seu ${called}. 🙂`,
   switched: (from: string) => `Tudo bem! Deixei o ${from} de lado (nada foi registrado).`,
   noted: (items: string[]) => `Anotei: ${items.join('; ')}.`,
+  alreadyNoted: 'Isso, já tinha anotado. 🙂',
   corrected: (items: string[]) => `Corrigido: ${items.join('; ')}. ✅`,
   revalidated: (label: string, error: string) => `Com essa mudança, preciso de novo de *${label}*: ${error}`,
   example: (example: string) => `Por exemplo: ${example}.`,
@@ -363,7 +365,7 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
       const ex = step.extract(m, seen, env, { asked: step === asked, filled });
       if (!ex || m.used.has(ex.token)) continue;
       m.used.add(ex.token);
-      if (!('error' in ex)) m.filledNow.add(step.key);
+      if ('value' in ex || 'suggest' in ex) m.filledNow.add(step.key);
       if ('value' in ex) seen[step.key] = ex.value;
       found.push({ step, ex, correction: filled });
     }
@@ -377,7 +379,12 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
     const checks: Step[] = [];
     let stored = false;
     let suggestion: FormState['suggestion'] = null;
+    let restated = false;
     for (const { step, ex, correction } of found) {
+      if ('same' in ex) {
+        restated = true;
+        continue;
+      }
       if ('error' in ex) {
         if (step === asked) {
           c.invalid++;
@@ -403,6 +410,8 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
     }
     if (corrected.length) say(formTexts.corrected(corrected));
     if (noted.length) say(formTexts.noted(noted));
+    // "sou parceira, já falei": what was said again is acknowledged, not treated as a wrong answer.
+    if (restated && !stored && !corrected.length && !suggestion && !c.replies.length) say(formTexts.alreadyNoted);
     for (const step of def.steps) {
       if (!checks.includes(step)) continue;
       if (!runCheck(step)) return true;
@@ -514,6 +523,8 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
       const wasConfirm = c.mode === 'confirm' || c.mode === 'fix';
       const before = c.replies.length;
       const progressed = applyFacts(facts, answered ? undefined : asked);
+      // Only something said again ("sou parceira, já falei"): acknowledged, then the pending question.
+      if (!progressed && !answered && facts.every((f) => 'same' in f.ex)) return resume();
       if (c.outcome || c.mode === 'suggest') return;
       if (answered) {
         c.invalid = 0;
@@ -746,7 +757,7 @@ export function formAccepts(def: FormDefinition, deps: FormDeps, chatId: string,
   return def.steps.some((s) => {
     if (s.gate || s.hidden || !s.extract) return false;
     const ex = s.extract(m, {}, env, { asked: false, filled: false });
-    return !!ex && !('error' in ex);
+    return !!ex && !('error' in ex) && !('same' in ex);
   });
 }
 

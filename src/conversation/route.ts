@@ -1,5 +1,6 @@
 import { requestOfLabel, type FaqEntry, type KnowledgeBase } from '../faq/knowledge.js';
 import type { Classification } from '../nlu/matcher.js';
+import { parseYesNo } from '../nlu/replies.js';
 import { fold } from '../nlu/spelling.js';
 import { scanMessage } from '../validation/extract.js';
 import type { MessageEvent } from './events.js';
@@ -26,6 +27,8 @@ export type TextDecision =
   /** A follow-up ("e pagando com pix?") the topic's answer does not cover: said honestly. */
   | { kind: 'followUpUnknown'; entry: string; about: string }
   | { kind: 'clarify'; options: string[] }
+  /** A bare "sim"/"ok"/"não" with nothing pending. */
+  | { kind: 'ack' }
   | { kind: 'noText' }
   | { kind: 'numberOnly' }
   | { kind: 'outOfScope' }
@@ -155,6 +158,7 @@ export function decideText(
   if (data()) return { kind: 'dataOnly' };
   if (nlu.kind === 'none' && nlu.reason === 'empty' && !/\d/.test(text)) return s.smallTalk === 'emoji' || s.smallTalk === 'laugh' ? { kind: 'smallTalk', small: s.smallTalk } : { kind: 'noText' };
   if (/^[\d\s.,/#-]+$/.test(text)) return { kind: 'numberOnly' };
+  if (folded.split(' ').length <= 3 && parseYesNo(text, false)) return { kind: 'ack' };
   if (nlu.kind === 'none' && nlu.reason === 'out-of-scope') return { kind: 'outOfScope' };
   return { kind: 'notUnderstood' };
 }

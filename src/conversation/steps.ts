@@ -58,7 +58,7 @@ export function documentStep(key: string, label: string, question: string, opts:
         const bad = how.asked ? m.scan.invalidDocuments[0] : undefined;
         return bad ? { error: invalid(bad.value), token: `baddoc:${bad.value}` } : undefined;
       }
-      if (how.filled && found.value.value === v[key]) return undefined;
+      if (how.filled && found.value.value === v[key]) return { same: true, token: found.token };
       return { value: found.value.value, token: found.token };
     },
     validate: (value) => {
@@ -218,7 +218,8 @@ export function choiceStep<T extends string>(
     extract: (m, v, _env, how) => {
       if (how.asked) return undefined; // asked, `parse` reads the whole message
       const hit = options.filter((o) => o.strong?.test(m.folded));
-      if (hit.length !== 1 || (how.filled && !m.signals.correction) || hit[0].value === v[key]) return undefined;
+      if (hit.length === 1 && how.filled && hit[0].value === v[key]) return { same: true, token: `choice:${key}` };
+      if (hit.length !== 1 || (how.filled && !m.signals.correction)) return undefined;
       const clause = clauseAround(m.raw, hit[0].strong!);
       return { ...withText(hit[0].value, clause), token: `choice:${key}` };
     },

@@ -27,6 +27,7 @@ export const texts = {
   tooLong: 'Sua mensagem ficou bem longa. 😅 Pode me contar a dúvida em poucas linhas?',
   noText: 'Por aqui eu entendo mensagens de texto. ✍️ Escreva sua dúvida ou digite *menu* para ver as opções.',
   thanks: 'Por nada! 😊 Se precisar de mais alguma coisa, é só escrever.',
+  ack: 'Combinado! 👍 Se precisar de algo, é só escrever ou digitar *menu*.',
   goodbye: 'Atendimento encerrado. Obrigado pelo contato! 👋 Quando precisar, é só mandar uma mensagem.',
   resumed: 'Como ficamos um tempo sem conversar, retomando do início. 🙂',
   restoreFailed: 'Desculpe, precisei reiniciar a nossa conversa. 🙏 Vamos começar de novo:',
