@@ -29,7 +29,7 @@ export const appointmentAdvance = defineRequest({
   menuShort: 'antecipação',
   expectedTime: 'até 1 dia útil',
   slaHours: 8,
-  cues: /\b(antecip\w*|adiant\w*|encaix\w*)\b.{0,60}\b(video\w*|chamada|agendamento|emissao|horario)\b|\b(video\w*|chamada|agendamento)\b.{0,60}\b(antecip\w*|adiant\w*|mais cedo)\b/,
+  cues: /\b(antecip\w*|adiant\w*|encaix\w*)\b.{0,60}\b(video\w*|chamada|agendamento|emissao|horario)\b|\b(video\w*|chamada|agendamento)\b.{0,90}\b(antecip\w*|adiant\w*|mais cedo|fazer antes|ser antes|para antes|pra antes)\b/,
   examples: [
     'quero pedir pra antecipar a videoconferência da minha cliente',
     'preciso antecipar a video de um cliente meu',

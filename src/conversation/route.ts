@@ -43,7 +43,7 @@ export interface RouteContext {
 
 const PROTOCOL = /\b(FIN|SUP)(?:\s*-\s*|\s+)(\d{1,6})\b/i;
 // Words that turn "the boleto expired" into "give me a new boleto": start the request at once.
-export const REQUEST = /\b(quero|qro|qero|qer|kero|quer|queria|queremos|gostaria|gostariamos|preciso|precisa|precisamos|necessito|solicit\w*|pedir|peco|abrir|fazer o pedido|manda|mande|envia|envie|reenvi\w*|me (ve|da|passa)|pode(m|ria)? (me )?(mandar|enviar|fazer|abrir|emitir|gerar|estornar|antecipar|adiantar))\b/;
+export const REQUEST = /\b((da|dá) pra|tem como|consegue|conseguem) (fazer|antecipar|adiantar|emitir|gerar|mandar|enviar|reenviar|estornar|devolver|trocar|mudar|passar)\b|\b(quero|qro|qero|qer|kero|quer|queria|queremos|gostaria|gostariamos|preciso|precisa|precisamos|necessito|solicit\w*|pedir|peco|abrir|fazer o pedido|manda|mande|envia|envie|reenvi\w*|me (ve|da|passa)|pode(m|ria)? (me )?(mandar|enviar|fazer|abrir|emitir|gerar|estornar|antecipar|adiantar))\b/;
 const ASKS_ABOUT = /\b(quero|queria|gostaria de|preciso) saber\b/;
 const ANOTHER = /^(e |agora |tem |mais )?(outr[oa]|mais um[a]?)\b|\b(agora|tenho|tem|preciso de|quero) (mais )?(outr[oa]|mais um[a]?)\b|\bmais (uma|um) (solicitacao|pedido|antecipacao)\b/;
 
@@ -118,10 +118,14 @@ export function decideText(
   if (nlu.kind === 'smalltalk') {
     if (s.smallTalk === 'impatience' || s.smallTalk === 'howAreYou' || s.smallTalk === 'robot' || s.smallTalk === 'audio') return { kind: 'smallTalk', small: s.smallTalk };
     if (nlu.id === 'agradecimento') return { kind: 'thanks' };
+    // "isso ✅" is agreement, not a goodbye.
+    if (nlu.id === 'despedida' && !s.goodbye && parseYesNo(text, false)) return { kind: 'ack' };
     if (nlu.id === 'despedida') return { kind: 'goodbye' };
     return { kind: 'smallTalk', small: s.smallTalk ?? 'greeting' };
   }
   if (s.smallTalk === 'impatience' || s.smallTalk === 'audio' || s.smallTalk === 'robot') return { kind: 'smallTalk', small: s.smallTalk };
+  // "bom dia, preciso de uma ajuda urgente": nothing said yet about what.
+  if (s.wantsHelp) return { kind: 'smallTalk', small: 'help' };
 
   // "Gostaria de solicitar o estorno de uma compra que fiz por engano": a request verb and the
   // words of exactly one request start it, however long the message (not a question about it).

@@ -6,7 +6,7 @@ import { fold } from '../nlu/spelling.js';
 // by the router and every request (Rasa's conversation-repair patterns, deterministic and pt-BR).
 // Each takes the folded text (see `fold`): lower case, no accents, no punctuation.
 
-export type SmallTalk = 'greeting' | 'howAreYou' | 'impatience' | 'thanks' | 'audio' | 'robot' | 'ack' | 'emoji' | 'laugh';
+export type SmallTalk = 'greeting' | 'howAreYou' | 'impatience' | 'thanks' | 'audio' | 'robot' | 'ack' | 'emoji' | 'laugh' | 'help';
 
 export interface Signals {
   /** "deixa pra lá", "esquece", "desisti de pedir", "o cliente já conseguiu sozinho". */
@@ -28,6 +28,8 @@ export interface Signals {
   goodbye: boolean;
   /** "posso mandar o comprovante em foto?" */
   asksToSendFile: boolean;
+  /** "preciso de uma ajuda", "pode me ajudar?" and nothing about what. */
+  wantsHelp: boolean;
 }
 
 const STRONG_CANCEL = new RegExp(
@@ -132,6 +134,7 @@ export function readSignals(raw: string, folded = fold(raw)): Signals {
     smallTalk: smallTalkOf(raw, t),
     correction: CORRECTION.test(t),
     question: isQuestion(raw, t),
+    wantsHelp: /\b((preciso|precisava|quero|queria|gostaria) de (uma )?ajuda|me ajuda|pode(ria)? me ajudar|alguem pode ajudar|socorro)\b/.test(t) && t.replace(/\b(bom dia|boa tarde|boa noite|oi+|ola|tudo (bem|bom|joia|certo)|por favor|pfv|urgente|urgencia|uma|de|preciso|precisava|quero|queria|gostaria|ajuda|me|pode|poderia|ajudar|alguem|socorro|com|isso|voces|vcs|voce|vc)\b/g, '').trim() === '',
     asksToSendFile: /\b(posso|pode|podem|da pra|da para|consigo|como|tem como|quer que eu) (te |lhe )?(mandar|enviar|anexar|mando|envio|passar)\b.*\b(foto|fotos|print|prints|comprovante|pdf|arquivo|documento|imagem|anexo|screenshot)\b/.test(t),
     goodbye: /^(tchau+|ate (mais|logo|a proxima|depois)|flw|falou|fui|era (so )?isso|so isso|bye|adeus)( (obrigad[oa]|valeu|vlw))?$/.test(t),
   };
@@ -148,4 +151,5 @@ export const SMALL_TALK_REPLY: Record<SmallTalk, string> = {
   ack: '',
   emoji: '',
   laugh: '😄',
+  help: 'Claro, estou aqui para ajudar! 🙂 Me conta o que aconteceu, ou escolha um assunto:',
 };

@@ -584,6 +584,9 @@ export function looksLikeName(text: string): boolean {
 
 const NAME_CUE = /(?:^|\b)(?:o\s+)?(?:nome(?:\s+(?:completo|certo|correto|verdadeiro))?(?:\s+d[oae]l?[ae]?\s+cliente|\s+dele|\s+dela|\s+do\s+cliente|\s+da\s+cliente)?|cliente|chama-se|se\s+chama|ela\s+se\s+chama|ele\s+se\s+chama)\s*(?:é|e|:|-)?\s*/i;
 
+const CAPITALISED = "[A-ZÀ-Ý][a-zà-ÿ']+";
+const TITLED_NAME = new RegExp(`\\b(?:client[ea]|do|da)\\s+(?:(?:o|a)\\s+)?(?:(?:[Ss]rt?a?|[Dd]ra?)\\.?\\s+|(?:[Ss]eu|[Dd]ona|[Ss]enhora?)\\s+)?(${CAPITALISED}(?:\\s+(?:(?:d[aeo]s?|e)\\s+)?${CAPITALISED})+)`);
+
 export function nameStep(key: string, label: string, question: string): Step {
   const error = 'Envie o *nome completo* (nome e sobrenome), por exemplo *Maria da Silva*.';
   const clean = (s: string) => s.trim().replace(/^(o|a)\s+nome\s+(completo\s+)?(é|e)\s+/i, '').replace(/^(é|e|nome:?)\s+/i, '').replace(/[.!]+$/, '').replace(/\s+/g, ' ');
@@ -601,6 +604,9 @@ export function nameStep(key: string, label: string, question: string): Step {
     },
     extract: (m, v, _env, how) => {
       if (how.filled && !m.signals.correction) return undefined;
+      // "meu cliente o Sr. Antônio Carlos Pereira marcou...": the capitalised words after the cue.
+      const titled = TITLED_NAME.exec(m.raw);
+      if (titled && looksLikeName(titled[1]) && titled[1] !== v[key]) return { value: titled[1], token: `name:${titled[1]}` };
       // A clause of the message that is a name: "Maria da Silva, cpf ..., marcada dia 15".
       for (const part of m.raw.split(/[,;\n]|\.\s+|\s+-\s+|\s+(?=cpf\b)/i)) {
         const cued = NAME_CUE.exec(part);
