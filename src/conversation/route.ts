@@ -43,8 +43,10 @@ export interface RouteContext {
 
 const PROTOCOL = /\b(FIN|SUP)(?:\s*-\s*|\s+)(\d{1,6})\b/i;
 // Words that turn "the boleto expired" into "give me a new boleto": start the request at once.
-export const REQUEST = /\b((da|dá) pra|tem como|consegue|conseguem) (fazer|antecipar|adiantar|emitir|gerar|mandar|enviar|reenviar|estornar|devolver|trocar|mudar|passar)\b|\b(quero|qro|qero|qer|kero|quer|queria|queremos|gostaria|gostariamos|preciso|precisa|precisamos|necessito|solicit\w*|pedir|peco|abrir|fazer o pedido|manda|mande|envia|envie|reenvi\w*|me (ve|da|passa)|pode(m|ria)? (me )?(mandar|enviar|fazer|abrir|emitir|gerar|estornar|antecipar|adiantar))\b/;
+export const REQUEST = /\b(quero|qro|qero|qer|kero|quer|queria|queremos|gostaria|gostariamos|preciso|precisa|precisamos|necessito|solicit\w*|pedir|peco|abrir|fazer o pedido|manda|mande|envia|envie|reenvi\w*|me (ve|da|passa)|pode(m|ria)? (me )?(mandar|enviar|fazer|abrir|emitir|gerar|estornar|antecipar|adiantar))\b/;
 const ASKS_ABOUT = /\b(quero|queria|gostaria de|preciso) saber\b/;
+// "dá pra fazer antes?" asks whether it can be done; with the request's data it asks for it.
+const CAN_YOU = /\b(da pra|tem como|consegue|conseguem) (fazer|antecipar|adiantar|emitir|gerar|mandar|enviar|reenviar|estornar|devolver|trocar|mudar|passar)\b/;
 const ANOTHER = /^(e |agora |tem |mais )?(outr[oa]|mais um[a]?)\b|\b(agora|tenho|tem|preciso de|quero) (mais )?(outr[oa]|mais um[a]?)\b|\bmais (uma|um) (solicitacao|pedido|antecipacao)\b/;
 
 /** True when the message carries data only a request needs (a document, an order number, an e-mail). */
@@ -129,7 +131,10 @@ export function decideText(
 
   // "Gostaria de solicitar o estorno de uma compra que fiz por engano": a request verb and the
   // words of exactly one request start it, however long the message (not a question about it).
-  const asking = REQUEST.test(folded) && !s.question && !ASKS_ABOUT.test(folded);
+  // Scanning for documents and dates costs more than the rest: only when a decision needs it.
+  let scanned: boolean | undefined;
+  const data = () => (scanned ??= hasRequestData(text));
+  const asking = ((REQUEST.test(folded) && !s.question) || (CAN_YOU.test(folded) && data())) && !ASKS_ABOUT.test(folded);
   if (asking) {
     const named = flows.filter((f) => f.cues?.test(folded));
     if (named.length === 1) return { kind: 'startFlow', flow: named[0].id };
@@ -137,9 +142,6 @@ export function decideText(
   // "agora outra, do cliente Carlos": another one of the request just finished.
   if (ctx.lastFlow && flowIds.has(ctx.lastFlow) && ANOTHER.test(folded) && !s.question) return { kind: 'startFlow', flow: ctx.lastFlow };
   if (intent === 'status-protocolo') return { kind: 'status', protocol: null };
-  // Scanning for documents and dates costs more than the rest: only when a decision needs it.
-  let scanned: boolean | undefined;
-  const data = () => (scanned ??= hasRequestData(text));
 
   if (intent) {
     const requested = requestOfLabel(intent);

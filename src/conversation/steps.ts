@@ -585,7 +585,7 @@ export function looksLikeName(text: string): boolean {
 const NAME_CUE = /(?:^|\b)(?:o\s+)?(?:nome(?:\s+(?:completo|certo|correto|verdadeiro))?(?:\s+d[oae]l?[ae]?\s+cliente|\s+dele|\s+dela|\s+do\s+cliente|\s+da\s+cliente)?|cliente|chama-se|se\s+chama|ela\s+se\s+chama|ele\s+se\s+chama)\s*(?:é|e|:|-)?\s*/i;
 
 const CAPITALISED = "[A-ZÀ-Ý][a-zà-ÿ']+";
-const TITLED_NAME = new RegExp(`\\b(?:client[ea]|do|da)\\s+(?:(?:o|a)\\s+)?(?:(?:[Ss]rt?a?|[Dd]ra?)\\.?\\s+|(?:[Ss]eu|[Dd]ona|[Ss]enhora?)\\s+)?(${CAPITALISED}(?:\\s+(?:(?:d[aeo]s?|e)\\s+)?${CAPITALISED})+)`);
+const TITLED_NAME = new RegExp(`\\bclient[ea]\\s+(?:(?:o|a)\\s+)?(?:(?:[Ss]rt?a?|[Dd]ra?)\\.?\\s+|(?:[Ss]eu|[Dd]ona|[Ss]enhora?)\\s+)?(${CAPITALISED}(?:\\s+(?:(?:d[aeo]s?|e)\\s+)?${CAPITALISED})+)`);
 
 export function nameStep(key: string, label: string, question: string): Step {
   const error = 'Envie o *nome completo* (nome e sobrenome), por exemplo *Maria da Silva*.';
