@@ -36,7 +36,7 @@ const newEmail: Step = {
   },
   extract: (m, v, env, how): Extracted | undefined => {
     const found = plainNewEmail.extract!(m, v, env, how);
-    return found && 'value' in found && BOTH.test(m.folded) ? { ...found, set: { both: true } } : found;
+    return found && ('value' in found || 'suggest' in found) && BOTH.test(m.folded) ? { ...found, set: { both: true } } : found;
   },
   validate: (value) => (value === null || isValidEmail(String(value)) ? null : 'Esse e-mail não parece válido. Envie no formato *nome@provedor.com*, ou *não*.'),
   show: (value, all) => (value ? (all.both ? `${maskEmail(String(all.email))} e ${maskEmail(String(value))}` : maskEmail(String(value))) : `o mesmo (${maskEmail(String(all.email))})`),

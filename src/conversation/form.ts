@@ -52,7 +52,7 @@ export interface MessageFacts {
 export type Extracted =
   | { value: unknown; token: string; set?: Values }
   | { same: true; token: string }
-  | { suggest: { value: unknown; question: string }; original: unknown; token: string }
+  | { suggest: { value: unknown; question: string }; original: unknown; token: string; set?: Values }
   | { error: string; token: string };
 
 /** After a value is stored: go on, end the flow with a message (no ticket), say something first, or hand over. */
@@ -195,7 +195,7 @@ interface FormState {
   answered: string[];
   invalid: number;
   mode: 'asking' | 'suggest' | 'confirm' | 'fix' | 'human';
-  suggestion: { key: string; value: unknown; original: unknown; question: string } | null;
+  suggestion: { key: string; value: unknown; original: unknown; question: string; set?: Values } | null;
   outcome: FlowOutput | null;
   replies: string[];
 }
@@ -351,6 +351,8 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
     for (const step of order) {
       // A question of the machinery's own (register for analysis?) is only answered when asked.
       if (step.hidden && step !== asked) continue;
+      // The answer just given is not read again as a fact.
+      if (m.filledNow.has(step.key)) continue;
       if (asks && step !== asked && (step.kind === 'choice' || step.kind === 'yesno')) continue;
       if (unknownOf && !has(step) && step !== asked && step.unknown && step.mentions?.test(unknownOf[2])) {
         const u = step.unknown(c.values, env);
@@ -393,7 +395,7 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
         continue;
       }
       if ('suggest' in ex) {
-        suggestion ??= { key: step.key, value: ex.suggest.value, original: ex.original, question: ex.suggest.question };
+        suggestion ??= { key: step.key, value: ex.suggest.value, original: ex.original, question: ex.suggest.question, set: ex.set };
         continue;
       }
       const problem = put(step, ex.value, ex.set);
@@ -466,7 +468,7 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
       c.mode = 'asking';
       if (yn === 'no') say(formTexts.suggestionDeclined);
       const step = stepOf(sug.key)!;
-      const problem = put(step, yn === 'yes' ? sug.value : sug.original);
+      const problem = put(step, yn === 'yes' ? sug.value : sug.original, sug.set);
       if (problem) return ask(step, problem);
       if (runCheck(step)) advance();
       return;

@@ -49,7 +49,7 @@ export function parseYesNo(text: string, numbered = true): 'yes' | 'no' | null {
   if (/^(nao|n|nn|negativo)\b/.test(t) && !/^nao (sei|lembro|tenho|faco ideia)\b/.test(t)) return 'no';
   // A short answer with a yes word and no negation: "agora sim 👍", "agora ta certo, confirma".
   if (t.split(' ').length <= 6 && !/\?/.test(text) && !/\b(nao|n|nn|errad[oa]|nada|nunca|como|assim)\b/.test(t)) {
-    if (/\b(sim|isso|certo|certinho|correto|confirm\w*|perfeito|exato|beleza|blz|fechado|ok|okay|pode (mandar|seguir|registrar|abrir|enviar|ir|confirmar)|manda ver|bora|segue)\b/.test(t) || /[\u{1F44D}\u{2705}\u{2714}\u{1F44C}]/u.test(text)) return 'yes';
+    if (/\b(sim|isso|certo|certinho|correto|confirm\w*|perfeito|exato|beleza|blz|fechado|fechou|ok|okay|otimo|show|top|joia|maravilha|combinado|pode (mandar|seguir|registrar|abrir|enviar|ir|confirmar)|manda ver|bora|segue)\b/.test(t) || /[\u{1F44D}\u{2705}\u{2714}\u{1F44C}]/u.test(text)) return 'yes';
   }
   return null;
 }
