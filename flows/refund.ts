@@ -101,7 +101,7 @@ export const refund = defineRequest({
     steps: [
       {
         ...choiceStep('requester', 'Quem pede', 'Quem está pedindo o estorno?', [
-          { value: 'cliente', label: 'Sou o cliente (comprador)', words: /\b(client[ea]s?|comprador[ae]?s?|eu mesm[oa]|eu comprei|eu que comprei|nos mesmos|nos compramos)\b/, strong: /\b(sou (o|a) (propri[oa] )?(cliente|comprador|compradora)|eu (mesmo|mesma) comprei|eu que comprei|comprei (pra|para) mim)\b/ },
+          { value: 'cliente', label: 'Sou o cliente (comprador)', words: /\b(client[ea]s?|comprador[ae]?s?|eu mesm[oa]|eu comprei|eu que comprei|nos mesmos|nos compramos|sou eu)\b|^(eu|euu|eu mesmo|eu msm)$/, strong: /\b(sou (o|a) (propri[oa] )?(cliente|comprador|compradora)|eu (mesmo|mesma) comprei|eu que comprei|comprei (pra|para) mim)\b/ },
           { value: 'parceiro', label: 'Sou o parceiro Indique Certo', words: /\b(parceir[oa]|revend|indique certo)\b/, strong: /\b(sou (o |a )?parceir[oa]|(meu|minha) client[ea]|do meu cliente|da minha cliente)\b/ },
         ]),
         initial: (_v, env) => (env.services.partnerByPhone(env.services.contact(env.chatId).phone) ? 'parceiro' : undefined),
@@ -145,13 +145,13 @@ export const refund = defineRequest({
           'Data da compra',
           'Em que *data* foi feita a compra? (ex.: *12/03*, *ontem*)',
           (d, _v, now) => (compareLocalDate(d, localDateOf(now)) > 0 ? 'A data da compra não pode ser no futuro. Envie a data em que a compra foi feita (ex.: *12/03*).' : null),
-          { past: true, cue: /\b(compr\w*|pag\w*|pedido|adquir\w*|fiz)\b/, avoid: /\b(video\w*|chamada|agend\w*|marcad\w*|emit\w*)\b/ },
+          { past: true, cue: /\b(compr\w*|pag\w*|pedido|adquir\w*|fiz)\b/, avoid: /\b(video\w*|chamada|agend\w*|marcad\w*|emit\w*)\b/, anyDate: true },
         ),
         skip: (v) => !needsFacts(v),
       },
       {
         ...yesNoStep('issued', 'Certificado já emitido', 'O certificado *já foi emitido*?', {
-          strongNo: /\b(ainda )?nao (foi )?emitid|nao (foi|chegou a ser) emitido|nao emiti|antes de emitir|sem emitir|nem (chegou a )?emit|nao (fiz|fez|cheguei a fazer) a video/,
+          strongNo: /\b(ainda )?nao (foi )?emitid|nao (foi|chegou a ser) emitido|nao emiti|antes de emitir|sem emitir|nem (chegou a )?emit|(nao|nem) (fiz|fez|cheguei a fazer|chegou a fazer) a (video|videoconferencia|chamada)/,
           strongYes: /\bja (foi )?emitid|ja emiti|ja (esta|ta) emitido|certificado (ja )?emitido/,
           mentions: /\bemiti|emissao|emitido\b/,
         }),

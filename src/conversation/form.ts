@@ -195,6 +195,8 @@ interface FormState {
   answered: string[];
   invalid: number;
   mode: 'asking' | 'suggest' | 'confirm' | 'fix' | 'human';
+  /** Questions set aside because the person went on answering others; asked again at the end. */
+  deferred?: string[];
   suggestion: { key: string; value: unknown; original: unknown; question: string; set?: Values } | null;
   outcome: FlowOutput | null;
   replies: string[];
@@ -301,11 +303,12 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
     say(prefix ? `${prefix}\n${step.ask(c.values, env)}` : step.ask(c.values, env));
   };
 
-  /** Moves to the next unanswered step, or to the summary. */
+  /** Moves to the next unanswered step (set-aside ones last), or to the summary. */
   const advance = (prefix?: string) => {
-    for (const step of def.steps) {
-      if (!applies(step) || has(step)) continue;
-      ask(step, prefix);
+    const missing = def.steps.filter((step) => applies(step) && !has(step));
+    const next = missing.find((step) => !c.deferred?.includes(step.key)) ?? missing[0];
+    if (next) {
+      ask(next, prefix);
       return;
     }
     const open = def.duplicate?.(effective(), env);
@@ -538,6 +541,9 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
         else if (c.invalid >= 3) toHuman();
         return;
       }
+      // The person answered other questions instead of this one: set it aside, ask it at the end.
+      const answeredOthers = facts.some((f) => !f.correction && f.step !== asked && 'value' in f.ex);
+      if (!answered && answeredOthers && asked && !has(asked) && c.mode === 'asking') c.deferred = [...new Set([...(c.deferred ?? []), asked.key])];
       if (wasConfirm && !def.steps.some((st) => applies(st) && !has(st))) {
         c.mode = 'confirm';
         say(summary());

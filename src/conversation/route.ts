@@ -125,7 +125,7 @@ export function decideText(
     if (nlu.id === 'despedida') return { kind: 'goodbye' };
     return { kind: 'smallTalk', small: s.smallTalk ?? 'greeting' };
   }
-  if (s.smallTalk === 'impatience' || s.smallTalk === 'audio' || s.smallTalk === 'robot') return { kind: 'smallTalk', small: s.smallTalk };
+  if (s.smallTalk === 'impatience' || s.smallTalk === 'audio' || s.smallTalk === 'robot' || s.smallTalk === 'foreign') return { kind: 'smallTalk', small: s.smallTalk };
   // "bom dia, preciso de uma ajuda urgente": nothing said yet about what.
   if (s.wantsHelp) return { kind: 'smallTalk', small: 'help' };
 

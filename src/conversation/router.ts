@@ -108,7 +108,7 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
     guards: {
       decided: (a, p: { kind: TextDecision['kind'] }) => decided(a as Ctx, p.kind),
       startsFlow: (a, p: { flow: string }) => decision(a as Ctx)?.kind === 'startFlow' && decidedAs(a as Ctx, 'startFlow').flow === p.flow,
-      greetsWithMenu: (a) => decided(a as Ctx, 'smallTalk') && ['greeting', 'howAreYou', 'impatience', 'thanks', 'help'].includes(decidedAs(a as Ctx, 'smallTalk').small),
+      greetsWithMenu: (a) => decided(a as Ctx, 'smallTalk') && ['greeting', 'howAreYou', 'impatience', 'thanks', 'help', 'foreign'].includes(decidedAs(a as Ctx, 'smallTalk').small),
       hasAlternatives: ({ context }) => (context.alternatives?.length ?? 0) > 0,
       choiceIsCategory: ({ event }) => (choiceOf(event) ?? 0) >= 1 && choiceOf(event)! <= categories.length,
       choiceIs: ({ event }, p: { n: number }) => choiceOf(event) === p.n,

@@ -6,7 +6,7 @@ import { fold } from '../nlu/spelling.js';
 // by the router and every request (Rasa's conversation-repair patterns, deterministic and pt-BR).
 // Each takes the folded text (see `fold`): lower case, no accents, no punctuation.
 
-export type SmallTalk = 'greeting' | 'howAreYou' | 'impatience' | 'thanks' | 'audio' | 'robot' | 'ack' | 'emoji' | 'laugh' | 'help';
+export type SmallTalk = 'greeting' | 'howAreYou' | 'impatience' | 'thanks' | 'audio' | 'robot' | 'ack' | 'emoji' | 'laugh' | 'help' | 'foreign';
 
 export interface Signals {
   /** "deixa pra lá", "esquece", "desisti de pedir", "o cliente já conseguiu sozinho". */
@@ -110,6 +110,7 @@ export function isQuestion(raw: string, folded = fold(raw)): boolean {
 function smallTalkOf(raw: string, t: string): SmallTalk | null {
   if (t === '') return /\p{Extended_Pictographic}/u.test(raw) ? 'emoji' : null;
   if (/^(k{3,}|(ha){2,}h?|(rs)+|hehe+|kkk+)$/.test(t)) return 'laugh';
+  if (/\b(do you|can you|speak english|english please|hello|how are you|i need|i want|thank you)\b|\b(hablas|hablan|necesito|quiero) /.test(t) && !/\b(voce|vc|eu|meu|minha|preciso|quero|nao)\b/.test(t)) return 'foreign';
   if (/\b(audio|audios|mensagem de voz|gravar|gravacao)\b/.test(t)) return 'audio';
   if (/\b(voce|vc|isso) e (um )?(robo|bot|maquina|gente)\b|\b(e|sou falando com) (um )?(robo|bot)\b|^robo\b/.test(t)) return 'robot';
   if (/\b(tem alguem|alguem (ai|me ouvindo|ouvindo|lendo|responde)|cade (voces|voce|vc|vcs|todo mundo|o atendimento)|ninguem (responde|me responde|atende)|(vai|vao) (me )?responder|que demora|ta demorando|esta demorando|demorando (muito|demais)|to esperando|estou esperando|ainda esperando|ta ai|esta ai|esta me ouvindo|ta me ouvindo|oi+ (oi+ ?)+|alo+)\b/.test(t) || /^(oi+|ola|alo+|e ai)\s*$/.test(t) && /\?{2,}|!{2,}/.test(raw)) {
@@ -152,4 +153,5 @@ export const SMALL_TALK_REPLY: Record<SmallTalk, string> = {
   emoji: '',
   laugh: '😄',
   help: 'Claro, estou aqui para ajudar! 🙂 Me conta o que aconteceu, ou escolha um assunto:',
+  foreign: 'Olá! Por enquanto eu atendo apenas em português. 🇧🇷 Se precisar, digite *atendente* e uma pessoa da nossa equipe continua com você.',
 };

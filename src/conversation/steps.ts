@@ -86,7 +86,7 @@ export function orderStep(opts: { allowUnknown: boolean }): Step {
     key: 'orderNumber',
     label: 'Número do pedido',
     kind: 'order',
-    mentions: /\b(pedido|numero do pedido|n do pedido|compra)\b/,
+    mentions: /\b(pedido|numero|n do pedido|compra)\b/,
     example: '*48213* (o número está no e-mail de confirmação da compra)',
     ask: () =>
       opts.allowUnknown
@@ -277,6 +277,8 @@ export interface DateStepOptions {
   cueRequired?: boolean;
   /** Unasked, a date after these words belongs to another field ("antecipar para dia 10"). */
   avoid?: RegExp;
+  /** The request's only date: any date said unasked is this one (unless `avoid` says otherwise). */
+  anyDate?: boolean;
   mentions?: RegExp;
 }
 
@@ -308,7 +310,7 @@ export function dateStep(key: string, label: string, question: string, validate?
         const context = before(m, f.index, 30);
         const cued = opts.cue?.test(context) ?? false;
         // Unasked and without its cue, a date only counts in the message that started the request.
-        const loose = !opts.cueRequired && !how.filled && !opts.avoid?.test(context) && (m.first || !opts.cue);
+        const loose = !opts.cueRequired && !how.filled && !opts.avoid?.test(context) && (m.first || !opts.cue || !!opts.anyDate);
         if (!how.asked && !cued && !loose) continue;
         const value = opts.past ? pastDate(m.raw.slice(f.index, f.index + f.length), env.now) ?? f.value : f.value;
         if (how.filled && JSON.stringify(value) === JSON.stringify(v[key])) return undefined;

@@ -224,7 +224,7 @@ describe('bad input', () => {
   ])('%s text gets an honest "não encontrei" with the menu: %s', async (_lang, text) => {
     const h = await harness();
     const reply = h.ask(text);
-    expect(reply).toMatch(/não encontrei|não tenho/);
+    expect(reply).toMatch(/não encontrei|não tenho|apenas em português/);
     expect(reply).toContain(MAIN_MENU_LAST);
     worksAfterwards(h);
   });
