@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type Compilable } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, type Compilable, type Migration } from 'kysely';
 import type { Database } from './schema.js';
-import { migrationProvider } from './migrations/index.js';
+import { migrations as allMigrations } from './migrations/index.js';
 
 export interface Prepared<P, R> {
   all(params: P): R[];
@@ -25,13 +25,17 @@ export class Db {
     this.kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   }
 
-  /** Opens (creating folders as needed) and migrates to the latest schema. */
-  static async open(file: string): Promise<Db> {
+  /**
+   * Opens (creating folders as needed) and migrates to the latest schema. `migrations` replaces
+   * the app's list (tests of the migration runner).
+   */
+  static async open(file: string, opts: { migrations?: Record<string, Migration> } = {}): Promise<Db> {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     const sqlite = new SqliteDatabase(file);
+    // Set first: switching a new file to WAL and migrating it wait for a process starting alongside.
+    sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
-    sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
     // Every message is a small write transaction on random pages (one chat among thousands):
     // a 16 MB page cache keeps the hot B-tree pages at hand, and checkpointing every ~40 MB of
@@ -40,14 +44,39 @@ export class Db {
     sqlite.pragma('temp_store = MEMORY');
     sqlite.pragma('wal_autocheckpoint = 10000');
     const db = new Db(sqlite);
-    const migrator = new Migrator({ db: db.kysely, provider: migrationProvider });
-    const { error, results } = await migrator.migrateToLatest();
-    const failed = results?.find((r) => r.status === 'Error');
-    if (error || failed) {
+    try {
+      await db.migrate(opts.migrations ?? allMigrations);
+    } catch (err) {
       sqlite.close();
-      throw new Error(`Falha ao migrar o banco ${file}: ${failed?.migrationName ?? ''} ${String(error)}`);
+      throw new Error(`Falha ao migrar o banco ${file}: ${(err as Error).message}`, { cause: err });
     }
     return db;
+  }
+
+  /**
+   * Runs the pending migrations all-or-nothing: Kysely runs SQLite migrations without a
+   * transaction, so a kill -9 mid-way would leave half a schema that never starts again. SQLite
+   * DDL is transactional: one BEGIN IMMEDIATE around the whole run (Kysely's bookkeeping tables
+   * included) makes it atomic, and a second process starting at the same time waits for the
+   * write lock, then finds nothing left to do.
+   */
+  private async migrate(migrations: Record<string, Migration>): Promise<void> {
+    const { sqlite } = this;
+    const migrator = new Migrator({ db: this.kysely, provider: { getMigrations: async () => migrations } });
+    // Waiting for another process's migration (a long journal rebuild) is expected here.
+    sqlite.pragma('busy_timeout = 120000');
+    sqlite.exec('BEGIN IMMEDIATE');
+    try {
+      const { error, results } = await migrator.migrateToLatest();
+      const failed = results?.find((r) => r.status === 'Error');
+      if (error || failed) throw new Error(`${failed?.migrationName ?? ''} ${error instanceof Error ? error.message : String(error)}`.trim());
+      sqlite.exec('COMMIT');
+    } catch (err) {
+      if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+      throw err;
+    } finally {
+      sqlite.pragma('busy_timeout = 5000');
+    }
   }
 
   private prepare(sql: string): SqliteDatabase.Statement {

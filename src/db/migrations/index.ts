@@ -1,4 +1,4 @@
-import type { Migration, MigrationProvider } from 'kysely';
+import type { Migration } from 'kysely';
 import { m0001_core } from './0001_core.js';
 import { m0002_tickets } from './0002_tickets.js';
 import { m0003_whatsapp } from './0003_whatsapp.js';
@@ -14,8 +14,4 @@ export const migrations: Record<string, Migration> = {
   '0003_whatsapp': m0003_whatsapp,
   '0004_staff': m0004_staff,
   '0005_hot_path': m0005_hot_path,
-};
-
-export const migrationProvider: MigrationProvider = {
-  getMigrations: async () => migrations,
 };
