@@ -134,9 +134,14 @@ export class Db {
     return prepared;
   }
 
-  /** Synchronous transaction; nested calls become savepoints. */
+  /**
+   * Synchronous write transaction; nested calls become savepoints. BEGIN IMMEDIATE takes the
+   * write lock up front: a deferred transaction that reads first cannot wait for the lock when it
+   * later writes (SQLITE_BUSY at once if another process committed meanwhile), an immediate one
+   * waits up to the busy timeout like any single statement.
+   */
   transaction<T>(fn: () => T): T {
-    return this.sqlite.transaction(fn)();
+    return this.sqlite.transaction(fn).immediate();
   }
 
   async close(): Promise<void> {

@@ -10,6 +10,7 @@ import { authenticateToken, userNames, visibleTeams } from '../../staff/users.js
 import { getTicketById } from '../../tickets/tickets.js';
 import { parseQueueQuery, setStaff, staffOf, type PanelContext } from './context.js';
 import { sendCsv } from './export.js';
+import { STORAGE_MESSAGE, storageProblem } from '../../db/errors.js';
 
 // The JSON API under /api: the panel's operations for other tools, authenticated with per-user
 // bearer tokens (no cookies, so no CSRF), rate limited per token, same team isolation.
@@ -181,6 +182,12 @@ export function apiRouter(ctx: PanelContext): express.Router {
     if (res.headersSent) return next(err);
     if (err instanceof HttpError) return res.status(err.status).json({ error: err.code, message: err.message });
     if (err instanceof actions.ActionError) return res.status(err.status).json({ error: err.status === 409 ? 'conflict' : 'invalid', message: err.message });
+    const storage = storageProblem(err);
+    if (storage) {
+      if (storage === 'busy') ctx.logger.warn({ err }, 'api: database busy');
+      else ctx.logger.error({ err, database: ctx.config.databasePath }, `api: could not write to the database (${storage})`);
+      return res.status(503).set('Retry-After', '5').json({ error: storage === 'busy' ? 'busy' : 'storage_unavailable', message: STORAGE_MESSAGE[storage] });
+    }
     const e = err as { status?: number; type?: string };
     if (e.status === 413) return res.status(413).json({ error: 'too_large', message: 'Corpo da requisição grande demais.' });
     if (e.status && e.status >= 400 && e.status < 500) return res.status(e.status).json({ error: 'bad_request', message: 'Requisição inválida.' });

@@ -15,6 +15,7 @@ import { apiRouter } from './api.js';
 import type { PanelContext } from './context.js';
 import { pagesRouter } from './pages.js';
 import { errorPage } from './views/error.js';
+import { STORAGE_MESSAGE, storageProblem } from '../../db/errors.js';
 
 export interface StaffAppDeps {
   db: Db;
@@ -85,8 +86,16 @@ export function createStaffApp(deps: StaffAppDeps): Express {
   app.use(pagesRouter(ctx));
   app.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(err);
-    const status = (err as { status?: number }).status ?? 500;
     const view = { timeZone: deps.config.timezone, now: ctx.clock(), slaHours: panel.slaHours, requests };
+    const storage = storageProblem(err);
+    if (storage) {
+      // Contention, a full disk or a read-only file: say so (503), the process goes on.
+      if (storage === 'busy') logger.warn({ err, path: req.path }, 'panel: database busy');
+      else logger.error({ err, path: req.path, database: deps.config.databasePath }, `panel: could not write to the database (${storage})`);
+      res.status(503).set('Retry-After', '5').type('html').send(errorPage(view, 503, STORAGE_MESSAGE[storage]));
+      return;
+    }
+    const status = (err as { status?: number }).status ?? 500;
     if (status >= 500) logger.error({ err, path: req.path }, 'panel error');
     const message = status === 413 ? 'O conteúdo enviado é grande demais.' : status === 404 ? 'Página não encontrada.' : status < 500 ? 'Requisição inválida.' : 'Erro interno. Tente de novo.';
     res.status(status >= 400 && status < 600 ? status : 500).type('html').send(errorPage(view, status, message));
