@@ -221,6 +221,31 @@ export function recordFailure(db: Db, key: string, now: number, policy: Throttle
   });
 }
 
+/**
+ * Counts a log-in attempt against every key before its password is checked, in one write
+ * transaction: parallel guesses each take a slot, so no more than the limit are ever checked.
+ * When a key is locked nothing is counted and `lockedMs` says for how long. A successful log-in
+ * gives its slots back (releaseAttempt), so only failures stay counted.
+ */
+export function reserveAttempt(db: Db, keys: Array<{ key: string; policy: ThrottlePolicy }>, now: number): { lockedMs: number; failures: number[] } {
+  return db.transaction(() => {
+    const lockedMs = Math.max(0, ...keys.map((k) => lockRemaining(db, k.key, now)));
+    if (lockedMs > 0) return { lockedMs, failures: [] };
+    return { lockedMs: 0, failures: keys.map((k) => recordFailure(db, k.key, now, k.policy)) };
+  });
+}
+
+/** Gives back the slot a successful log-in took (and the lock it may have set). */
+export function releaseAttempt(db: Db, key: string, policy: ThrottlePolicy): void {
+  db.transaction(() => {
+    const row = db.first(db.kysely.selectFrom('login_attempts').selectAll().where('key', '=', key));
+    if (!row) return;
+    const failures = Math.max(0, row.failures - 1);
+    if (failures === 0) return void clearFailures(db, key);
+    db.run(db.kysely.updateTable('login_attempts').set({ failures, locked_until: failures >= policy.maxFailures ? row.locked_until : null }).where('key', '=', key));
+  });
+}
+
 export function clearFailures(db: Db, key: string): void {
   db.run(db.kysely.deleteFrom('login_attempts').where('key', '=', key));
 }

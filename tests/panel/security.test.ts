@@ -156,3 +156,33 @@ describe('API rate limit', () => {
     expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(20);
   });
 });
+
+describe('log-in throttling under parallel guesses', () => {
+  it('25 wrong passwords at once check at most 5 of them (the limit), and the account is locked', async () => {
+    const q = await startPanel({ loginMaxFailuresAccount: 5, loginMaxFailuresIp: 20, loginRateLimitPerMinute: 1000 });
+    try {
+      // One log-in page per guess (each guess needs its own CSRF cookie), then all POSTs at once.
+      const agents = await Promise.all(
+        Array.from({ length: 25 }, async () => {
+          const agent = request.agent(q.url);
+          const page = await agent.get('/login');
+          return { agent, csrf: /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1] ?? '' };
+        }),
+      );
+      const statuses = await Promise.all(
+        agents.map(({ agent, csrf }, i) => agent.post('/login').type('form').send({ _csrf: csrf, email: 'support@example.com', password: `errada-${i}-123456`, next: '/fila' }).then((r) => r.status)),
+      );
+      const checked = (q.h.app.db.sqlite.prepare("select failures from login_attempts where key = 'email:support@example.com'").get() as { failures: number }).failures;
+      expect({ checked, wrongAnswers: statuses.filter((s) => s === 401).length }).toEqual({ checked: 5, wrongAnswers: 4 });
+      expect(statuses.filter((s) => s === 429)).toHaveLength(21);
+      // Locked now, even for the right password.
+      expect((await login(q, 'support@example.com')).res.status).toBe(429);
+      // A successful log-in from the same address does not count against the address.
+      expect((await login(q, 'finance@example.com')).res.status).toBe(303);
+      const ip = (q.h.app.db.sqlite.prepare("select failures from login_attempts where key like 'ip:%'").get() as { failures: number }).failures;
+      expect(ip).toBe(5);
+    } finally {
+      await q.close();
+    }
+  });
+});

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { DUMMY_HASH, randomSecret, safeEqual, verifyPassword } from '../../staff/passwords.js';
 import {
-  clearFailures, createSession, deleteSession, findSession, findUserByEmail, lockRemaining, normalizeEmail, recordFailure,
+  clearFailures, createSession, deleteSession, findSession, findUserByEmail, normalizeEmail, releaseAttempt, reserveAttempt,
 } from '../../staff/users.js';
 import { setStaff, staffOf, type PanelContext } from './context.js';
 import { loginPage } from './views/login.js';
@@ -108,17 +108,19 @@ export function loginRoutes(ctx: PanelContext) {
       const accountKey = `email:${email}`;
       const ipKey = `ip:${ip}`;
       const now = ctx.clock();
-      const locked = Math.max(lockRemaining(db, accountKey, now), lockRemaining(db, ipKey, now));
-      if (locked > 0) {
+      const windowMs = panel.loginLockMs;
+      const accountPolicy = { maxFailures: panel.loginMaxFailuresAccount, lockMs: panel.loginLockMs, windowMs };
+      const ipPolicy = { maxFailures: panel.loginMaxFailuresIp, lockMs: panel.loginLockMs, windowMs };
+      // Counted before the (slow) password check, so parallel guesses cannot get past the limit.
+      const slot = reserveAttempt(db, [{ key: accountKey, policy: accountPolicy }, { key: ipKey, policy: ipPolicy }], now);
+      if (slot.lockedMs > 0) {
         logger.warn({ ip }, 'staff log-in refused: locked');
-        return showLogin(req, res, 429, `Muitas tentativas sem sucesso. O acesso está bloqueado por ${Math.ceil(locked / 60_000)} min.`, email);
+        return showLogin(req, res, 429, `Muitas tentativas sem sucesso. O acesso está bloqueado por ${Math.ceil(slot.lockedMs / 60_000)} min.`, email);
       }
+      const [n, m] = slot.failures;
       const user = email ? findUserByEmail(db, email) : undefined;
       const ok = (await verifyPassword(password, user?.password_hash ?? DUMMY_HASH)) && !!user && user.active === 1;
       if (!ok || !user) {
-        const windowMs = panel.loginLockMs;
-        const n = recordFailure(db, accountKey, now, { maxFailures: panel.loginMaxFailuresAccount, lockMs: panel.loginLockMs, windowMs });
-        const m = recordFailure(db, ipKey, now, { maxFailures: panel.loginMaxFailuresIp, lockMs: panel.loginLockMs, windowMs });
         logger.warn({ ip, failures: n, ipFailures: m }, 'staff log-in failed');
         const delay = Math.min(3000, panel.loginDelayMs * Math.max(0, Math.max(n, m / 4) - 2));
         if (delay > 0) await sleep(delay);
@@ -127,6 +129,7 @@ export function loginRoutes(ctx: PanelContext) {
         }
         return showLogin(req, res, 401, 'E-mail ou senha incorretos.', email);
       }
+      releaseAttempt(db, ipKey, ipPolicy);
       clearFailures(db, accountKey);
       const { cookie } = createSession(db, user.id, now, panel.sessionTtlMs);
       res.clearCookie(LOGIN_CSRF_COOKIE, cookieOptions(req));
