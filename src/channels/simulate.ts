@@ -1,4 +1,3 @@
-import readline from 'node:readline';
 import { markOutboundSent } from '../db/conversations.js';
 import type { App } from '../app.js';
 
@@ -38,15 +37,46 @@ export function simulateLine(app: App, line: string, lineNo: number): SimulateOu
   });
 }
 
+/** Longest input line read; the rest of a longer one is skipped (an error line says so). */
+export const MAX_LINE = 1_000_000;
+
+/**
+ * Lines split on "\n" only: a raw carriage return inside a line is not a line break (readline
+ * would split there). A trailing "\r" (CRLF input) is dropped; other raw control characters,
+ * which JSON forbids inside strings, read as spaces.
+ */
+export async function* jsonLines(input: NodeJS.ReadableStream): AsyncGenerator<string> {
+  (input as NodeJS.ReadableStream & { setEncoding?(e: string): void }).setEncoding?.('utf8');
+  let buffer = '';
+  let skipping = false;
+  const clean = (l: string) => l.replace(/\r$/, '').replace(/[\u0000-\u001F]/g, ' ');
+  for await (const chunk of input) {
+    buffer += String(chunk);
+    let i: number;
+    while ((i = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, i);
+      buffer = buffer.slice(i + 1);
+      if (skipping) skipping = false;
+      else yield clean(line);
+    }
+    if (buffer.length > MAX_LINE) {
+      if (!skipping) yield '\u0000too long';
+      skipping = true;
+      buffer = '';
+    }
+  }
+  if (buffer && !skipping) yield clean(buffer);
+}
+
 /**
  * `bot simulate`: JSON lines in, one JSON line per reply out. Only replies go to stdout;
  * logs go to stderr.
  */
 export async function runSimulate(app: App, input: NodeJS.ReadableStream, output: NodeJS.WritableStream): Promise<void> {
-  const rl = readline.createInterface({ input, crlfDelay: Infinity });
   let lineNo = 0;
-  for await (const line of rl) {
+  for await (const line of jsonLines(input)) {
     lineNo++;
-    for (const out of simulateLine(app, line, lineNo)) output.write(JSON.stringify(out) + '\n');
+    const outs = line === '\u0000too long' ? [{ error: `linha ${lineNo}: longa demais (máximo de ${MAX_LINE} caracteres)` }] : simulateLine(app, line, lineNo);
+    for (const out of outs) output.write(JSON.stringify(out) + '\n');
   }
 }

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createActor, type AnyActorRef, type AnyEventObject, type AnyStateMachine, type Snapshot } from 'xstate';
 import type { Db } from '../db/database.js';
 import * as repo from '../db/conversations.js';
@@ -76,6 +76,26 @@ const MAX_STORED = 4000;
 const REST_STATES = new Set(['home', 'ended', 'mainMenu']);
 const NO_NLU: Classification = { kind: 'none', reason: 'empty', confidence: 0, candidates: [], greeting: false };
 
+/** Longest message id stored as is; longer ones are stored as their hash (still deduped). */
+export const MAX_ID = 128;
+/** Message times accepted from a channel: from WhatsApp's launch to a year ahead. */
+const EARLIEST_MESSAGE = Date.UTC(2009, 0, 1);
+const LATEST_AHEAD_MS = 366 * 24 * 3_600_000;
+
+/**
+ * A channel's timestamp (epoch ms, or seconds as WhatsApp sends) as epoch ms, or `now` when it
+ * is missing or out of range: any value may arrive, and Date throws beyond ±8.64e15 ms.
+ */
+export function messageTime(ts: unknown, now: number): number {
+  if (typeof ts !== 'number' || !Number.isFinite(ts)) return now;
+  const ms = ts < 1e12 ? ts * 1000 : ts;
+  return ms >= EARLIEST_MESSAGE && ms <= now + LATEST_AHEAD_MS ? ms : now;
+}
+
+function boundedId(id: string): string {
+  return id.length <= MAX_ID ? id : `sha256:${createHash('sha256').update(id).digest('hex')}`;
+}
+
 const MEDIA_MARKER: Record<InboundMedia['kind'], string> = {
   audio: 'áudio', image: 'imagem', video: 'vídeo', document: 'documento', sticker: 'figurinha', location: 'localização', contact: 'contato',
 };
@@ -143,14 +163,14 @@ export class Engine {
   }
 
   private toMillis(ts: number | undefined): number {
-    if (ts === undefined || !Number.isFinite(ts)) return this.clock();
-    return ts < 1e12 ? ts * 1000 : ts;
+    return messageTime(ts, this.clock());
   }
 
   handle(msg: InboundMessage): HandleResult {
     const at = this.toMillis(msg.timestamp);
     const nowIso = new Date(at).toISOString();
-    const messageId = msg.id ?? `local-${randomUUID()}`;
+    const messageId = msg.id !== undefined ? boundedId(msg.id) : `local-${randomUUID()}`;
+    const inReplyTo = msg.id !== undefined ? boundedId(msg.id) : null;
     const participant = msg.participant ?? '';
     const text = sanitize(msg.text ?? '');
     const { db } = this.o;
@@ -177,7 +197,7 @@ export class Engine {
       lines.push(...this.step(msg.chatId, stored, timers, idle, at, () => this.messageEvent(text, at, msg.media)));
       // One WhatsApp message per answer: fewer bubbles read better and weigh less on rate limits.
       const replies = (lines.length ? [lines.join('\n\n')] : []).map((t) => ({
-        id: repo.insertOutbound(db, { channel: msg.channel, chatId: msg.chatId, text: t, inReplyTo: msg.id ?? null, now: nowIso }),
+        id: repo.insertOutbound(db, { channel: msg.channel, chatId: msg.chatId, text: t, inReplyTo, now: nowIso }),
         chatId: msg.chatId,
         text: t,
         inReplyTo: msg.id ?? null,

@@ -91,4 +91,37 @@ describe('bot simulate', () => {
     expect(reply.text).not.toMatch(/reiniciar|retomando/);
     expect((await exited(second)).code).toBe(0);
   });
+
+  it('timestamps out of range (1e20, ±8.64e15+1, 1e300, negative, text) are ignored: every message is answered and the process goes on', async () => {
+    const bad = [1e20, 8.64e15 + 1, -8.64e15 - 1, 1e300, -1, 'amanhã', '+275760-09-13T00:00:00.001Z'];
+    const input = [...bad.map((timestamp, i) => line({ from: FROM, text: 'menu', id: `t${i}`, timestamp })), line({ from: FROM, text: 'menu', id: 'last' })].join('\n');
+    const r = await runTs('src/cli.ts', ['simulate'], { env: { DATABASE_PATH: path.join(dir, 'ts.db'), GREETING_ENABLED: 'false' }, input: input + '\n' });
+    expect({ code: r.code, stderr: r.stderr.match(/RangeError.*/)?.[0] }).toEqual({ code: 0, stderr: undefined });
+    const replies = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { inReplyTo?: string; error?: string });
+    expect(replies.map((x) => x.inReplyTo)).toEqual([...bad.map((_, i) => `t${i}`), 'last']);
+    // Run again on the same file: the stored times do not stop the next start either.
+    const again = await runTs('src/cli.ts', ['simulate'], { env: { DATABASE_PATH: path.join(dir, 'ts.db'), GREETING_ENABLED: 'false' }, input: line({ from: FROM, text: 'menu', id: 'after' }) + '\n' });
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout.trim()).inReplyTo).toBe('after');
+  });
+
+  it('a raw carriage return inside a line does not split it, and a huge id is stored bounded and still dedupes', async () => {
+    const hugeId = 'x'.repeat(100_000);
+    const input = [
+      `{"from":"${FROM}","text":"quando recebo\rminha comissão?","id":"cr1"}`,
+      line({ from: FROM, text: 'menu', id: hugeId }),
+      line({ from: FROM, text: 'menu', id: hugeId }),
+      `{"from":"${FROM}","text":"menu","id":"crlf"}\r`,
+    ].join('\n');
+    const db = path.join(dir, 'cr.db');
+    const r = await runTs('src/cli.ts', ['simulate'], { env: { DATABASE_PATH: db, GREETING_ENABLED: 'false' }, input: input + '\n' });
+    expect(r.code).toBe(0);
+    const out = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { inReplyTo?: string; error?: string; text?: string });
+    expect(out.map((o) => o.error ?? (o.inReplyTo === hugeId ? 'huge' : o.inReplyTo))).toEqual(['cr1', 'huge', 'crlf']);
+    expect(out[0].text).toContain(COMMISSION);
+    const sqlite = new (await import('better-sqlite3')).default(db, { readonly: true });
+    const longest = (sqlite.prepare('select max(length(message_id)) n from inbound_messages').get() as { n: number }).n;
+    sqlite.close();
+    expect(longest).toBeLessThanOrEqual(128);
+  });
 });

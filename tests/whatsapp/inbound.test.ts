@@ -40,6 +40,15 @@ describe('WhatsApp inbound into the real engine', () => {
     rig.app.db.all(rig.app.db.kysely.selectFrom('attachments').select(['message_id', 'kind', 'mimetype', 'file_name', 'size']).where('chat_id', '=', chatId).orderBy('id'));
   const outboxOf = (chatId: string) => rig.outbox().filter((o) => o.chat_id === chatId);
 
+  it('a message whose timestamp is out of range is answered as if sent now, and the next one too', async () => {
+    for (const ts of [1e15, 9e15, 2 ** 53]) {
+      const [r] = await upsert([waMessage({ from: PN, message: text('menu'), ts })]);
+      expect(r).toMatchObject({ outcome: 'handled', chatId: PHONE, replies: 1 });
+    }
+    const [next] = await upsert([waMessage({ from: PN, message: text('menu') })]);
+    expect(next).toMatchObject({ outcome: 'handled', replies: 1 });
+  });
+
   it('answers a plain text once, to the address it came from, and marks it read', async () => {
     const m = waMessage({ from: PN, message: text('qdo recebo minha comissao?') });
     const [r] = await upsert([m]);

@@ -10,7 +10,7 @@ import {
   type BaileysEventMap,
   type WAMessage,
 } from '@whiskeysockets/baileys';
-import type { Engine, InboundMedia } from '../../conversation/engine.js';
+import { messageTime, type Engine, type InboundMedia } from '../../conversation/engine.js';
 import type { Db } from '../../db/database.js';
 import type { Logger } from '../../logger.js';
 import type { SocketLike } from './connection.js';
@@ -104,8 +104,9 @@ export class InboundHandler {
     const normalized = jidNormalizedUser(remote);
     if (!isPnUser(normalized) && !isLidUser(normalized)) return this.ignore(id, 'not a person');
 
+    // Seconds on the wire; any value may arrive (out of Date's range: taken as now).
     const tsSeconds = msg.messageTimestamp ? toNumber(msg.messageTimestamp) : 0;
-    const at = tsSeconds > 0 ? tsSeconds * 1000 : this.clock();
+    const at = messageTime(tsSeconds > 0 ? tsSeconds * 1000 : undefined, this.clock());
     if (this.clock() - at > this.o.backlogMaxAgeMs) {
       this.stats.tooOld++;
       this.o.logger.info({ id, type, ageH: Math.round((this.clock() - at) / 3_600_000) }, 'whatsapp: backlog message too old, not answered');
