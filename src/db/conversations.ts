@@ -111,13 +111,13 @@ export function insertOutbound(db: Db, m: NewOutbound): number {
   return db.prepared(qInsertOutbound).run(m).lastInsertRowid;
 }
 
+type MarkSent = { id: number; channelMessageId: string | null; now: string };
+const qMarkSent = (k: Kysely<Database>, p: MarkSent) =>
+  k.updateTable('outbound_messages').set({ status: 'sent', channel_message_id: p.channelMessageId, sent_at: p.now }).where('id', '=', p.id);
+
+/** Prepared once: local channels mark a row right after writing it out, the shorter the gap the better. */
 export function markOutboundSent(db: Db, id: number, channelMessageId: string | null, now: string): void {
-  db.run(
-    db.kysely
-      .updateTable('outbound_messages')
-      .set({ status: 'sent', channel_message_id: channelMessageId, sent_at: now })
-      .where('id', '=', id),
-  );
+  db.prepared(qMarkSent).run({ id, channelMessageId, now });
 }
 
 /** The last messages of a chat, both directions, oldest first (conversation excerpts). */
