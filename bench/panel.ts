@@ -22,6 +22,7 @@ import { SESSION_COOKIE } from '../src/http/panel/auth.js';
 import { silentLogger } from '../src/logger.js';
 import { createApiToken, createSession, createUser } from '../src/staff/users.js';
 import { defaultRequests } from '../src/understanding.js';
+import { searchTerms } from '../src/tickets/search.js';
 
 export const TICKETS = 100_000;
 const DURATION_S = Number(process.env.PANEL_BENCH_SECONDS ?? 5);
@@ -38,6 +39,8 @@ export function seedTickets(db: Db, count: number, assignees: number[], now = Da
   });
   const { sql } = sample.compile(); // built by kysely once, run with bound parameters per row
   const stmt = db.sqlite.prepare(sql);
+  // What createTicket does: the search terms of each ticket.
+  const term = db.sqlite.prepare(db.kysely.insertInto('ticket_search').values({ term: '', ticket_id: 0 }).compile().sql);
   const counters = { finance: 0, support: 0 };
   const span = 90 * 86_400_000;
   db.transaction(() => {
@@ -49,20 +52,22 @@ export function seedTickets(db: Db, count: number, assignees: number[], now = Da
       const r = (i * 2654435761) % 100;
       const status: TicketStatus = r < 85 ? (r < 75 ? 'resolved' : 'rejected') : r < 95 ? 'open' : 'in_progress';
       const phone = `55119${String(80000000 + (i % 5_000_000)).padStart(8, '0')}`;
-      stmt.run(
+      const id = Number(stmt.run(
         `${team === 'finance' ? 'FIN' : 'SUP'}-${String(n).padStart(6, '0')}`, type, team, status, phone, phone, `Cliente ${i}`,
         String(100000 + i), String(10000000000 + i), `cliente${i}@example.com`, JSON.stringify({ orderNumber: String(100000 + i) }),
         JSON.stringify([{ from: 'customer', text: 'quero o estorno', at: created }]),
         status !== 'open' && i % 3 === 0 ? assignees[i % assignees.length] : null, created, created,
         status === 'resolved' || status === 'rejected' ? created : null,
-      );
+      ).lastInsertRowid);
+      for (const t of searchTerms([String(10000000000 + i), `cliente${i}@example.com`, String(100000 + i)])) term.run(t, id);
     }
   });
 }
 
-async function load(url: string, headers: Record<string, string>, duration = DURATION_S): Promise<autocannon.Result> {
+async function load(url: string, headers: Record<string, string>, duration = DURATION_S, paths?: string[]): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
-    autocannon({ url, headers, connections: CONNECTIONS, duration, workers: 1 }, (err, result) => (err ? reject(err) : resolve(result)));
+    const requests = paths?.map((p) => ({ method: 'GET' as const, path: p }));
+    autocannon({ url, headers, connections: CONNECTIONS, duration, workers: 1, ...(requests ? { requests } : {}) }, (err, result) => (err ? reject(err) : resolve(result)));
   });
 }
 
@@ -85,22 +90,33 @@ export async function runPanelBench(): Promise<Array<{ name: string; value: stri
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-    const targets: Array<[string, string, Record<string, string>]> = [
+    const targets: Array<[string, string, Record<string, string>, string[]?]> = [
       ['queue page /fila (50 rows)', `${base}/fila`, { Cookie: `${SESSION_COOKIE}=${cookie}` }],
       ['GET /api/tickets (50 rows)', `${base}/api/tickets`, { Authorization: `Bearer ${token}` }],
       ['queue page, filtered + 2nd page', '', { Cookie: `${SESSION_COOKIE}=${cookie}` }],
     ];
+    // Searches by CPF (formatted), e-mail (another case) and order number, over all statuses,
+    // spread over the whole history: each request another ticket.
+    const searches: string[] = [];
+    for (let k = 0; k < 300; k++) {
+      const i = (k * 7919) % TICKETS;
+      const doc = String(10000000000 + i);
+      const q = k % 3 === 0 ? `${doc.slice(0, 3)}.${doc.slice(3, 6)}.${doc.slice(6, 9)}-${doc.slice(9)}` : k % 3 === 1 ? `Cliente${i}@Example.com` : String(100000 + i);
+      searches.push(`/fila?${new URLSearchParams({ q })}`);
+    }
+    targets.push(['queue search: CPF, e-mail, order (all statuses)', base, { Cookie: `${SESSION_COOKIE}=${cookie}` }, searches]);
     // A realistic second page of a filtered queue: follow the page's own "next" link.
     const first = await fetch(`${base}/fila?type=refund&status=all`, { headers: targets[2][2] });
     const next = /href="(\/fila\?[^"]*after=[^"]+)"/.exec(await first.text())?.[1]?.replace(/&amp;/g, '&');
     targets[2][1] = `${base}${next ?? '/fila?type=refund&status=all'}`;
 
     const order = process.env.PANEL_BENCH_ORDER === 'reverse' ? [...targets].reverse() : targets;
-    for (const [name, url, headers] of order) {
-      const check = await fetch(url, { headers });
+    for (const [name, url, headers, paths] of order) {
+      const check = await fetch(paths ? `${url}${paths[0]}` : url, { headers });
       if (check.status !== 200) throw new Error(`${name}: HTTP ${check.status}`);
-      await load(url, headers, 1); // warm-up (JIT, statement cache), not measured
-      const r = await load(url, headers);
+      if (paths && !/role="status">1 ticket\b/.test(await check.text())) throw new Error(`${name}: the search did not find its ticket`);
+      await load(url, headers, 1, paths); // warm-up (JIT, statement cache), not measured
+      const r = await load(url, headers, DURATION_S, paths);
       const errors = r.errors + r.timeouts + r.non2xx;
       const ok = r.latency.p99 < 20 && r.requests.average >= 1000 && errors === 0;
       out.push({

@@ -73,6 +73,12 @@ export interface TicketTable {
   closed_at: string | null;
 }
 
+/** Queue search: normalised CPF/CNPJ, e-mail and order-number terms of each ticket. */
+export interface TicketSearchTable {
+  term: string;
+  ticket_id: number;
+}
+
 /** Audit trail of a ticket: appended, never edited. */
 export interface TicketEventTable {
   id: Generated<number>;
@@ -228,6 +234,7 @@ export interface Database {
   protocol_counters: ProtocolCounterTable;
   tickets: TicketTable;
   ticket_events: TicketEventTable;
+  ticket_search: TicketSearchTable;
   orders: OrderTable;
   partners: PartnerTable;
   partner_phones: PartnerPhoneTable;

@@ -1,6 +1,7 @@
-import { sql } from 'kysely';
+import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Db } from '../db/database.js';
-import type { Team, Ticket, TicketStatus, TicketType } from '../db/schema.js';
+import type { Database, Team, Ticket, TicketStatus, TicketType } from '../db/schema.js';
+import { searchTerm } from '../tickets/search.js';
 
 // The queue: filtered, searched, keyset-paginated lists of tickets (oldest first), always limited
 // to the teams the user may see. Every query is built by kysely with bound parameters; the only
@@ -76,11 +77,20 @@ export function classifySearch(q: string): { kind: 'protocol' | 'email' | 'docum
 }
 
 function baseQuery(db: Db, f: QueueFilter) {
-  let q = db.kysely.selectFrom('tickets');
+  const search = f.q ? classifySearch(f.q) : undefined;
+  const term = search && search.kind !== 'protocol' ? searchTerm(search.value) : undefined;
+  // A CPF/CNPJ, e-mail or order number: the few matching tickets come from the ticket_search
+  // index (normalised as when the ticket was indexed). CROSS JOIN keeps ticket_search as the
+  // outer loop: left to itself the planner walks the team's index in queue order and checks
+  // every ticket against the list, which is the scan this table exists to avoid.
+  let q = (
+    term !== undefined
+      ? db.kysely.selectFrom('ticket_search').crossJoin('tickets').where('ticket_search.term', '=', term).whereRef('tickets.id', '=', 'ticket_search.ticket_id')
+      : db.kysely.selectFrom('tickets')
+  ) as SelectQueryBuilder<Database, 'tickets', object>;
   const teams = f.team ? f.teams.filter((t) => t === f.team) : f.teams;
   if (teams.length === 0) q = q.where(sql<boolean>`0`);
   else if (teams.length === 1) q = q.where('tickets.team', '=', teams[0]);
-  const search = f.q ? classifySearch(f.q) : undefined;
   const status = f.status ?? (search ? 'all' : 'active');
   if (status === 'active') q = q.where(sql<boolean>`tickets.status in ('open', 'in_progress')`);
   else if (status !== 'all') q = q.where('tickets.status', '=', status);
@@ -89,18 +99,12 @@ function baseQuery(db: Db, f: QueueFilter) {
   else if (f.assignee !== undefined) q = q.where('tickets.assignee_id', '=', f.assignee);
   if (f.from) q = q.where('tickets.created_at', '>=', f.from);
   if (f.to) q = q.where('tickets.created_at', '<', f.to);
-  if (search) {
-    if (search.kind === 'protocol') q = q.where('tickets.protocol', '=', search.value);
-    else if (search.kind === 'email') q = q.where('tickets.email', 'in', [search.value, search.value.toLowerCase()]);
-    else if (search.kind === 'document') q = q.where((eb) => eb.or([eb('tickets.document', '=', search.digits!), eb('tickets.order_number', '=', search.value)]));
-    else q = q.where('tickets.order_number', '=', search.value);
-  }
+  if (search?.kind === 'protocol') q = q.where('tickets.protocol', '=', search.value);
   return q;
 }
 
-/** One page of the queue, oldest first, and the cursor of the next page. */
-export function queuePage(db: Db, f: QueueFilter): { rows: QueueRow[]; next?: Cursor } {
-  const limit = Math.min(Math.max(f.limit ?? 50, 1), 500);
+/** The query of one queue page (limit + 1 rows: the extra one tells there is a next page). */
+export function queuePageQuery(db: Db, f: QueueFilter, limit: number) {
   let q = baseQuery(db, f).select([
     'tickets.id', 'tickets.protocol', 'tickets.type', 'tickets.team', 'tickets.status', 'tickets.chat_id', 'tickets.phone',
     'tickets.contact_name', 'tickets.order_number', 'tickets.document', 'tickets.email', 'tickets.assignee_id',
@@ -110,7 +114,13 @@ export function queuePage(db: Db, f: QueueFilter): { rows: QueueRow[]; next?: Cu
     const a = f.after;
     q = q.where((eb) => eb(eb.refTuple('tickets.created_at', 'tickets.id'), '>', eb.tuple(a.createdAt, a.id)));
   }
-  const rows = db.all(q.orderBy('tickets.created_at', 'asc').orderBy('tickets.id', 'asc').limit(limit + 1)) as QueueRow[];
+  return q.orderBy('tickets.created_at', 'asc').orderBy('tickets.id', 'asc').limit(limit + 1);
+}
+
+/** One page of the queue, oldest first, and the cursor of the next page. */
+export function queuePage(db: Db, f: QueueFilter): { rows: QueueRow[]; next?: Cursor } {
+  const limit = Math.min(Math.max(f.limit ?? 50, 1), 500);
+  const rows = db.all(queuePageQuery(db, f, limit)) as QueueRow[];
   if (rows.some((r) => r.assignee_id !== null)) {
     const ids = [...new Set(rows.map((r) => r.assignee_id).filter((id): id is number => id !== null))];
     const names = new Map(db.all(db.kysely.selectFrom('staff_users').select(['id', 'name']).where('id', 'in', ids)).map((u) => [u.id, u.name]));

@@ -1,6 +1,7 @@
 import type { Db } from '../db/database.js';
 import type { Team, Ticket, TicketEvent, TicketStatus, TicketType } from '../db/schema.js';
 import { insertOutbound, lastInboundChannel } from '../db/conversations.js';
+import { indexTicket, searchTerms } from './search.js';
 
 const PREFIX: Record<Team, string> = { finance: 'FIN', support: 'SUP' };
 export const OPEN_STATUSES: TicketStatus[] = ['open', 'in_progress'];
@@ -66,6 +67,7 @@ export function createTicket(db: Db, t: NewTicket): Ticket {
         closed_at: null,
       }),
     );
+    indexTicket(db, lastInsertRowid, searchTerms([t.document, t.email, t.orderNumber, ...(t.searchTerms ?? [])]));
     addEvent(db, { ticketId: lastInsertRowid, actor: 'bot', kind: 'created', detail: { protocol, team, type: t.type }, at: t.now });
     return getTicketById(db, lastInsertRowid)!;
   });

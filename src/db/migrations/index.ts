@@ -4,6 +4,7 @@ import { m0002_tickets } from './0002_tickets.js';
 import { m0003_whatsapp } from './0003_whatsapp.js';
 import { m0004_staff } from './0004_staff.js';
 import { m0005_hot_path } from './0005_hot_path.js';
+import { m0006_ticket_search } from './0006_ticket_search.js';
 
 // Migrations live in code (not FileMigrationProvider) so src/ under tsx and dist/ behave the same.
 // Each file is frozen in time: it takes Kysely<any> and imports nothing from the app.
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0003_whatsapp': m0003_whatsapp,
   '0004_staff': m0004_staff,
   '0005_hot_path': m0005_hot_path,
+  '0006_ticket_search': m0006_ticket_search,
 };
