@@ -23,6 +23,7 @@ const schema = z.object({
   NLU_MIN_MARGIN: z.coerce.number().min(0).max(1).default(0.08),
   FAQ_DIR: z.string().optional(),
   HANDOFF_TIMEOUT_MINUTES: z.coerce.number().positive().default(240),
+  METRICS_TOKEN: z.string().min(16, 'use pelo menos 16 caracteres').optional(),
 });
 
 export type Config = {
@@ -39,6 +40,8 @@ export type Config = {
   nlu: { minConfidence: number; minMargin: number; clarifyFloor: number };
   faqDir?: string;
   handoffTimeoutMs: number;
+  /** Bearer token GET /metrics requires; unset: open (the server listens on localhost by default). */
+  metricsToken?: string;
 };
 
 export class ConfigError extends Error {}
@@ -76,5 +79,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     nlu: { minConfidence: c.NLU_MIN_CONFIDENCE, minMargin: c.NLU_MIN_MARGIN, clarifyFloor: Math.min(c.NLU_MIN_CONFIDENCE, 0.3) },
     faqDir: c.FAQ_DIR,
     handoffTimeoutMs: c.HANDOFF_TIMEOUT_MINUTES * 60_000,
+    metricsToken: c.METRICS_TOKEN,
   };
 }

@@ -7,6 +7,7 @@ import { createStaffApp } from './http/panel/app.js';
 import { listen } from './http/server.js';
 import { createLogger } from './logger.js';
 import { hasAdmin } from './staff/users.js';
+import { setOutboxSource } from './metrics.js';
 
 /** `npm start`: the engine, the database and the staff HTTP server. */
 async function main(): Promise<void> {
@@ -14,6 +15,10 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel, format: config.logFormat });
   const app = await createApp(config, logger);
   const whatsapp = createWhatsAppRuntime({ db: app.db, engine: app.engine, logger });
+  setOutboxSource(() => {
+    const rows = app.db.all(app.db.kysely.selectFrom('outbound_messages').select(['channel', (eb) => eb.fn.countAll<number>().as('n')]).where('status', '=', 'queued').groupBy('channel'));
+    return Object.fromEntries(rows.map((r) => [r.channel, Number(r.n)]));
+  });
   const http = createStaffApp({
     db: app.db,
     engine: app.engine,

@@ -1,5 +1,6 @@
 import { markOutboundSent } from '../db/conversations.js';
 import type { App } from '../app.js';
+import { metrics } from '../metrics.js';
 
 export const SIMULATE_CHANNEL = 'simulate';
 
@@ -40,6 +41,7 @@ export function simulateLine(app: App, line: string, lineNo: number, emit: (out:
     // kill in between prints it again after the restart rather than never).
     emit(out);
     markOutboundSent(app.db, r.id, null, new Date().toISOString());
+    metrics.messagesSent.inc({ channel: SIMULATE_CHANNEL });
     return out;
   });
 }
@@ -60,6 +62,7 @@ export function deliverQueued(app: App, channel: string, emit: (row: { to: strin
   for (const r of rows) {
     emit(r.in_reply_to ? { to: r.chat_id, text: r.text, inReplyTo: r.in_reply_to } : { to: r.chat_id, text: r.text });
     markOutboundSent(db, r.id, null, new Date().toISOString());
+    metrics.messagesSent.inc({ channel });
   }
   return rows.length;
 }

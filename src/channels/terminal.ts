@@ -1,6 +1,7 @@
 import readline from 'node:readline';
 import { markOutboundSent } from '../db/conversations.js';
 import type { App } from '../app.js';
+import { metrics } from '../metrics.js';
 import { deliverQueued, LOCAL_POLL_MS } from './simulate.js';
 
 export const TERMINAL_CHANNEL = 'terminal';
@@ -34,6 +35,7 @@ export async function runTerminalChat(app: App, from: string): Promise<void> {
       for (const r of result.replies) {
         print(r.text);
         markOutboundSent(app.db, r.id, null, new Date().toISOString());
+        metrics.messagesSent.inc({ channel: TERMINAL_CHANNEL });
       }
       rl.prompt();
     }

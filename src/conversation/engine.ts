@@ -15,6 +15,8 @@ import { texts } from './texts.js';
 import type { RequestRegistry } from '../requests.js';
 import type { FlowServices } from '../tickets/services.js';
 import { STATUS_LABEL, ticketAlreadyOpenText, ticketsStatusText } from '../tickets/tickets.js';
+import { metrics } from '../metrics.js';
+import { countDecision, decisionOf, recordDecision, type Decision } from '../stats.js';
 
 export interface InboundMessage {
   channel: string;
@@ -174,8 +176,9 @@ export class Engine {
     const participant = msg.participant ?? '';
     const text = sanitize(msg.text ?? '');
     const { db } = this.o;
-
-    return db.transaction(() => {
+    const timer = metrics.handlingSeconds.startTimer({ channel: msg.channel });
+    let decision: Decision | undefined;
+    const result = db.transaction((): HandleResult => {
       const key = { channel: msg.channel, chatId: msg.chatId, participant, messageId };
       // The journal's unique key decides: a redelivered id is not processed again.
       // A photo or audio without caption is journaled as a short marker, so excerpts and the
@@ -194,7 +197,11 @@ export class Engine {
 
       const idle = !!stored?.last_message_at && at - Date.parse(stored.last_message_at) > this.o.idleTimeoutMs;
       const timers = { last_message_at: nowIso, greeted_on: firstToday ? today : (stored?.greeted_on ?? null) };
-      lines.push(...this.step(msg.chatId, stored, timers, idle, at, () => this.messageEvent(text, at, msg.media)));
+      let event: AnyEventObject | string | undefined;
+      lines.push(...this.step(msg.chatId, stored, timers, idle, at, () => (event = this.messageEvent(text, at, msg.media))));
+      // Counted per hour for the overview (what was decided, never the text).
+      decision = decisionOf(event, idle ? undefined : stored?.snapshot);
+      recordDecision(db, at, decision);
       // One WhatsApp message per answer: fewer bubbles read better and weigh less on rate limits.
       const replies = (lines.length ? [lines.join('\n\n')] : []).map((t) => ({
         id: repo.insertOutbound(db, { channel: msg.channel, chatId: msg.chatId, text: t, inReplyTo, now: nowIso }),
@@ -204,6 +211,12 @@ export class Engine {
       }));
       return { duplicate: false, replies };
     });
+    if (!result.duplicate) {
+      timer();
+      if (decision) countDecision(msg.channel, decision);
+      else metrics.messagesReceived.inc({ channel: msg.channel });
+    }
+    return result;
   }
 
   /** The router event for a message: command, menu number, media or classified free text. */

@@ -226,6 +226,29 @@ export interface AttachmentTable {
   created_at: string;
 }
 
+/** What the bot decided for each message, counted per UTC hour (no text). */
+export interface MessageStatTable {
+  hour: string; // YYYY-MM-DDTHH (UTC)
+  kind: string; // answer | clarify | none | smalltalk | menu | flow | media | long
+  entry: string; // the FAQ entry for answers, '' otherwise
+  n: number;
+}
+
+/** Operations on personal data and other administrative acts: appended, never edited. */
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  actor: string; // 'cli:<os user>', 'system', 'staff:<id>'
+  action: string; // contact.export | contact.erase | retention.purge | backup | restore ...
+  subject: string; // masked (e.g. phone …0001), never raw personal data
+  detail: string; // JSON
+}
+
+export interface HealthCheckTable {
+  id: number;
+  at: string;
+}
+
 export interface Database {
   contacts: ContactTable;
   conversations: ConversationTable;
@@ -248,6 +271,9 @@ export interface Database {
   staff_sessions: StaffSessionTable;
   api_tokens: ApiTokenTable;
   login_attempts: LoginAttemptTable;
+  message_stats: MessageStatTable;
+  audit_log: AuditLogTable;
+  health_checks: HealthCheckTable;
 }
 
 export type Contact = Selectable<ContactTable>;

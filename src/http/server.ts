@@ -1,14 +1,22 @@
 import http from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
 import express, { type Express } from 'express';
 import type { Logger } from '../logger.js';
+import { registry } from '../metrics.js';
 
 export interface HealthSource {
   /** Extra readiness facts (e.g. the WhatsApp connection state) and whether they are ready. */
   readiness(): { ready: boolean; details: Record<string, unknown> };
 }
 
-/** The staff HTTP server. For now: liveness and readiness. */
-export function createHttpApp(deps: { logger: Logger; health: HealthSource }): Express {
+function sameToken(sent: string, expected: string): boolean {
+  const a = Buffer.from(sent);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** The staff HTTP server's base: liveness, readiness and Prometheus metrics. */
+export function createHttpApp(deps: { logger: Logger; health: HealthSource; metricsToken?: string }): Express {
   const app = express();
   app.disable('x-powered-by');
   app.get('/healthz', (_req, res) => {
@@ -17,6 +25,21 @@ export function createHttpApp(deps: { logger: Logger; health: HealthSource }): E
   app.get('/readyz', (_req, res) => {
     const r = deps.health.readiness();
     res.status(r.ready ? 200 : 503).json({ ready: r.ready, ...r.details });
+  });
+  app.get('/metrics', async (req, res) => {
+    if (deps.metricsToken) {
+      const m = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '');
+      if (!m || !sameToken(m[1], deps.metricsToken)) {
+        res.set('WWW-Authenticate', 'Bearer').status(401).type('text/plain').send('Token de métricas ausente ou inválido.\n');
+        return;
+      }
+    }
+    try {
+      res.set('Cache-Control', 'no-store').type(registry.contentType).send(await registry.metrics());
+    } catch (err) {
+      deps.logger.error({ err }, 'metrics: could not collect');
+      res.status(500).type('text/plain').send('Falha ao coletar as métricas.\n');
+    }
   });
   return app;
 }

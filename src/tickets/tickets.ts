@@ -2,6 +2,7 @@ import type { Db } from '../db/database.js';
 import type { Team, Ticket, TicketEvent, TicketStatus, TicketType } from '../db/schema.js';
 import { insertOutbound, lastInboundChannel } from '../db/conversations.js';
 import { indexTicket, searchTerms } from './search.js';
+import { metrics } from '../metrics.js';
 
 const PREFIX: Record<Team, string> = { finance: 'FIN', support: 'SUP' };
 export const OPEN_STATUSES: TicketStatus[] = ['open', 'in_progress'];
@@ -69,6 +70,7 @@ export function createTicket(db: Db, t: NewTicket): Ticket {
     );
     indexTicket(db, lastInsertRowid, searchTerms([t.document, t.email, t.orderNumber, ...(t.searchTerms ?? [])]));
     addEvent(db, { ticketId: lastInsertRowid, actor: 'bot', kind: 'created', detail: { protocol, team, type: t.type }, at: t.now });
+    metrics.ticketsOpened.inc({ type: t.type });
     return getTicketById(db, lastInsertRowid)!;
   });
 }
@@ -152,6 +154,7 @@ export function setTicketStatus(db: Db, ticketId: number, status: TicketStatus, 
         .where('id', '=', ticketId),
     );
     addEvent(db, { ticketId, actor, kind: 'status', detail: { from: before.status, to: status, ...detail }, at });
+    if ((status === 'resolved' || status === 'rejected') && OPEN_STATUSES.includes(before.status)) metrics.ticketsClosed.inc({ type: before.type, outcome: status });
   });
 }
 

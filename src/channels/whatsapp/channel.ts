@@ -21,6 +21,7 @@ import { learnMapping } from './identity.js';
 import { InboundHandler, type MediaDownloader } from './inbound.js';
 import { InstanceLock } from './lock.js';
 import { OutboxSender } from './outbox.js';
+import { metrics, setWhatsappState } from '../../metrics.js';
 
 export interface WhatsAppChannelDeps {
   db: Db;
@@ -134,7 +135,11 @@ export class WhatsAppChannel {
       clock: d.clock,
     });
     const printQr = d.printQr ?? process.stderr.isTTY === true;
+    let reconnects = 0;
     this.supervisor.subscribe((s) => {
+      setWhatsappState(s.state);
+      if (s.reconnects > reconnects) metrics.whatsappReconnects.inc(s.reconnects - reconnects);
+      reconnects = s.reconnects;
       if (printQr && s.qr && s.qr !== this.lastPrintedQr) {
         this.lastPrintedQr = s.qr;
         QRCode.toString(s.qr, { type: 'terminal', small: true })

@@ -5,6 +5,7 @@ import type { Logger } from '../../logger.js';
 import type { SocketLike } from './connection.js';
 import { WHATSAPP_CHANNEL } from './inbound.js';
 import { backoffDelay, statusCodeOf } from './policy.js';
+import { metrics } from '../../metrics.js';
 
 export interface OutboxOptions {
   db: Db;
@@ -216,6 +217,8 @@ export class OutboxSender {
       }
       this.setSend(outboundId, { state, error, next_attempt_at: null });
     });
+    if (state === 'sent') metrics.messagesSent.inc({ channel: WHATSAPP_CHANNEL });
+    else metrics.sendFailures.inc({ channel: WHATSAPP_CHANNEL });
   }
 
   private async sendOne(sock: SocketLike, head: Head): Promise<void> {

@@ -40,7 +40,7 @@ export function createStaffApp(deps: StaffAppDeps): Express {
   const logger = deps.logger.child({ module: 'panel' });
   const sla = panel.slaClock === 'business' ? new BusinessClock(loadBusinessHours(process.env, deps.config.timezone), deps.config.timezone) : calendarClock;
   const ctx: PanelContext = { db: deps.db, engine: deps.engine, requests, logger, config: deps.config, panel, clock: deps.clock ?? Date.now, sla };
-  const app = createHttpApp({ logger, health: deps.health ?? { readiness: () => ({ ready: true, details: { database: 'ok' } }) } });
+  const app = createHttpApp({ logger, health: deps.health ?? { readiness: () => ({ ready: true, details: { database: 'ok' } }) }, metricsToken: deps.config.metricsToken });
   if (panel.trustProxy) app.set('trust proxy', 1);
   app.set('etag', false); // pages and API answers are no-store: hashing every body buys nothing
 
