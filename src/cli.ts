@@ -180,7 +180,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err) => {
-    if (err instanceof ConfigError || (err as Error).name === 'FaqError') process.stderr.write(`${(err as Error).message}\n`);
+    if (err instanceof ConfigError || (err as Error).name === 'FaqError' || (err as Error).name === 'DatabaseOpenError') process.stderr.write(`${(err as Error).message}\n`);
     else process.stderr.write(`Erro: ${(err as Error).stack ?? err}\n`);
     process.exitCode = 1;
   },

@@ -24,6 +24,7 @@ const schema = z.object({
   FAQ_DIR: z.string().optional(),
   HANDOFF_TIMEOUT_MINUTES: z.coerce.number().positive().default(240),
   METRICS_TOKEN: z.string().min(16, 'use pelo menos 16 caracteres').optional(),
+  SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(10),
 });
 
 export type Config = {
@@ -42,6 +43,8 @@ export type Config = {
   handoffTimeoutMs: number;
   /** Bearer token GET /metrics requires; unset: open (the server listens on localhost by default). */
   metricsToken?: string;
+  /** Longest a SIGTERM/SIGINT shutdown may take before the process exits anyway. */
+  shutdownTimeoutMs: number;
 };
 
 export class ConfigError extends Error {}
@@ -80,5 +83,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     faqDir: c.FAQ_DIR,
     handoffTimeoutMs: c.HANDOFF_TIMEOUT_MINUTES * 60_000,
     metricsToken: c.METRICS_TOKEN,
+    shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_SECONDS * 1000,
   };
 }

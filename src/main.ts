@@ -8,13 +8,45 @@ import { listen } from './http/server.js';
 import { createLogger } from './logger.js';
 import { hasAdmin } from './staff/users.js';
 import { setOutboxSource } from './metrics.js';
+import { StorageHealth } from './db/health.js';
+import { startMaintenance, storageTask } from './maintenance.js';
 
 /** `npm start`: the engine, the database and the staff HTTP server. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, format: config.logFormat });
+  const SHUTDOWN_BOUND_MS = config.shutdownTimeoutMs;
+
+  // Signals are handled from the first moment: during start-up (migrations are atomic) the
+  // process just exits; afterwards it stops taking messages, finishes the one in progress,
+  // closes the socket and the database, and exits 0 within the bound.
+  let stopping = false;
+  let shutdown: (() => Promise<void>) | undefined;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    const force = setTimeout(() => {
+      logger.error({ boundMs: SHUTDOWN_BOUND_MS }, 'shutdown took too long: exiting anyway');
+      process.exit(1);
+    }, SHUTDOWN_BOUND_MS);
+    force.unref();
+    if (!shutdown) process.exit(0);
+    try {
+      await shutdown();
+      logger.info('stopped');
+      process.exit(0);
+    } catch (err) {
+      logger.error({ err }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
   const app = await createApp(config, logger);
   const whatsapp = createWhatsAppRuntime({ db: app.db, engine: app.engine, logger });
+  const storage = new StorageHealth(app.db, logger);
   setOutboxSource(() => {
     const rows = app.db.all(app.db.kysely.selectFrom('outbound_messages').select(['channel', (eb) => eb.fn.countAll<number>().as('n')]).where('status', '=', 'queued').groupBy('channel'));
     return Object.fromEntries(rows.map((r) => [r.channel, Number(r.n)]));
@@ -24,33 +56,38 @@ async function main(): Promise<void> {
     engine: app.engine,
     logger,
     config,
-    health: { readiness: () => whatsapp.readiness({ database: 'ok', faqEntries: app.kb.entries.size }) },
+    health: {
+      // Ready only when the database proves a write and the WhatsApp connection is open.
+      readiness: () => {
+        const database = storage.check();
+        const r = whatsapp.readiness({ database, faqEntries: app.kb.entries.size });
+        return { ready: r.ready && database === 'ok' && !stopping, details: stopping ? { ...r.details, stopping: true } : r.details };
+      },
+    },
   });
   const server = await listen(whatsapp.mount(http), config.httpHost, config.httpPort);
   const { port } = server.address() as AddressInfo;
+  const maintenance = startMaintenance(logger, [storageTask(app.db, storage)]);
+  shutdown = async () => {
+    // No new connections; requests in flight get a moment to finish.
+    const closed = new Promise<void>((r) => server.close(() => r()));
+    server.closeIdleConnections();
+    const drained = await Promise.race([closed.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), Math.min(3000, SHUTDOWN_BOUND_MS / 3)).unref())]);
+    if (!drained) server.closeAllConnections();
+    await maintenance.stop();
+    await whatsapp.stop(); // stops the socket, waits for the message being handled and the send in flight
+    await app.close();
+  };
   logger.info({ url: `http://${config.httpHost}:${port}`, database: config.databasePath, faqEntries: app.kb.entries.size }, 'bot started');
   whatsapp.start(`http://${config.httpHost}:${port}`);
   if (!hasAdmin(app.db)) {
     logger.warn(`painel: nenhum administrador cadastrado. Crie um com: npm run bot -- users add --name "Seu Nome" --email SEU_EMAIL --role admin (e entre em http://${config.httpHost}:${port}/login)`);
   }
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'stopping');
-    server.closeAllConnections();
-    await new Promise<void>((r) => server.close(() => r()));
-    await whatsapp.stop();
-    await app.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
 main().catch((err) => {
-  if (err instanceof ConfigError || (err as Error).name === 'FaqError' || (err as Error).name === 'LockHeldError') process.stderr.write(`${(err as Error).message}\n`);
+  const known = ['FaqError', 'LockHeldError', 'DatabaseOpenError'];
+  if (err instanceof ConfigError || known.includes((err as Error).name)) process.stderr.write(`${(err as Error).message}\n`);
   else process.stderr.write(`Falha ao iniciar: ${(err as Error).stack ?? err}\n`);
   process.exit(1);
 });

@@ -35,6 +35,12 @@ export function simulateLine(app: App, line: string, lineNo: number, emit: (out:
     timestamp: Number.isFinite(timestamp) ? timestamp : undefined,
     name: typeof msg.name === 'string' ? msg.name : undefined,
   });
+  if (result.unrecorded) {
+    // Nothing was stored (full disk...): the person is told, straight, without the outbox.
+    const out = typeof msg.id === 'string' || typeof msg.id === 'number' ? { to: from, text: result.unrecorded, inReplyTo: String(msg.id) } : { to: from, text: result.unrecorded };
+    emit(out);
+    return [out];
+  }
   return result.replies.map((r) => {
     const out = r.inReplyTo ? { to: r.chatId, text: r.text, inReplyTo: r.inReplyTo } : { to: r.chatId, text: r.text };
     // The simulator is the channel: a reply written out is a reply delivered (written first: a

@@ -32,6 +32,7 @@ export async function runTerminalChat(app: App, from: string): Promise<void> {
   try {
     for await (const line of rl) {
       const result = app.engine.handle({ channel: TERMINAL_CHANNEL, chatId: from, phone: from, text: line });
+      if (result.unrecorded) print(result.unrecorded);
       for (const r of result.replies) {
         print(r.text);
         markOutboundSent(app.db, r.id, null, new Date().toISOString());

@@ -17,6 +17,7 @@ import type { FlowServices } from '../tickets/services.js';
 import { STATUS_LABEL, ticketAlreadyOpenText, ticketsStatusText } from '../tickets/tickets.js';
 import { metrics } from '../metrics.js';
 import { countDecision, decisionOf, recordDecision, type Decision } from '../stats.js';
+import { STORAGE_CUSTOMER_TEXT, storageProblem } from '../db/errors.js';
 
 export interface InboundMessage {
   channel: string;
@@ -54,6 +55,11 @@ export interface Reply {
 export interface HandleResult {
   duplicate: boolean;
   replies: Reply[];
+  /**
+   * Set when the message could not be recorded (full disk, read-only file...): nothing was
+   * stored, and this text tells the person so. Channels send it directly, not through the outbox.
+   */
+  unrecorded?: string;
 }
 
 export interface EngineOptions {
@@ -178,7 +184,7 @@ export class Engine {
     const { db } = this.o;
     const timer = metrics.handlingSeconds.startTimer({ channel: msg.channel });
     let decision: Decision | undefined;
-    const result = db.transaction((): HandleResult => {
+    const result = this.unlessStorageFails(() => db.transaction((): HandleResult => {
       const key = { channel: msg.channel, chatId: msg.chatId, participant, messageId };
       // The journal's unique key decides: a redelivered id is not processed again.
       // A photo or audio without caption is journaled as a short marker, so excerpts and the
@@ -210,13 +216,29 @@ export class Engine {
         inReplyTo: msg.id ?? null,
       }));
       return { duplicate: false, replies };
-    });
-    if (!result.duplicate) {
+    }));
+    if (!result.duplicate && !result.unrecorded) {
       timer();
       if (decision) countDecision(msg.channel, decision);
       else metrics.messagesReceived.inc({ channel: msg.channel });
     }
     return result;
+  }
+
+  /**
+   * A message the database cannot take (full disk, read-only file, I/O error, held lock): nothing
+   * was stored; the person is told so (the channel sends it directly) and the process goes on.
+   */
+  private unlessStorageFails(run: () => HandleResult): HandleResult {
+    try {
+      return run();
+    } catch (err) {
+      const problem = storageProblem(err);
+      if (!problem) throw err;
+      metrics.storageErrors.inc({ problem });
+      this.o.logger.error({ err, database: this.o.db.file, problem }, 'message not recorded: the database does not take writes');
+      return { duplicate: false, replies: [], unrecorded: STORAGE_CUSTOMER_TEXT };
+    }
   }
 
   /** The router event for a message: command, menu number, media or classified free text. */

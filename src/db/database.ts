@@ -4,6 +4,26 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type Compilable, type Migration } from 'kysely';
 import type { Database } from './schema.js';
 import { migrations as allMigrations } from './migrations/index.js';
+import { storageProblem } from './errors.js';
+
+/** The database could not be opened or migrated; the message names the file and what to do. */
+export class DatabaseOpenError extends Error {
+  override name = 'DatabaseOpenError';
+}
+
+/** Why a database file could not be opened, and what to do, in pt-BR for the operator. */
+export function openErrorMessage(file: string, err: unknown): string {
+  const code = String((err as { code?: unknown })?.code ?? '');
+  const e = err as NodeJS.ErrnoException;
+  const where = `Não foi possível abrir o banco de dados ${path.resolve(file)}`;
+  if (code === 'SQLITE_CANTOPEN' || e.code === 'EACCES' || e.code === 'EROFS' || e.code === 'EPERM')
+    return `${where}: o arquivo ou a pasta não pode ser criado ou escrito (pasta somente leitura, sem permissão ou inexistente). Verifique DATABASE_PATH e as permissões do usuário que roda o bot.`;
+  if (code.startsWith('SQLITE_READONLY')) return `${where}: está somente leitura. Dê permissão de escrita ao arquivo, à pasta e aos arquivos -wal/-shm ao lado dele.`;
+  if (code === 'SQLITE_FULL' || e.code === 'ENOSPC') return `${where}: o disco está cheio. Libere espaço e inicie de novo.`;
+  if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT'))
+    return `${where}: o arquivo não é um banco SQLite válido ou está corrompido. Restaure um backup (npm run bot -- restore ARQUIVO) ou aponte DATABASE_PATH para outro arquivo.`;
+  return `${where}: ${(err as Error)?.message ?? String(err)}`;
+}
 
 export interface Prepared<P, R> {
   all(params: P): R[];
@@ -21,7 +41,11 @@ export class Db {
   private readonly statements = new Map<string, SqliteDatabase.Statement>();
   private readonly preparedCache = new Map<unknown, Prepared<never, unknown>>();
 
-  private constructor(readonly sqlite: SqliteDatabase.Database) {
+  private constructor(
+    readonly sqlite: SqliteDatabase.Database,
+    /** The file as configured (DATABASE_PATH): logs and messages name it. */
+    readonly file: string,
+  ) {
     this.kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   }
 
@@ -30,25 +54,34 @@ export class Db {
    * the app's list (tests of the migration runner).
    */
   static async open(file: string, opts: { migrations?: Record<string, Migration> } = {}): Promise<Db> {
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    const sqlite = new SqliteDatabase(file);
-    // Set first: switching a new file to WAL and migrating it wait for a process starting alongside.
-    sqlite.pragma('busy_timeout = 5000');
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('synchronous = NORMAL');
-    sqlite.pragma('foreign_keys = ON');
-    // Every message is a small write transaction on random pages (one chat among thousands):
-    // a 16 MB page cache keeps the hot B-tree pages at hand, and checkpointing every ~40 MB of
-    // WAL instead of ~4 MB moves the copy-back out of most messages' way.
-    sqlite.pragma('cache_size = -16384');
-    sqlite.pragma('temp_store = MEMORY');
-    sqlite.pragma('wal_autocheckpoint = 10000');
-    const db = new Db(sqlite);
+    let sqlite: SqliteDatabase.Database | undefined;
+    try {
+      if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+      sqlite = new SqliteDatabase(file);
+      // Set first: switching a new file to WAL and migrating it wait for a process starting alongside.
+      sqlite.pragma('busy_timeout = 5000');
+      sqlite.pragma('journal_mode = WAL');
+      sqlite.pragma('synchronous = NORMAL');
+      sqlite.pragma('foreign_keys = ON');
+      // Every message is a small write transaction on random pages (one chat among thousands):
+      // a 16 MB page cache keeps the hot B-tree pages at hand. Checkpoints run in the background
+      // (Db.checkpoint) and at the latest every ~40 MB of WAL, out of most messages' way; the
+      // WAL file is cut back to 16 MB after each so it does not keep a small disk full.
+      sqlite.pragma('cache_size = -16384');
+      sqlite.pragma('temp_store = MEMORY');
+      sqlite.pragma('wal_autocheckpoint = 10000');
+      sqlite.pragma(`journal_size_limit = ${16 * 1024 * 1024}`);
+    } catch (err) {
+      sqlite?.close();
+      throw new DatabaseOpenError(openErrorMessage(file, err), { cause: err });
+    }
+    const db = new Db(sqlite, file);
     try {
       await db.migrate(opts.migrations ?? allMigrations);
     } catch (err) {
       sqlite.close();
-      throw new Error(`Falha ao migrar o banco ${file}: ${(err as Error).message}`, { cause: err });
+      const cause = (err as { cause?: unknown }).cause ?? err;
+      throw new DatabaseOpenError(storageProblem(cause) || storageProblem(err) ? openErrorMessage(file, storageProblem(err) ? err : cause) : `Falha ao migrar o banco ${file}: ${(err as Error).message}`, { cause: err });
     }
     return db;
   }
@@ -142,6 +175,11 @@ export class Db {
    */
   transaction<T>(fn: () => T): T {
     return this.sqlite.transaction(fn).immediate();
+  }
+
+  /** A checkpoint that waits for nobody (run when the bot is idle; the WAL then stays small). */
+  checkpoint(): void {
+    this.sqlite.pragma('wal_checkpoint(PASSIVE)');
   }
 
   async close(): Promise<void> {

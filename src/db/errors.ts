@@ -20,3 +20,7 @@ export const STORAGE_MESSAGE: Record<StorageProblem, string> = {
   readonly: 'Não consigo registrar alterações agora: o banco de dados está somente leitura. Nada foi alterado; a equipe técnica precisa corrigir as permissões.',
   io: 'Não consigo registrar alterações agora por um erro de disco. Nada foi alterado; tente de novo em alguns minutos.',
 };
+
+/** What a customer reads when their message could not be recorded (sent without the outbox). */
+export const STORAGE_CUSTOMER_TEXT =
+  'Desculpe, estou com um problema técnico e não consigo registrar pedidos agora. 🙏 Por favor, envie sua mensagem de novo em alguns minutos.';

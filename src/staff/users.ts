@@ -1,6 +1,19 @@
 import type { Db } from '../db/database.js';
 import type { ApiToken, StaffRole, StaffSession, StaffUser, Team } from '../db/schema.js';
 import { hashPassword, MIN_PASSWORD_LENGTH, randomSecret, sha256 } from './passwords.js';
+import { storageProblem } from '../db/errors.js';
+
+/**
+ * A bookkeeping write on a read (last seen, last used): when the database cannot take it (full
+ * disk, read-only file, contention), the read goes on without it.
+ */
+function bestEffort(write: () => void): void {
+  try {
+    write();
+  } catch (err) {
+    if (!storageProblem(err)) throw err;
+  }
+}
 
 // Staff accounts, sessions, API tokens and log-in throttling. Queries as plain functions, db first.
 
@@ -115,13 +128,13 @@ export function findSession(db: Db, cookie: string, now: number, idleMs: number)
   if (!session) return undefined;
   const user = findUserById(db, session.user_id);
   if (!user || !user.active || Date.parse(session.expires_at) <= now || Date.parse(session.last_seen_at) + idleMs <= now) {
-    db.run(db.kysely.deleteFrom('staff_sessions').where('id', '=', id));
+    bestEffort(() => db.run(db.kysely.deleteFrom('staff_sessions').where('id', '=', id)));
     return undefined;
   }
   // Sliding idle window, written at most once a minute.
   if (now - Date.parse(session.last_seen_at) > 60_000) {
     const iso = new Date(now).toISOString();
-    db.run(db.kysely.updateTable('staff_sessions').set({ last_seen_at: iso }).where('id', '=', id));
+    bestEffort(() => db.run(db.kysely.updateTable('staff_sessions').set({ last_seen_at: iso }).where('id', '=', id)));
     session.last_seen_at = iso;
   }
   return { session, user };
@@ -182,7 +195,7 @@ export function authenticateToken(db: Db, token: string, now: number): { user: S
   const user = findUserById(db, row.user_id);
   if (!user || !user.active) return undefined;
   if (!row.last_used_at || now - Date.parse(row.last_used_at) > 60_000) {
-    db.run(db.kysely.updateTable('api_tokens').set({ last_used_at: new Date(now).toISOString() }).where('id', '=', row.id));
+    bestEffort(() => db.run(db.kysely.updateTable('api_tokens').set({ last_used_at: new Date(now).toISOString() }).where('id', '=', row.id)));
   }
   return { user, tokenId: row.id };
 }

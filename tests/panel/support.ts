@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { createStaffApp } from '../../src/http/panel/app.js';
-import { silentLogger } from '../../src/logger.js';
+import { silentLogger, type Logger } from '../../src/logger.js';
 import type { PanelConfig } from '../../src/staff/config.js';
 import { createApiToken, createUser } from '../../src/staff/users.js';
 import { getTicketByProtocol } from '../../src/tickets/tickets.js';
@@ -22,9 +22,9 @@ export interface Panel {
   close(): Promise<void>;
 }
 
-export async function startPanel(panel: Partial<PanelConfig> = {}, overrides: AppOverrides = {}): Promise<Panel> {
-  const h = await startHarness({ env: { GREETING_ENABLED: 'false' }, overrides });
-  const app = createStaffApp({ db: h.app.db, engine: h.app.engine, logger: silentLogger, config: h.app.config, panel: { loginDelayMs: 0, ...panel } });
+export async function startPanel(panel: Partial<PanelConfig> = {}, overrides: AppOverrides = {}, o: { dbPath?: string; logger?: Logger } = {}): Promise<Panel> {
+  const h = await startHarness({ env: { GREETING_ENABLED: 'false' }, overrides, dbPath: o.dbPath });
+  const app = createStaffApp({ db: h.app.db, engine: h.app.engine, logger: o.logger ?? silentLogger, config: h.app.config, panel: { loginDelayMs: 0, ...panel } });
   const server = http.createServer(app);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const { port } = server.address() as AddressInfo;

@@ -16,6 +16,10 @@ import type { Logger } from '../../logger.js';
 import type { SocketLike } from './connection.js';
 import { classifyContent, isStorable } from './content.js';
 import { rememberChat, resolveIdentity } from './identity.js';
+import { STORAGE_CUSTOMER_TEXT, storageProblem } from '../../db/errors.js';
+
+/** A person told "não consigo registrar" is not told again within this time. */
+const UNRECORDED_NOTICE_MS = 10 * 60_000;
 
 export const WHATSAPP_CHANNEL = 'whatsapp';
 
@@ -56,6 +60,7 @@ export class InboundHandler {
   readonly stats: InboundStats = { handled: 0, duplicates: 0, ignored: 0, tooOld: 0, stubs: 0 };
   private queue: Promise<unknown> = Promise.resolve();
   private readonly clock: () => number;
+  private readonly toldUnrecorded = new Map<string, number>();
 
   constructor(private readonly o: InboundOptions) {
     this.clock = o.clock ?? Date.now;
@@ -122,6 +127,31 @@ export class InboundHandler {
     }
     if (content.kind === 'ignore') return this.ignore(id, content.reason);
 
+    try {
+      return await this.record(sock, msg, content, at);
+    } catch (err) {
+      if (!storageProblem(err)) throw err;
+      this.o.logger.error({ err, id }, 'whatsapp: message not recorded: the database does not take writes');
+      await this.tellUnrecorded(sock, remote, STORAGE_CUSTOMER_TEXT);
+      return this.ignore(id, 'storage');
+    }
+  }
+
+  /**
+   * The database cannot take the message (full disk...): the person hears so once in a while,
+   * sent straight through the socket since the outbox cannot be written either.
+   */
+  private async tellUnrecorded(sock: SocketLike, jid: string, text: string): Promise<void> {
+    const now = this.clock();
+    const last = this.toldUnrecorded.get(jid);
+    if (last !== undefined && now - last < UNRECORDED_NOTICE_MS) return;
+    this.toldUnrecorded.set(jid, now);
+    await sock.sendMessage(jid, { text }).catch((err) => this.o.logger.warn({ err }, 'whatsapp: could not send the "not recorded" notice'));
+  }
+
+  private async record(sock: SocketLike, msg: WAMessage, content: Extract<ReturnType<typeof classifyContent>, { kind: 'message' }>, at: number): Promise<InboundOutcome> {
+    const { key } = msg;
+    const id = key.id!;
     const { db } = this.o;
     const identity = await resolveIdentity(db, this.o.account, key, (lid) =>
       sock.signalRepository?.lidMapping ? sock.signalRepository.lidMapping.getPNForLID(lid) : Promise.resolve(null),
@@ -145,6 +175,10 @@ export class InboundHandler {
       lid: identity.lid ?? undefined,
       media,
     });
+    if (result.unrecorded) {
+      await this.tellUnrecorded(sock, key.remoteJid!, result.unrecorded);
+      return this.ignore(id, 'storage');
+    }
     if (result.duplicate) {
       this.stats.duplicates++;
       this.o.logger.debug({ id }, 'whatsapp: duplicate message ignored');

@@ -148,7 +148,13 @@ export class OutboxSender {
         await this.waitFor(Math.max(1, Math.min(next.waitMs, this.o.pollMs ?? 1000)));
         continue;
       }
-      await this.sendOne(sock, next.head);
+      try {
+        await this.sendOne(sock, next.head);
+      } catch (err) {
+        // The database refused a write (full disk...): the row stays queued; look again shortly.
+        this.o.logger.error({ err, outboundId: next.head.id }, 'whatsapp: outbox write failed');
+        await this.waitFor(1000);
+      }
     }
   }
 

@@ -16,6 +16,7 @@ import type { PanelContext } from './context.js';
 import { pagesRouter } from './pages.js';
 import { errorPage } from './views/error.js';
 import { STORAGE_MESSAGE, storageProblem } from '../../db/errors.js';
+import { StorageHealth } from '../../db/health.js';
 
 export interface StaffAppDeps {
   db: Db;
@@ -40,7 +41,14 @@ export function createStaffApp(deps: StaffAppDeps): Express {
   const logger = deps.logger.child({ module: 'panel' });
   const sla = panel.slaClock === 'business' ? new BusinessClock(loadBusinessHours(process.env, deps.config.timezone), deps.config.timezone) : calendarClock;
   const ctx: PanelContext = { db: deps.db, engine: deps.engine, requests, logger, config: deps.config, panel, clock: deps.clock ?? Date.now, sla };
-  const app = createHttpApp({ logger, health: deps.health ?? { readiness: () => ({ ready: true, details: { database: 'ok' } }) }, metricsToken: deps.config.metricsToken });
+  const storage = new StorageHealth(deps.db, logger);
+  const health = deps.health ?? {
+    readiness: () => {
+      const database = storage.check();
+      return { ready: database === 'ok', details: { database } };
+    },
+  };
+  const app = createHttpApp({ logger, health, metricsToken: deps.config.metricsToken });
   if (panel.trustProxy) app.set('trust proxy', 1);
   app.set('etag', false); // pages and API answers are no-store: hashing every body buys nothing
 
