@@ -18,7 +18,7 @@ const file = () => path.join(dir, `db-${++n}.sqlite`);
 
 const tables = (f: string): string[] => {
   if (!fs.existsSync(f)) return [];
-  const s = new SqliteDatabase(f, { readonly: true });
+  const s = new SqliteDatabase(f); // not read-only: after a kill the WAL may need recovering
   try {
     return (s.prepare("select name from sqlite_master where type = 'table' order by name").all() as Array<{ name: string }>).map((r) => r.name);
   } finally {
@@ -29,7 +29,7 @@ const tables = (f: string): string[] => {
 /** How many migrations the file records as applied. */
 const applied = (f: string): number => {
   if (!tables(f).includes('kysely_migration')) return 0;
-  const s = new SqliteDatabase(f, { readonly: true });
+  const s = new SqliteDatabase(f); // not read-only: after a kill the WAL may need recovering
   try {
     return (s.prepare('select count(*) n from kysely_migration').get() as { n: number }).n;
   } finally {
