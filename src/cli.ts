@@ -29,6 +29,10 @@ const USAGE = `Uso: npm run bot -- <comando>
   tokens create --email E --name N | tokens list [--email E] | tokens revoke --id N
                            tokens da API /api do painel (o token aparece uma única vez)
   test [ARQUIVOS...]       roda as conversas de teste em YAML (padrão: tests/conversations/)
+  backup DESTINO           cópia consistente do banco (pode rodar com o bot ligado); DESTINO é
+                           um arquivo ou uma pasta (bot-AAAAMMDD-HHMMSS.db)
+  restore BACKUP           põe um backup no lugar do banco (pare o bot antes; o banco atual fica
+                           guardado ao lado como ...antes-da-restauracao-...)
 
 Variáveis de ambiente: veja .env.example (DATABASE_PATH, LOG_LEVEL, ...).`;
 
@@ -124,6 +128,28 @@ async function main(argv: string[]): Promise<number> {
       }
       break;
     }
+    case 'backup': {
+      if (!sub) break;
+      const { Db } = await import('./db/database.js');
+      const { backupTo } = await import('./ops/backup.js');
+      const { audit, cliActor } = await import('./ops/audit.js');
+      const db = await Db.open(config.databasePath);
+      try {
+        const r = await backupTo(db, sub);
+        audit(db, { actor: cliActor(), action: 'backup', subject: path.basename(r.file), detail: { bytes: r.bytes, ms: r.ms } });
+        process.stdout.write(`Backup em ${r.file} (${(r.bytes / 1_048_576).toFixed(1)} MB, ${r.ms} ms)\n`);
+        return 0;
+      } finally {
+        await db.close();
+      }
+    }
+    case 'restore': {
+      if (!sub) break;
+      const { restoreFrom } = await import('./ops/backup.js');
+      const { previous } = await restoreFrom(sub, config.databasePath);
+      process.stdout.write(`Banco ${path.resolve(config.databasePath)} restaurado de ${path.resolve(sub)}.${previous ? ` O banco anterior ficou em ${previous}.` : ''}\n`);
+      return 0;
+    }
     case 'test': {
       const { formatFailure, loadStories, runStory } = await import('./stories/runner.js');
       const fs = await import('node:fs');
@@ -180,7 +206,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err) => {
-    if (err instanceof ConfigError || (err as Error).name === 'FaqError' || (err as Error).name === 'DatabaseOpenError') process.stderr.write(`${(err as Error).message}\n`);
+    if (err instanceof ConfigError || ['FaqError', 'DatabaseOpenError', 'OpsError'].includes((err as Error).name)) process.stderr.write(`${(err as Error).message}\n`);
     else process.stderr.write(`Erro: ${(err as Error).stack ?? err}\n`);
     process.exitCode = 1;
   },

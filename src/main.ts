@@ -9,13 +9,16 @@ import { createLogger } from './logger.js';
 import { hasAdmin } from './staff/users.js';
 import { setOutboxSource } from './metrics.js';
 import { StorageHealth } from './db/health.js';
-import { startMaintenance, storageTask } from './maintenance.js';
+import { startMaintenance, storageTask } from './ops/maintenance.js';
+import { backupTask } from './ops/backup.js';
+import { loadOpsConfig } from './ops/config.js';
 
 /** `npm start`: the engine, the database and the staff HTTP server. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, format: config.logFormat });
   const SHUTDOWN_BOUND_MS = config.shutdownTimeoutMs;
+  const ops = loadOpsConfig(config.databasePath);
 
   // Signals are handled from the first moment: during start-up (migrations are atomic) the
   // process just exits; afterwards it stops taking messages, finishes the one in progress,
@@ -67,7 +70,9 @@ async function main(): Promise<void> {
   });
   const server = await listen(whatsapp.mount(http), config.httpHost, config.httpPort);
   const { port } = server.address() as AddressInfo;
-  const maintenance = startMaintenance(logger, [storageTask(app.db, storage)]);
+  const tasks = [storageTask(app.db, storage)];
+  if (ops.backup.intervalMs > 0 && config.databasePath !== ':memory:') tasks.push(backupTask(app.db, logger, ops.backup));
+  const maintenance = startMaintenance(logger, tasks);
   shutdown = async () => {
     // No new connections; requests in flight get a moment to finish.
     const closed = new Promise<void>((r) => server.close(() => r()));

@@ -1,6 +1,6 @@
-import type { Db } from './db/database.js';
-import type { StorageHealth } from './db/health.js';
-import type { Logger } from './logger.js';
+import type { Db } from '../db/database.js';
+import type { StorageHealth } from '../db/health.js';
+import type { Logger } from '../logger.js';
 
 // Background upkeep of the running bot (npm start): storage health and WAL checkpoints between
 // messages. Each task is a timer that never overlaps itself and never throws out of it.
