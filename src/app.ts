@@ -62,6 +62,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
     timezone: config.timezone,
     idleTimeoutMs: config.idleTimeoutMs,
     greeting: config.greeting,
+    privacyNotice: config.privacyNotice,
     services,
     clock: overrides.clock,
   });

@@ -29,6 +29,14 @@ const USAGE = `Uso: npm run bot -- <comando>
   tokens create --email E --name N | tokens list [--email E] | tokens revoke --id N
                            tokens da API /api do painel (o token aparece uma única vez)
   test [ARQUIVOS...]       roda as conversas de teste em YAML (padrão: tests/conversations/)
+  contact export TELEFONE [--out ARQ] [--reveal]
+                           todos os dados de uma pessoa em JSON (LGPD); na tela, mascarados
+                           sem --reveal; --out grava o arquivo completo (permissão 600)
+  contact erase TELEFONE [--yes]
+                           apaga os dados da pessoa e anonimiza os tickets (ficam as estatísticas);
+                           sem --yes só mostra o que seria apagado
+  retention run            aplica agora a retenção (RETENTION_*; também roda todo dia com o bot)
+  audit [--limit N]        o registro de auditoria (exportações, exclusões, backups, expurgos)
   backup DESTINO           cópia consistente do banco (pode rodar com o bot ligado); DESTINO é
                            um arquivo ou uma pasta (bot-AAAAMMDD-HHMMSS.db)
   restore BACKUP           põe um backup no lugar do banco (pare o bot antes; o banco atual fica
@@ -149,6 +157,80 @@ async function main(argv: string[]): Promise<number> {
       const { previous } = await restoreFrom(sub, config.databasePath);
       process.stdout.write(`Banco ${path.resolve(config.databasePath)} restaurado de ${path.resolve(sub)}.${previous ? ` O banco anterior ficou em ${previous}.` : ''}\n`);
       return 0;
+    }
+    case 'contact': {
+      const phoneArg = rest[0];
+      if ((sub !== 'export' && sub !== 'erase') || !phoneArg) break;
+      const { values } = parseArgs({ args: rest.slice(1), options: { out: { type: 'string' }, reveal: { type: 'boolean' }, yes: { type: 'boolean' } } });
+      const { Db } = await import('./db/database.js');
+      const p = await import('./ops/privacy.js');
+      const { audit, cliActor } = await import('./ops/audit.js');
+      const phone = p.normalizePhone(phoneArg);
+      if (phone.length < 12) {
+        process.stderr.write('Informe o telefone com DDD (e, se não for do Brasil, com o código do país): 5511999990001\n');
+        return 2;
+      }
+      const db = await Db.open(config.databasePath);
+      try {
+        const subject = p.maskedSubject(phone);
+        if (sub === 'export') {
+          const data = p.exportContact(db, phone);
+          const found = data.contacts.length + data.tickets.length + data.messagesReceived.length;
+          if (values.out) {
+            const fs = await import('node:fs');
+            fs.writeFileSync(values.out, JSON.stringify(data, null, 2) + '\n', { mode: 0o600 });
+            process.stdout.write(`Dados de ${subject} gravados em ${path.resolve(values.out)} (${data.messagesReceived.length + data.messagesSent.length} mensagens, ${data.tickets.length} tickets, ${data.attachments.length} arquivos).\n`);
+          } else process.stdout.write(JSON.stringify(values.reveal ? data : p.maskExport(data), null, 2) + '\n');
+          audit(db, { actor: cliActor(), action: 'contact.export', subject, detail: { to: values.out ? 'file' : 'stdout', revealed: !!(values.out || values.reveal), tickets: data.tickets.length, messages: data.messagesReceived.length + data.messagesSent.length } });
+          if (!found) process.stderr.write(`Nenhum dado encontrado para ${subject}.\n`);
+          return 0;
+        }
+        const chats = p.chatsOf(db, phone);
+        if (!values.yes) {
+          const preview = p.exportContact(db, phone);
+          process.stdout.write(
+            chats.length
+              ? `Seriam apagados de ${subject}: ${preview.messagesReceived.length + preview.messagesSent.length} mensagens, ${preview.attachments.length} arquivos, o contato e o estado da conversa; ${preview.tickets.length} tickets ficam anonimizados (só tipo, equipe, status e datas). Para apagar, rode de novo com --yes.\n`
+              : `Nenhum dado encontrado para ${subject}.\n`,
+          );
+          return 0;
+        }
+        const r = p.eraseContact(db, phone);
+        audit(db, { actor: cliActor(), action: 'contact.erase', subject, detail: { ...r } });
+        process.stdout.write(`Dados de ${subject} apagados: ${r.messages} mensagens, ${r.attachments} arquivos; ${r.tickets} tickets anonimizados${r.closedOnErase ? ` (${r.closedOnErase} abertos foram encerrados)` : ''}.\n`);
+        return 0;
+      } finally {
+        await db.close();
+      }
+    }
+    case 'retention': {
+      if (sub !== 'run') break;
+      const { Db } = await import('./db/database.js');
+      const { purgeExpired } = await import('./ops/privacy.js');
+      const { loadOpsConfig } = await import('./ops/config.js');
+      const { audit, cliActor } = await import('./ops/audit.js');
+      const policy = loadOpsConfig(config.databasePath).retention;
+      const db = await Db.open(config.databasePath);
+      try {
+        const r = purgeExpired(db, policy);
+        audit(db, { actor: cliActor(), action: 'retention.purge', subject: 'retention', detail: { ...r, policy } });
+        process.stdout.write(`Expurgo: ${r.inbound} mensagens recebidas e ${r.outbound} enviadas com mais de ${policy.messagesDays} dias, ${r.conversations} conversas paradas, ${r.attachments} arquivos com mais de ${policy.attachmentsDays} dias, ${r.tickets} tickets encerrados há mais de ${policy.closedTicketsDays} dias.\n`);
+        return 0;
+      } finally {
+        await db.close();
+      }
+    }
+    case 'audit': {
+      const { values } = parseArgs({ args: [sub, ...rest].filter((a) => a !== undefined), options: { limit: { type: 'string', default: '50' } } });
+      const { Db } = await import('./db/database.js');
+      const { auditEntries } = await import('./ops/audit.js');
+      const db = await Db.open(config.databasePath);
+      try {
+        for (const e of auditEntries(db, Math.max(1, Number(values.limit) || 50)).reverse()) process.stdout.write(`${e.at}  ${e.actor.padEnd(14)}  ${e.action.padEnd(16)}  ${e.subject}  ${e.detail}\n`);
+        return 0;
+      } finally {
+        await db.close();
+      }
     }
     case 'test': {
       const { formatFailure, loadStories, runStory } = await import('./stories/runner.js');

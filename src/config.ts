@@ -19,6 +19,10 @@ const schema = z.object({
     .default(
       'Olá! 👋 Sou o assistente virtual do *Indique Certo*, o programa de parceria da Autoridade de Registro Inter.',
     ),
+  PRIVACY_NOTICE_ENABLED: bool.default(true),
+  PRIVACY_NOTICE_TEXT: z
+    .string()
+    .default('🔒 Seus dados (como CPF e e-mail) são usados só para atender você, conforme a LGPD. Para saber mais ou pedir a exclusão, é só pedir um atendente.'),
   NLU_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.5),
   NLU_MIN_MARGIN: z.coerce.number().min(0).max(1).default(0.08),
   FAQ_DIR: z.string().optional(),
@@ -37,6 +41,8 @@ export type Config = {
   timezone: string;
   idleTimeoutMs: number;
   greeting: { enabled: boolean; text: string };
+  /** LGPD notice sent once, with a contact's first message. */
+  privacyNotice: { enabled: boolean; text: string };
   /** Matcher thresholds: answer, ask back above clarifyFloor, below it nothing fits. */
   nlu: { minConfidence: number; minMargin: number; clarifyFloor: number };
   faqDir?: string;
@@ -79,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     timezone: c.TIMEZONE,
     idleTimeoutMs: c.IDLE_TIMEOUT_MINUTES * 60_000,
     greeting: { enabled: c.GREETING_ENABLED, text: c.GREETING_TEXT },
+    privacyNotice: { enabled: c.PRIVACY_NOTICE_ENABLED, text: c.PRIVACY_NOTICE_TEXT },
     nlu: { minConfidence: c.NLU_MIN_CONFIDENCE, minMargin: c.NLU_MIN_MARGIN, clarifyFloor: Math.min(c.NLU_MIN_CONFIDENCE, 0.3) },
     faqDir: c.FAQ_DIR,
     handoffTimeoutMs: c.HANDOFF_TIMEOUT_MINUTES * 60_000,

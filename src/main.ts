@@ -12,6 +12,7 @@ import { StorageHealth } from './db/health.js';
 import { startMaintenance, storageTask } from './ops/maintenance.js';
 import { backupTask } from './ops/backup.js';
 import { loadOpsConfig } from './ops/config.js';
+import { retentionTask } from './ops/privacy.js';
 
 /** `npm start`: the engine, the database and the staff HTTP server. */
 async function main(): Promise<void> {
@@ -72,6 +73,7 @@ async function main(): Promise<void> {
   const { port } = server.address() as AddressInfo;
   const tasks = [storageTask(app.db, storage)];
   if (ops.backup.intervalMs > 0 && config.databasePath !== ':memory:') tasks.push(backupTask(app.db, logger, ops.backup));
+  if (ops.retention.enabled && config.databasePath !== ':memory:') tasks.push(retentionTask(app.db, logger, ops.retention));
   const maintenance = startMaintenance(logger, tasks);
   shutdown = async () => {
     // No new connections; requests in flight get a moment to finish.

@@ -73,6 +73,8 @@ export interface EngineOptions {
   timezone: string;
   idleTimeoutMs: number;
   greeting: { enabled: boolean; text: string };
+  /** A short LGPD notice with a contact's first message (after the greeting). */
+  privacyNotice?: { enabled: boolean; text: string };
   services: FlowServices;
   clock?: () => number;
 }
@@ -194,12 +196,14 @@ export class Engine {
       // Nothing to answer (empty text, no media): journaled, ignored.
       if (text === '' && !msg.media) return { duplicate: false, replies: [] };
 
-      repo.upsertContact(db, { chatId: msg.chatId, phone: msg.phone, lid: msg.lid, name: msg.name, now: nowIso });
+      const contact = repo.upsertContact(db, { chatId: msg.chatId, phone: msg.phone, lid: msg.lid, name: msg.name, now: nowIso });
       const stored = repo.findConversation(db, msg.chatId);
       const lines: string[] = [];
       const today = this.dayFormat.format(at);
       const firstToday = this.o.greeting.enabled && stored?.greeted_on !== today;
       if (firstToday) lines.push(this.o.greeting.text);
+      // First message ever from this contact (created just now, no conversation yet).
+      if (this.o.privacyNotice?.enabled && !stored && contact.created_at === nowIso) lines.push(this.o.privacyNotice.text);
 
       const idle = !!stored?.last_message_at && at - Date.parse(stored.last_message_at) > this.o.idleTimeoutMs;
       const timers = { last_message_at: nowIso, greeted_on: firstToday ? today : (stored?.greeted_on ?? null) };

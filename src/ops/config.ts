@@ -2,7 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { parseEnv } from '../config.js';
 
-// Settings of the operations side: backups, retention of personal data, the privacy notice.
+// Settings of the operations side: backups and retention of personal data.
 // Read from the environment like src/config.ts, all optional.
 
 const bool = z.enum(['true', 'false', '1', '0', 'sim', 'nao']).transform((v) => v === 'true' || v === '1' || v === 'sim');
@@ -15,16 +15,11 @@ const schema = z.object({
   RETENTION_CLOSED_TICKETS_DAYS: z.coerce.number().int().min(1).default(1825),
   RETENTION_ATTACHMENTS_DAYS: z.coerce.number().int().min(1).default(90),
   RETENTION_ENABLED: bool.default(true),
-  PRIVACY_NOTICE_ENABLED: bool.default(true),
-  PRIVACY_NOTICE_TEXT: z
-    .string()
-    .default('🔒 Seus dados (como CPF e e-mail) são usados só para atender você, conforme a LGPD. Para saber mais ou pedir a exclusão, é só pedir um atendente.'),
 });
 
 export interface OpsConfig {
   backup: { dir: string; intervalMs: number; keep: number };
   retention: { enabled: boolean; messagesDays: number; closedTicketsDays: number; attachmentsDays: number };
-  privacyNotice: { enabled: boolean; text: string };
 }
 
 export function loadOpsConfig(databasePath: string, env: NodeJS.ProcessEnv = process.env): OpsConfig {
@@ -38,6 +33,5 @@ export function loadOpsConfig(databasePath: string, env: NodeJS.ProcessEnv = pro
       closedTicketsDays: c.RETENTION_CLOSED_TICKETS_DAYS,
       attachmentsDays: c.RETENTION_ATTACHMENTS_DAYS,
     },
-    privacyNotice: { enabled: c.PRIVACY_NOTICE_ENABLED, text: c.PRIVACY_NOTICE_TEXT },
   };
 }

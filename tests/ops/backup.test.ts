@@ -97,7 +97,7 @@ describe('backup and restore', () => {
     }
     const listed = await runTs('src/cli.ts', ['tickets', 'list'], { env });
     expect(listed.stdout).toContain(protocol!);
-  });
+  }, 120_000); // seven real processes one after the other
 
   it('restore refuses a file that is not a backup of the bot, and leaves the database alone', async () => {
     const db = path.join(dir, 'keep.db');
