@@ -60,6 +60,7 @@ async function main(): Promise<void> {
     engine: app.engine,
     logger,
     config,
+    kb: app.kb,
     health: {
       // Ready only when the database proves a write and the WhatsApp connection is open.
       readiness: () => {

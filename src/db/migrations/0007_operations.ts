@@ -2,7 +2,7 @@ import { sql, type Kysely, type Migration } from 'kysely';
 
 // Running it: per-hour counts of what the bot decided for each message (the overview charts and
 // the unanswered rate; no text is stored), the audit log of operations on personal data
-// (exports, erasures, purges), and the row the readiness check writes to prove a write works.
+// (exports, erasures, purges), an index for the tickets closed in a period, and the row the readiness check writes to prove a write works.
 // Frozen in time: takes Kysely<any> and imports nothing from the app.
 export const m0007_operations: Migration = {
   async up(db: Kysely<any>) {
@@ -23,6 +23,9 @@ export const m0007_operations: Migration = {
       .addColumn('subject', 'text', (c) => c.notNull())
       .addColumn('detail', 'text', (c) => c.notNull())
       .execute();
+
+    // The overview counts tickets closed in a period.
+    await sql`create index tickets_closed on tickets (closed_at) where closed_at is not null`.execute(db);
 
     await sql`create table health_checks (id integer primary key check (id = 1), at text not null)`.execute(db);
   },

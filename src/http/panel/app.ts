@@ -6,6 +6,7 @@ import type { Config } from '../../config.js';
 import type { Engine } from '../../conversation/engine.js';
 import type { Db } from '../../db/database.js';
 import type { Logger } from '../../logger.js';
+import type { KnowledgeBase } from '../../faq/knowledge.js';
 import { projectRoot } from '../../paths.js';
 import { loadBusinessHours } from '../../business-hours.js';
 import { loadPanelConfig, type PanelConfig } from '../../staff/config.js';
@@ -26,6 +27,8 @@ export interface StaffAppDeps {
   /** Overrides of the PANEL_* environment settings (tests, benchmarks). */
   panel?: Partial<PanelConfig>;
   health?: HealthSource;
+  /** The FAQ (question labels on the overview). */
+  kb?: KnowledgeBase;
   clock?: () => number;
 }
 
@@ -40,7 +43,7 @@ export function createStaffApp(deps: StaffAppDeps): Express {
   const panel = loadPanelConfig(requests, process.env, deps.panel);
   const logger = deps.logger.child({ module: 'panel' });
   const sla = panel.slaClock === 'business' ? new BusinessClock(loadBusinessHours(process.env, deps.config.timezone), deps.config.timezone) : calendarClock;
-  const ctx: PanelContext = { db: deps.db, engine: deps.engine, requests, logger, config: deps.config, panel, clock: deps.clock ?? Date.now, sla };
+  const ctx: PanelContext = { db: deps.db, engine: deps.engine, requests, logger, config: deps.config, panel, clock: deps.clock ?? Date.now, sla, kb: deps.kb };
   const storage = new StorageHealth(deps.db, logger);
   const health = deps.health ?? {
     readiness: () => {

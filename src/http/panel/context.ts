@@ -4,6 +4,7 @@ import type { Engine } from '../../conversation/engine.js';
 import type { Db } from '../../db/database.js';
 import type { StaffSession, StaffUser, Team, TicketType } from '../../db/schema.js';
 import type { Logger } from '../../logger.js';
+import type { KnowledgeBase } from '../../faq/knowledge.js';
 import type { RequestRegistry } from '../../requests.js';
 import type { PanelConfig } from '../../staff/config.js';
 import type { SlaClock } from '../../staff/sla.js';
@@ -21,6 +22,8 @@ export interface PanelContext {
   panel: PanelConfig;
   clock: () => number;
   sla: SlaClock;
+  /** The FAQ, for the overview's question labels (optional: ids are shown without it). */
+  kb?: KnowledgeBase;
 }
 
 /** What the auth middleware attaches to a request. */

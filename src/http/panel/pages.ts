@@ -18,6 +18,8 @@ import type { ViewContext } from './views/layout.js';
 import { queuePage as renderQueue } from './views/queue.js';
 import { ticketPage } from './views/ticket.js';
 import { usersPage } from './views/users.js';
+import { overviewPage } from './views/overview.js';
+import { overview } from '../../staff/overview.js';
 
 // The panel's pages: queue, ticket, account (API tokens), users (admins). Plain forms that POST
 // and redirect (303) with a fixed flash code; the CSRF token rides in every form.
@@ -259,6 +261,13 @@ export function pagesRouter(ctx: PanelContext): express.Router {
     if (staffOf(req).user.role !== 'admin') return res.status(404).type('html').send(errorPage(viewOf(req), 404, 'Página não encontrada.'));
     next();
   };
+  r.get('/visao-geral', adminOnly, (req, res) => {
+    const period = req.query.periodo === '30d' ? '30d' : '24h';
+    const data = overview(db, { period, now: ctx.clock(), timeZone: ctx.config.timezone, sla: ctx.sla, slaHours: ctx.panel.slaHours });
+    const entryLabel = (entry: string) =>
+      entry.startsWith('request:') ? `Pedido: ${ctx.requests.title(entry.slice(8))}` : (ctx.kb?.entries.get(entry)?.short ?? entry);
+    res.type('html').send(overviewPage(viewOf(req), { data, entryLabel }));
+  });
   r.get('/usuarios', adminOnly, (req, res) => res.type('html').send(usersPage(viewOf(req), listUsers(db), flashOf(req))));
   r.post('/usuarios', adminOnly, async (req, res, next) => {
     try {
