@@ -68,7 +68,8 @@ function spawnTs(script: string, args: string[], env: Record<string, string>): C
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bot-soak-'));
   const db = path.join(dir, 'bot.db');
-  const env = { DATABASE_PATH: db, GREETING_ENABLED: 'false', LOG_LEVEL: 'warn', WHATSAPP_ENABLED: 'false', BACKUP_INTERVAL_HOURS: '0' };
+  // Four staff scripts hammer the API without pause: the per-token rate limit would answer 429.
+  const env = { DATABASE_PATH: db, GREETING_ENABLED: 'false', LOG_LEVEL: 'warn', WHATSAPP_ENABLED: 'false', BACKUP_INTERVAL_HOURS: '0', PANEL_API_RATE_PER_MINUTE: '1000000' };
   const started = performance.now();
   const deadline = started + MAX_MS;
   const errors: string[] = [];
@@ -229,7 +230,8 @@ async function main(): Promise<void> {
   ];
   for (const e of errors.slice(0, 10)) report.push(`  error: ${e}`);
   process.stdout.write(report.join('\n') + '\n');
-  fs.rmSync(dir, { recursive: true, force: true });
+  if (process.env.SOAK_KEEP) process.stdout.write(`  database kept in ${db}\n`);
+  else fs.rmSync(dir, { recursive: true, force: true });
   process.exitCode = lost || duplicated || errors.length || integrity !== 'ok' || mainExit !== 0 ? 1 : 0;
 }
 
