@@ -117,7 +117,7 @@ describeMounted('a full disk', () => {
     const again = p.h.app.engine.handle({ channel: 'whatsapp', chatId: '5511977776666', phone: '5511977776666', text: 'menu', id: 'full-2' });
     expect(again.unrecorded).toBeUndefined();
     expect(again.replies).toHaveLength(1);
-  });
+  }, 90_000);
 });
 
 describe('the data folder deleted while running', () => {
@@ -159,7 +159,7 @@ describeMounted('a read-only data folder at start', () => {
       fs.rmSync(src, { recursive: true, force: true });
       fs.rmSync(ro, { recursive: true, force: true });
     }
-  });
+  }, 90_000);
 });
 
 describe('the WAL on a small disk', () => {

@@ -65,7 +65,7 @@ describe('graceful shutdown', () => {
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
-  });
+  }, 90_000);
 
   it('a signal during start-up (migrations) exits at once, and the next start is clean', async () => {
     const db = path.join(dir, 'early.db');
@@ -88,5 +88,5 @@ describe('graceful shutdown', () => {
     } finally {
       if (again.exitCode === null) again.kill('SIGKILL');
     }
-  });
+  }, 90_000);
 });
