@@ -7,7 +7,7 @@ import type { KnowledgeBase } from '../faq/knowledge.js';
 import type { Logger } from '../logger.js';
 import type { Classification, Matcher } from '../nlu/matcher.js';
 import { parseChoice, parseCommand } from '../nlu/replies.js';
-import { messageEventType, type MessagePayload, type ReplyEmitted } from './events.js';
+import { messageEventType, type FlowEmitted, type MessagePayload, type ReplyEmitted } from './events.js';
 import type { FormDeps } from './form.js';
 import { createRouterMachine, HUMAN_FLOW, ROUTER_VERSION } from './router.js';
 import { migrateSnapshot } from './snapshots.js';
@@ -15,7 +15,7 @@ import { texts } from './texts.js';
 import type { RequestRegistry } from '../requests.js';
 import type { FlowServices } from '../tickets/services.js';
 import { STATUS_LABEL, ticketAlreadyOpenText, ticketsStatusText } from '../tickets/tickets.js';
-import { metrics } from '../metrics.js';
+import { flowEvent, metrics } from '../metrics.js';
 import { countDecision, decisionOf, recordDecision, type Decision } from '../stats.js';
 import { STORAGE_CUSTOMER_TEXT, storageProblem } from '../db/errors.js';
 
@@ -293,6 +293,7 @@ export class Engine {
   ): string[] {
     const { db, logger } = this.o;
     const replies: string[] = [];
+    const flowEvents: FlowEmitted[] = [];
     const keepTimers = () => {
       if (stored) repo.updateConversationTimers(db, chatId, timers.last_message_at, timers.greeted_on);
     };
@@ -320,6 +321,9 @@ export class Engine {
         replies.push(texts.restoreFailed);
       } else if (idle && !inHandover) {
         if (mid) replies.push(texts.resumed);
+        // A request left half-way when the chat went quiet.
+        const open = /^flow_(.+)$/.exec(String(parsed?.value));
+        if (open && open[1] !== HUMAN_FLOW) flowEvents.push({ type: 'flow', flow: open[1], event: 'abandon' });
       } else {
         snapshot = parsed;
       }
@@ -332,6 +336,7 @@ export class Engine {
       a.on('reply', (e: ReplyEmitted) => {
         if (e.text) replies.push(e.text);
       });
+      a.on('flow', (e: FlowEmitted) => flowEvents.push(e));
       a.subscribe({ error: (err) => (failed = err) });
       a.start();
       return a;
@@ -375,6 +380,8 @@ export class Engine {
       return replies;
     }
     this.failures.delete(chatId);
+    // Counted once the step succeeded (a failed step is rolled back with its replies).
+    for (const e of flowEvents) flowEvent(e.flow, e.event);
     const persisted = actor.getPersistedSnapshot();
     actor.stop();
     repo.saveConversation(db, {

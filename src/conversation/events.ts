@@ -24,6 +24,9 @@ export type FlowReplyEvent = { type: 'flow.reply'; text: string };
 /** Emitted by the router for the channel to deliver. */
 export type ReplyEmitted = { type: 'reply'; text: string };
 
+/** Emitted by the router when a request starts or ends (for the metrics). */
+export type FlowEmitted = { type: 'flow'; flow: string; event: 'start' | 'complete' | 'cancel' | 'handover' | 'abandon' };
+
 export function messageEventType(p: MessagePayload): MessageEventType {
   if (p.command) return `cmd.${p.command}` as MessageEventType;
   if (p.choice !== null) return 'choice';

@@ -4,7 +4,7 @@ import { fold } from '../nlu/spelling.js';
 import type { FaqEntry, KnowledgeBase } from '../faq/knowledge.js';
 import type { Classification } from '../nlu/matcher.js';
 import { parseYesNo } from '../nlu/replies.js';
-import type { FlowReplyEvent, MediaEvent, MessageEvent, MessagePayload, ReplyEmitted } from './events.js';
+import type { FlowEmitted, FlowReplyEvent, MediaEvent, MessageEvent, MessagePayload, ReplyEmitted } from './events.js';
 import type { FlowDefinition, FlowInput, FlowOutput } from './flow.js';
 import { alternativesOf, decideText, hasRequestData, type TextDecision } from './route.js';
 import { isQuestion, SMALL_TALK_REPLY } from './signals.js';
@@ -103,7 +103,7 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
   };
 
   const base = setup({
-    types: { context: {} as RouterContext, events: {} as RouterEvent, input: {} as { chatId: string }, emitted: {} as ReplyEmitted },
+    types: { context: {} as RouterContext, events: {} as RouterEvent, input: {} as { chatId: string }, emitted: {} as ReplyEmitted | FlowEmitted },
     actors: Object.fromEntries(flows.map((f) => [f.id, f.machine])) as Record<string, AnyStateMachine>,
     guards: {
       decided: (a, p: { kind: TextDecision['kind'] }) => decided(a as Ctx, p.kind),
@@ -164,6 +164,7 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
     },
     actions: {
       say: emit((_, p: { text: string }) => ({ type: 'reply' as const, text: p.text })),
+      flowEvent: emit((_, p: { flow: string; event: FlowEmitted['event'] }) => ({ type: 'flow' as const, flow: p.flow, event: p.event })),
       showMainMenu: emit(() => ({ type: 'reply' as const, text: mainMenu(kb, hooks.menuLine) })),
       showCategory: enqueueActions(({ context, enqueue }) => {
         const cat = category(context);
@@ -318,13 +319,13 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
           {
             guard: { type: 'flowEndedWith', params: { outcome: 'handover' } },
             target: flowState(HUMAN_FLOW),
-            actions: assign({
+            actions: [{ type: 'flowEvent', params: { flow: f.id, event: 'handover' } }, assign({
               flowParams: ({ event }: { event: unknown }) => {
                 const out = (event as { output: Extract<FlowOutput, { outcome: 'handover' }> }).output;
                 return { team: out.team, reason: out.reason, ...(out.collected ? { collected: JSON.stringify(out.collected) } : {}) };
               },
               lastMessage: null,
-            }),
+            })],
           },
         ]
       : []),
@@ -333,13 +334,14 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
       .map((to) => ({
         guard: { type: 'flowEndedWith', params: { outcome: 'switch', flow: to.id } },
         target: flowState(to.id),
-        actions: assign({
+        actions: [{ type: 'flowEvent', params: { flow: f.id, event: 'cancel' } }, assign({
           flowParams: ({ event }: { event: unknown }) => ({ __carry: JSON.stringify((event as { output: Extract<FlowOutput, { outcome: 'switch' }> }).output.carry) }),
           lastMessage: ({ event }: { event: unknown }) => (event as { output: Extract<FlowOutput, { outcome: 'switch' }> }).output.trigger ?? null,
-        }),
+        })],
       })),
-    { guard: { type: 'flowEndedWith', params: { outcome: 'left' } }, target: 'mainMenu', actions: ['showMainMenu', assign({ flowParams: null, lastMessage: null })] },
-    { target: 'home', actions: assign({ flowParams: null, lastMessage: null, lastFlow: f.id }) },
+    { guard: { type: 'flowEndedWith', params: { outcome: 'left' } }, target: 'mainMenu', actions: [{ type: 'flowEvent', params: { flow: f.id, event: 'cancel' } }, 'showMainMenu', assign({ flowParams: null, lastMessage: null })] },
+    { guard: { type: 'flowEndedWith', params: { outcome: 'cancelled' } }, target: 'home', actions: [{ type: 'flowEvent', params: { flow: f.id, event: 'cancel' } }, assign({ flowParams: null, lastMessage: null })] },
+    { target: 'home', actions: [{ type: 'flowEvent', params: { flow: f.id, event: 'complete' } }, assign({ flowParams: null, lastMessage: null, lastFlow: f.id })] },
   ];
 
   const forward = { actions: sendTo('flow', ({ event }: { event: RouterEvent }) => event) };
@@ -353,7 +355,7 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
           input: ({ context }: { context: RouterContext }): FlowInput => ({ chatId: context.chatId, trigger: context.lastMessage, params: context.flowParams ?? undefined }),
           onDone: flowDone(f),
         },
-        entry: 'forgetTopic',
+        entry: ['forgetTopic', { type: 'flowEvent', params: { flow: f.id, event: 'start' } }],
         on: {
           text: forward,
           choice: forward,
@@ -363,7 +365,7 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
           media: forward,
           'handoff.closed': forward,
           // "menu" leaves a request for the menu; in a hand-over the flow decides what happens to its ticket.
-          'cmd.menu': f.id === HUMAN_FLOW ? forward : { target: 'mainMenu', actions: [say(texts.flowLeft), 'showMainMenu'] },
+          'cmd.menu': f.id === HUMAN_FLOW ? forward : { target: 'mainMenu', actions: [{ type: 'flowEvent', params: { flow: f.id, event: 'cancel' } }, say(texts.flowLeft), 'showMainMenu'] },
         },
       },
     ]),

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createStaffApp } from '../../src/http/panel/app.js';
 import { silentLogger } from '../../src/logger.js';
-import { flowEvent, setOutboxSource } from '../../src/metrics.js';
+import { setOutboxSource } from '../../src/metrics.js';
 import { createApiToken, createUser } from '../../src/staff/users.js';
 import { text, waMessage } from '../whatsapp/fakes.js';
 import { startRig, type Rig } from '../whatsapp/setup.js';
@@ -72,7 +72,6 @@ describe('GET /metrics', () => {
     expect(protocol).toBeDefined();
     const resolved = await fetch(`${url}/api/tickets/${protocol}/resolve`, { method: 'POST', headers: { Authorization: `Bearer ${apiToken}`, 'Content-Type': 'application/json' }, body: '{}' });
     expect(resolved.status).toBe(200);
-    flowEvent('refund', 'complete');
 
     const after = await scrape();
     const delta = (name: string, labels = '') => value(after, name, labels) - value(before, name, labels);
@@ -90,7 +89,10 @@ describe('GET /metrics', () => {
     expect(stats.reduce((n, r) => n + r.n, 0)).toBe(12);
     expect(delta('tickets_opened_total', 'type="refund"')).toBe(1);
     expect(delta('tickets_closed_total', 'type="refund",outcome="resolved"')).toBe(1);
+    // The request was counted by the router as it started and as it ended.
+    expect(delta('flow_events_total', 'flow="refund",event="start"')).toBe(1);
     expect(delta('flow_events_total', 'flow="refund",event="complete"')).toBe(1);
+    expect(delta('flow_events_total', 'flow="refund",event="cancel"')).toBe(0);
     expect(value(after, 'whatsapp_connection_state', 'state="open"')).toBe(1);
     expect(value(after, 'whatsapp_connection_state', 'state="reconnecting"')).toBe(0);
     expect(delta('message_handling_seconds_count', 'channel="whatsapp"')).toBe(12);
