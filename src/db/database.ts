@@ -95,7 +95,9 @@ export class Db {
    */
   private async migrate(migrations: Record<string, Migration>): Promise<void> {
     const { sqlite } = this;
-    const migrator = new Migrator({ db: this.kysely, provider: { getMigrations: async () => migrations } });
+    // Branches number their migrations in separate ranges (0006-0019, 0020-0029, 0030-0039) and
+    // land in any order: a database that already ran 0030 must still run a 0006 that arrives later.
+    const migrator = new Migrator({ db: this.kysely, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
     // Waiting for another process's migration (a long journal rebuild) is expected here.
     sqlite.pragma('busy_timeout = 120000');
     sqlite.exec('BEGIN IMMEDIATE');
