@@ -2,6 +2,7 @@ import type { Check, FormEnv, Values } from '../src/conversation/form.js';
 import { documentStep, emailStep, orderStep } from '../src/conversation/steps.js';
 import type { Order, Ticket } from '../src/db/schema.js';
 import { defineRequest } from '../src/requests.js';
+import { formatBrl, isMoney, money } from '../src/validation/money.js';
 
 // Boleto atualizado (finance): the customer bought with a boleto, did not pay it in time, and
 // needs a new one. Known orders are checked first: paid, card or Pix orders need no boleto.
@@ -22,7 +23,7 @@ function knownOrder(v: Values, env: FormEnv): Order | undefined {
 /** Ends the flow without a ticket when a new boleto makes no sense for the order. */
 function orderCheck(v: Values, env: FormEnv): Check {
   const o = knownOrder(v, env);
-  if (!o) return { set: { verified: false, orderStatus: undefined } };
+  if (!o) return { set: { verified: false, orderStatus: undefined, orderAmount: undefined, buyerName: undefined } };
   if (o.payment_status === 'pago') {
     return { finish: `O pagamento do pedido *${o.number}* já está *confirmado* ✅. O agendamento da videoconferência já está liberado: é só seguir pelo link enviado no e-mail da compra.` };
   }
@@ -33,7 +34,7 @@ function orderCheck(v: Values, env: FormEnv): Check {
     const how = o.payment_method === 'cartao' ? 'no *cartão de crédito*' : 'por *Pix*';
     return { finish: `O pedido *${o.number}* foi pago ${how}, então *boleto não se aplica* a ele. Se o pagamento não foi concluído, faça uma nova compra pela página de vendas. Digite *menu* para ver as opções.` };
   }
-  return { set: { verified: true, orderNumber: o.number, orderStatus: o.payment_status } };
+  return { set: { verified: true, orderNumber: o.number, orderStatus: o.payment_status, orderAmount: o.amount_cents !== null ? money(o.amount_cents) : undefined, buyerName: o.buyer_name ?? undefined } };
 }
 
 const firstName = (t: Ticket) => {
@@ -41,6 +42,10 @@ const firstName = (t: Ticket) => {
   return n ? `, ${n}` : '';
 };
 const ofOrder = (t: Ticket) => (t.order_number ? ` do pedido *${t.order_number}*` : '');
+const ofAmount = (t: Ticket) => {
+  const amount = (JSON.parse(t.data) as { orderAmount?: unknown }).orderAmount;
+  return isMoney(amount) ? `, no valor de *${formatBrl(amount.cents)}*,` : '';
+};
 
 export const boletoRenewal = defineRequest({
   id: 'boleto_renewal',
@@ -64,11 +69,11 @@ export const boletoRenewal = defineRequest({
     'quero um boleto novo com data de hoje',
     'preciso do boleto atualizado do pedido do meu cliente',
   ],
-  labels: { verified: 'Pedido conferido na base', orderStatus: 'Situação do pedido' },
+  labels: { verified: 'Pedido conferido na base', orderStatus: 'Situação do pedido', orderAmount: 'Valor do pedido', buyerName: 'Nome do comprador (pedido)' },
   valueLabels: { orderStatus: { pendente: 'pendente', vencido: 'vencido' } },
   templates: {
     resolved: (t) =>
-      `Olá${firstName(t)}! Seu boleto atualizado${ofOrder(t)} está pronto.\n\nLinha digitável: [cole aqui a linha digitável]\nLink: [cole aqui o link do boleto]\n\nDepois do pagamento, a compensação do boleto pode levar até 3 dias; o agendamento é liberado em seguida. Protocolo *${t.protocol}*.`,
+      `Olá${firstName(t)}! Seu boleto atualizado${ofOrder(t)}${ofAmount(t)} está pronto.\n\nLinha digitável: [cole aqui a linha digitável]\nLink: [cole aqui o link do boleto]\n\nDepois do pagamento, a compensação do boleto pode levar até 3 dias; o agendamento é liberado em seguida. Protocolo *${t.protocol}*.`,
     rejected: (t) => `Olá${firstName(t)}! Não conseguimos emitir um novo boleto${ofOrder(t)}: [motivo]. Protocolo *${t.protocol}*.`,
   },
   form: {
@@ -90,7 +95,10 @@ export const boletoRenewal = defineRequest({
       orderNumber: (v.orderNumber as string | null) ?? null,
       document: String(v.document),
       email: (v.email as string | undefined) ?? null,
-      data: { document: v.document, orderNumber: v.orderNumber ?? null, email: v.email ?? null, verified: v.verified === true, orderStatus: v.orderStatus ?? null },
+      data: {
+        document: v.document, orderNumber: v.orderNumber ?? null, email: v.email ?? null, verified: v.verified === true, orderStatus: v.orderStatus ?? null,
+        orderAmount: v.orderAmount ?? null, buyerName: v.buyerName ?? null,
+      },
     }),
     confirmation: (v) => (v.verified ? null : '(Não localizei o pedido nos nossos dados; a equipe vai conferir antes de emitir o boleto.)'),
   },

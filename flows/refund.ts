@@ -4,6 +4,8 @@ import type { Ticket } from '../src/db/schema.js';
 import { fold } from '../src/nlu/spelling.js';
 import { defineRequest } from '../src/requests.js';
 import { compareLocalDate, formatDatePtBr, localDateOf, type LocalDate } from '../src/validation/datetime.js';
+import { formatBrl, isMoney, money } from '../src/validation/money.js';
+import { formatPixKey } from '../src/validation/pix.js';
 
 // Estorno (finance). The seed's policy: the customer may withdraw within 7 calendar days of the
 // purchase, before the certificate is issued, whatever words they use for it ("comprei errado",
@@ -40,12 +42,17 @@ export function refundPolicy(v: Values, now: Date): { within: boolean; why: stri
 
 function orderCheck(v: Values, env: FormEnv): Check {
   // Forget what a previous order told us (the document or the number was just corrected).
-  const unverified = { verified: false, orderPurchasedAt: undefined, orderIssued: undefined, ...(v.verified === true ? { paymentMethod: undefined } : {}) };
+  const unverified = { verified: false, orderPurchasedAt: undefined, orderIssued: undefined, orderAmount: undefined, buyerName: undefined, ...(v.verified === true ? { paymentMethod: undefined } : {}) };
   if (typeof v.orderNumber !== 'string' || typeof v.document !== 'string') return { set: unverified };
   const o = env.services.order(v.orderNumber);
   if (!o || o.document !== v.document) return { set: unverified };
   if (o.payment_status === 'estornado') return { finish: `O pedido *${o.number}* já consta como *estornado* ✅. Se o valor ainda não apareceu, aguarde o prazo do seu banco ou digite *atendente*.` };
-  return { set: { verified: true, paymentMethod: o.payment_method, orderPurchasedAt: o.purchased_at, orderIssued: o.issued_at !== null } };
+  return {
+    set: {
+      verified: true, paymentMethod: o.payment_method, orderPurchasedAt: o.purchased_at, orderIssued: o.issued_at !== null,
+      orderAmount: o.amount_cents !== null ? money(o.amount_cents) : undefined, buyerName: o.buyer_name ?? undefined,
+    },
+  };
 }
 
 const needsFacts = (v: Values) => v.reason === 'desistencia' && v.verified !== true;
@@ -59,6 +66,11 @@ const firstName = (t: Ticket) => {
   return n ? `, ${n}` : '';
 };
 const ofOrder = (t: Ticket) => (t.order_number ? ` do pedido *${t.order_number}*` : '');
+/** The chat's name, or the buyer's from the order when the customer asked without one. */
+const greetName = (t: Ticket) => {
+  const d = data(t);
+  return firstName(t) || (d.requester === 'cliente' && typeof d.buyerName === 'string' && d.buyerName.trim() ? `, ${d.buyerName.trim().split(/\s+/)[0]}` : '');
+};
 
 export const refund = defineRequest({
   id: 'refund',
@@ -81,17 +93,33 @@ export const refund = defineRequest({
     'quero pedir reembolso porque a video não deu certo',
     'preciso que estornem a compra do meu cliente',
   ],
-  labels: { verified: 'Pedido conferido na base', withinPolicy: 'Dentro da política', policyNote: 'Política', orderStatus: 'Situação do pedido' },
+  labels: { verified: 'Pedido conferido na base', withinPolicy: 'Dentro da política', policyNote: 'Política', orderStatus: 'Situação do pedido', orderAmount: 'Valor do pedido', buyerName: 'Nome do comprador (pedido)' },
+  // One message per case (card, Pix, boleto; inside or outside the policy) with the ticket's own
+  // values; [brackets] are what staff fill in when the order data did not have it.
   templates: {
     resolved: (t) => {
       const d = data(t);
+      const amount = isMoney(d.orderAmount) ? formatBrl(d.orderAmount.cents) : 'R$ [valor]';
+      const pix = d.pixKey as { kind: string; value: string } | null;
+      const key = pix ? `*${formatPixKey(pix)}*` : 'informada';
       const how =
         d.paymentMethod === 'cartao'
-          ? 'Como a compra foi no *cartão de crédito*, o valor é estornado no próprio cartão e aparece na fatura (o prazo depende da operadora).'
-          : 'O valor foi devolvido por Pix na chave informada.';
-      return `Olá${firstName(t)}! Confirmamos o estorno${ofOrder(t)}. ${how} Protocolo *${t.protocol}*.`;
+          ? 'Como a compra foi no *cartão de crédito*, o valor é estornado no próprio cartão e aparece na fatura (o prazo depende da operadora do cartão).'
+          : d.paymentMethod === 'pix'
+            ? `Como a compra foi paga por *Pix*, devolvemos o valor por Pix na chave ${key}.`
+            : d.paymentMethod === 'boleto'
+              ? `Como a compra foi paga por *boleto*, devolvemos o valor por Pix na chave ${key}.`
+              : '[como o valor foi devolvido].';
+      const opening = d.withinPolicy === false ? `Analisamos o seu pedido e aprovamos o estorno${ofOrder(t)}` : `Confirmamos o estorno${ofOrder(t)}`;
+      return `Olá${greetName(t)}! ${opening}, no valor de *${amount}*. ${how} Protocolo *${t.protocol}*.`;
     },
-    rejected: (t) => `Olá${firstName(t)}! Não foi possível fazer o estorno${ofOrder(t)}: [motivo]. Protocolo *${t.protocol}*.`,
+    rejected: (t) => {
+      const d = data(t);
+      if (d.withinPolicy === false && typeof d.policyNote === 'string') {
+        return `Olá${greetName(t)}! Analisamos o seu pedido de estorno${ofOrder(t)}. Pela nossa política, o estorno vale para *desistência em até ${WITHDRAWAL_DAYS} dias corridos após a compra, antes de o certificado ser emitido*, ou quando a *videoconferência constata que a emissão não é possível*. No seu caso, ${d.policyNote}; por isso não foi possível aprovar o estorno. Protocolo *${t.protocol}*.`;
+      }
+      return `Olá${greetName(t)}! Não foi possível fazer o estorno${ofOrder(t)}: [motivo]. Protocolo *${t.protocol}*.`;
+    },
   },
   form: {
     acceptsAttachments: true,
@@ -196,6 +224,8 @@ export const refund = defineRequest({
           issued,
           paymentMethod: v.paymentMethod,
           pixKey: v.pixKey ?? null,
+          orderAmount: v.orderAmount ?? null,
+          buyerName: v.buyerName ?? null,
           withinPolicy: policy.within,
           policyNote: policy.why,
           attachments: Array.isArray(v.attachments) ? v.attachments : [],

@@ -19,7 +19,8 @@ const USAGE = `Uso: npm run bot -- <comando>
   faq check                valida os arquivos de faq/ (esquema, ids, exemplos ambíguos)
   faq eval [ARQUIVO]       mede a acurácia no conjunto de teste separado (tests/nlu/heldout.yaml)
   import orders ARQ.csv    importa pedidos (pedido,documento,email,forma_pagamento,status_pagamento,
-                           data_compra,data_emissao,parceiro); linhas inválidas são listadas
+                           data_compra,data_emissao,parceiro; opcionais: valor (1.234,56) e
+                           nome_comprador); linhas inválidas são listadas
   import partners ARQ.csv  importa parceiros (id,nome,documento,whatsapp,pagina_vendas)
   tickets list [--team finance|support] [--status open,...] [--json]
   tickets show PROTOCOLO   mostra um ticket com os dados coletados e o histórico

@@ -108,6 +108,10 @@ export interface OrderTable {
   issued_at: string | null;
   partner_id: string | null;
   updated_at: string;
+  /** The amount paid, in cents (import column `valor`, "1.234,56"); null when the file had none. */
+  amount_cents: number | null;
+  /** The buyer's name as the store has it (import column `nome_comprador`). */
+  buyer_name: string | null;
 }
 
 export interface PartnerTable {

@@ -7,7 +7,7 @@ import { createApp, type App } from '../app.js';
 import { loadConfig } from '../config.js';
 import { simulateLine } from '../channels/simulate.js';
 import type { Logger } from '../logger.js';
-import { importOrders, importPartners, ORDER_HEADERS, PARTNER_HEADERS } from '../tickets/import.js';
+import { importOrders, importPartners, ORDER_HEADERS, ORDER_OPTIONAL_HEADERS, PARTNER_HEADERS } from '../tickets/import.js';
 import { listTickets, ticketView } from '../tickets/tickets.js';
 
 // Conversation tests as data (tests/conversations/*.yaml): what the person says, what the reply
@@ -103,7 +103,7 @@ export async function runStory(story: Story, file: string, logger: Logger): Prom
     await start();
     const a = () => app!;
     if (story.orders.length) {
-      const r = importOrders(a().db, toCsv(ORDER_HEADERS, story.orders));
+      const r = importOrders(a().db, toCsv([...ORDER_HEADERS, ...ORDER_OPTIONAL_HEADERS], story.orders));
       if (r.errors.length) return fail(`pedidos inválidos na história: ${JSON.stringify(r.errors)}`);
     }
     if (story.partners.length) {

@@ -4,12 +4,15 @@ import type { PaymentMethod, PaymentStatus } from '../db/schema.js';
 import { fold } from '../nlu/spelling.js';
 import { isValidEmail, normalizeEmail } from '../validation/email.js';
 import { parseDocument } from '../validation/document.js';
+import { parseBrl } from '../validation/money.js';
 import { normalizeBrPhone } from '../validation/phone.js';
 
 // `bot import orders|partners FILE.csv`: every row validated, bad rows reported with their line
 // numbers, the good ones upserted in one transaction (re-importing updates, never duplicates).
 
 export const ORDER_HEADERS = ['pedido', 'documento', 'email', 'forma_pagamento', 'status_pagamento', 'data_compra', 'data_emissao', 'parceiro'] as const;
+/** Optional order columns: the amount paid ("1.234,56", "R$ 89,90") and the buyer's name. */
+export const ORDER_OPTIONAL_HEADERS = ['valor', 'nome_comprador'] as const;
 export const PARTNER_HEADERS = ['id', 'nome', 'documento', 'whatsapp', 'pagina_vendas'] as const;
 
 export interface ImportReport {
@@ -43,7 +46,7 @@ export function parseDateTimeBr(value: string): string | null {
   return null;
 }
 
-function readCsv(content: string, expected: readonly string[]): Array<{ line: number; row: Record<string, string> }> {
+function readCsv(content: string, expected: readonly string[]): Array<{ line: number; row: Record<string, string> }> & { header: string[] } {
   const text = content.replace(/^\uFEFF/, '');
   const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
   // The separator is whichever of ; and , the header uses more (Excel in pt-BR writes ;).
@@ -59,7 +62,8 @@ function readCsv(content: string, expected: readonly string[]): Array<{ line: nu
   const missing = expected.filter((h) => !header.includes(h));
   if (missing.length) throw new ImportError(`Cabeçalho sem as colunas: ${missing.join(', ')}. Esperado: ${expected.join(',')}`);
   // Line numbers as a person sees them in the file (header is line 1; blank lines skipped by the parser are rare).
-  return records.slice(1).map((cells, i) => ({ line: i + 2, row: Object.fromEntries(header.map((h, k) => [h, cells[k] ?? ''])) }));
+  const rows = records.slice(1).map((cells, i) => ({ line: i + 2, row: Object.fromEntries(header.map((h, k) => [h, cells[k] ?? ''])) }));
+  return Object.assign(rows, { header });
 }
 
 export function importOrders(db: Db, content: string, now = new Date()): ImportReport {
@@ -83,23 +87,33 @@ export function importOrders(db: Db, content: string, now = new Date()): ImportR
     if (!purchased) problems.push(`data_compra "${row.data_compra}" (use dd/mm/aaaa [hh:mm] ou ISO 8601)`);
     const issued = row.data_emissao ? parseDateTimeBr(row.data_emissao) : null;
     if (row.data_emissao && !issued) problems.push(`data_emissao "${row.data_emissao}" inválida`);
+    const amount = row.valor ? parseBrl(row.valor) : null;
+    if (row.valor && amount === null) problems.push(`valor "${row.valor}" (use o formato 1.234,56)`);
+    const buyer = (row.nome_comprador ?? '').replace(/\s+/g, ' ').trim().slice(0, 200) || null;
     if (number && seen.has(number)) problems.push(`pedido ${number} repetido (linha ${seen.get(number)})`);
     if (problems.length) {
       errors.push({ line, message: problems.join('; ') });
       continue;
     }
     seen.set(number, line);
-    valid.push({ number, document: doc!.value, email, payment_method: method, payment_status: status, purchased_at: purchased!, issued_at: issued, partner_id: row.parceiro || null, updated_at: now.toISOString() });
+    valid.push({ number, document: doc!.value, email, payment_method: method, payment_status: status, purchased_at: purchased!, issued_at: issued, partner_id: row.parceiro || null, amount_cents: amount, buyer_name: buyer, updated_at: now.toISOString() });
   }
-  db.transaction(() => valid.forEach((o) => upsertOrder(db, o)));
+  // A file without an optional column leaves what an earlier import stored in it.
+  const keep = ORDER_OPTIONAL_HEADERS.filter((h) => !rows.header.includes(h)).map((h) => (h === 'valor' ? 'amount_cents' : 'buyer_name'));
+  db.transaction(() => valid.forEach((o) => upsertOrder(db, o, keep)));
   return { imported: valid.length, errors };
 }
 
 function upsertOrder(
   db: Db,
-  o: { number: string; document: string; email: string | null; payment_method: PaymentMethod; payment_status: PaymentStatus; purchased_at: string; issued_at: string | null; partner_id: string | null; updated_at: string },
+  o: {
+    number: string; document: string; email: string | null; payment_method: PaymentMethod; payment_status: PaymentStatus; purchased_at: string; issued_at: string | null;
+    partner_id: string | null; amount_cents: number | null; buyer_name: string | null; updated_at: string;
+  },
+  keep: Array<'amount_cents' | 'buyer_name'> = [],
 ): void {
-  const { number, ...rest } = o;
+  const { number, ...update } = o;
+  const rest = Object.fromEntries(Object.entries(update).filter(([k]) => !keep.includes(k as never))) as Partial<typeof update>;
   db.run(db.kysely.insertInto('orders').values(o).onConflict((oc) => oc.column('number').doUpdateSet(rest)));
 }
 

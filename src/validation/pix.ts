@@ -1,6 +1,6 @@
 // Pix key recognition (DICT key types) and masking.
 
-import { isValidCnpj, isValidCpf, maskCnpj, maskCpf, normalizeDocument, onlyDigits } from './document.js';
+import { formatDocument, isValidCnpj, isValidCpf, maskCnpj, maskCpf, normalizeDocument, onlyDigits } from './document.js';
 import { isValidEmail, maskEmail, normalizeEmail } from './email.js';
 import { maskPhone, normalizeBrPhone } from './phone.js';
 
@@ -64,4 +64,13 @@ export function maskPixKey(key: PixKey | string): string {
       // Keep the first and last 4 hex digits so the user can tell keys apart.
       return parsed.value.replace(/[0-9a-f]/gi, (c, i: number) => (i < 4 || i >= parsed.value.length - 4 ? c : '*'));
   }
+}
+
+/** How staff and customers read a key's type. */
+export const PIX_KIND_LABEL: Record<PixKeyKind, string> = { cpf: 'CPF', cnpj: 'CNPJ', email: 'e-mail', phone: 'celular', random: 'chave aleatória' };
+
+/** "529.982.247-25 (CPF)", "+5511999990001 (celular)": the key written the way people read it. */
+export function formatPixKey(key: { kind: string; value: string }): string {
+  const value = key.kind === 'cpf' || key.kind === 'cnpj' ? formatDocument(key.value) : key.value;
+  return `${value} (${PIX_KIND_LABEL[key.kind as PixKeyKind] ?? key.kind})`;
 }

@@ -2,9 +2,11 @@
 // from each request type's declaration (RequestRegistry.fieldLabel / valueLabel); this module
 // only knows the shapes every request shares.
 
-export const PIX_KIND: Record<string, string> = { cpf: 'CPF', cnpj: 'CNPJ', email: 'e-mail', phone: 'celular', random: 'chave aleatória' };
+import { formatBrl, isMoney } from '../../../validation/money.js';
+import { formatPixKey } from '../../../validation/pix.js';
+
 /** Collected fields already shown from the ticket's own columns. */
-export const SHOWN = new Set(['document', 'orderNumber', 'email', 'name', 'phone', 'attachments']);
+export const SHOWN = new Set(['document', 'orderNumber', 'email', 'name', 'phone', 'attachments', 'orderAmount', 'buyerName']);
 
 /** A collected value as staff read it; `label` names stored codes ("desistencia" -> "desistência"). */
 export function fieldValue(v: unknown, label: (code: unknown) => string | undefined = () => undefined): string {
@@ -13,10 +15,8 @@ export function fieldValue(v: unknown, label: (code: unknown) => string | undefi
   if (named) return named;
   if (v === true) return 'sim';
   if (v === false) return 'não';
-  if (typeof v === 'object' && v !== null && 'kind' in v && 'value' in v) {
-    const key = v as { kind: string; value: unknown };
-    return `${String(key.value)} (${PIX_KIND[key.kind] ?? key.kind})`;
-  }
+  if (isMoney(v)) return formatBrl(v.cents);
+  if (typeof v === 'object' && v !== null && 'kind' in v && 'value' in v) return formatPixKey(v as { kind: string; value: string });
   if (typeof v === 'object') return JSON.stringify(v);
   return String(v);
 }

@@ -137,6 +137,8 @@ ${
   <dt>CPF/CNPJ</dt><dd>${formatDocument(t.document) || '—'}</dd>
   <dt>E-mail</dt><dd>${t.email ?? '—'}</dd>
   <dt>Pedido</dt><dd>${t.order_number ?? '—'}</dd>
+  ${'orderAmount' in data ? html`<dt>${ctx.requests.fieldLabel(t.type, 'orderAmount')}</dt><dd class="money">${fieldValue(data.orderAmount)}</dd>` : ''}
+  ${'buyerName' in data ? html`<dt>${ctx.requests.fieldLabel(t.type, 'buyerName')}</dt><dd>${fieldValue(data.buyerName)}</dd>` : ''}
   <dt>Aberto em</dt><dd>${formatDateTime(t.created_at, ctx.timeZone)}</dd>
   <dt>Atualizado em</dt><dd>${formatDateTime(t.updated_at, ctx.timeZone)}</dd>
   ${t.closed_at ? html`<dt>Encerrado em</dt><dd>${formatDateTime(t.closed_at, ctx.timeZone)}</dd>` : ''}
