@@ -51,7 +51,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
   const db = await Db.open(config.databasePath);
   // Outside business hours the bot still opens tickets and says when the team picks them up.
   const hours = loadBusinessHours(process.env, config.timezone);
-  const services = createFlowServices(db, requests, { pickup: (team, now) => hours.pickup(team, now) });
+  const services = createFlowServices(db, requests, { pickup: (team, now) => hours.pickup(team, now), idleTimeoutMs: config.idleTimeoutMs });
   const engine = new Engine({
     db,
     kb,

@@ -137,6 +137,23 @@ export function recentMessages(db: Db, chatId: string, limit: number): Array<{ f
     .map(({ from, text, at }) => ({ from, text, at }));
 }
 
+/**
+ * The conversation a request came from, oldest first: the chat's messages back to the first one
+ * after a silence longer than `idleMs` (the bot starts fresh then) or after `after` (the previous
+ * ticket of this chat), at most `max` messages.
+ */
+export function conversationSince(db: Db, chatId: string, o: { idleMs: number; after?: string | null; max: number }): Array<{ from: 'customer' | 'bot'; text: string; at: string }> {
+  const all = recentMessages(db, chatId, o.max);
+  let start = all.length;
+  while (start > 0) {
+    const m = all[start - 1];
+    if (o.after && m.at <= o.after) break;
+    if (start < all.length && Date.parse(all[start].at) - Date.parse(m.at) > o.idleMs) break;
+    start--;
+  }
+  return all.slice(start);
+}
+
 /** The channel a chat last wrote from: staff messages and notifications go back that way. */
 export function lastInboundChannel(db: Db, chatId: string): string | undefined {
   return db.first(db.kysely.selectFrom('inbound_messages').select('channel').where('chat_id', '=', chatId).orderBy('id', 'desc').limit(1))?.channel;

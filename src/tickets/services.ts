@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.js';
-import { findContact, recentMessages } from '../db/conversations.js';
+import { conversationSince, findContact } from '../db/conversations.js';
 import type { Order, Partner, Team, Ticket, TicketType } from '../db/schema.js';
 import type { RequestRegistry } from '../requests.js';
 import { addNote, createTicket, findOpenTicketForChat, findOpenTicketForOrder, listTicketsOfChat, setTicketStatus, ticketEvents, ticketOpenedText } from './tickets.js';
@@ -41,10 +41,16 @@ export interface FlowServices {
   recordRating?(r: { ticketId: number; rating: number; comment: string | null; at: Date }): void;
 }
 
-const EXCERPT_MESSAGES = 20;
+/** Longest excerpt kept with a ticket (a request is a few dozen messages; more is not one request). */
+const EXCERPT_MAX = 120;
 
-export function createFlowServices(db: Db, requests: RequestRegistry, opts: { pickup?: (team: Team, now: Date) => string | null } = {}): FlowServices {
+export function createFlowServices(
+  db: Db,
+  requests: RequestRegistry,
+  opts: { pickup?: (team: Team, now: Date) => string | null; /** The bot's silence that starts a conversation afresh. */ idleTimeoutMs?: number } = {},
+): FlowServices {
   const pickup = opts.pickup ?? (() => null);
+  const idleMs = opts.idleTimeoutMs ?? 30 * 60_000;
   return {
     contact: (chatId) => {
       const c = findContact(db, chatId);
@@ -86,6 +92,8 @@ export function createFlowServices(db: Db, requests: RequestRegistry, opts: { pi
     },
     openTicket: (t) => {
       const contact = findContact(db, t.chatId);
+      // The excerpt starts where this conversation did: after the last long silence or the chat's previous ticket.
+      const previous = db.first(db.kysely.selectFrom('tickets').select('created_at').where('chat_id', '=', t.chatId).orderBy('created_at', 'desc').limit(1));
       return createTicket(db, {
         type: t.type,
         team: t.team ?? requests.team(t.type),
@@ -97,7 +105,7 @@ export function createFlowServices(db: Db, requests: RequestRegistry, opts: { pi
         document: t.document ?? null,
         email: t.email ?? null,
         data: t.data,
-        excerpt: recentMessages(db, t.chatId, EXCERPT_MESSAGES),
+        excerpt: conversationSince(db, t.chatId, { idleMs, after: previous?.created_at, max: EXCERPT_MAX }),
         now: t.now.toISOString(),
       });
     },

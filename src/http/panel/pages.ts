@@ -2,6 +2,7 @@ import express, { type Request, type RequestHandler, type Response } from 'expre
 import type { Ticket, TicketStatus } from '../../db/schema.js';
 import * as actions from '../../staff/actions.js';
 import { liveConversation, ticketHistory } from '../../staff/detail.js';
+import { partnerOf, partnersByPhone } from '../../staff/partners.js';
 import { verifyPassword } from '../../staff/passwords.js';
 import { encodeCursor, findVisibleTicket, otherTickets, queueCount, queuePage } from '../../staff/queue.js';
 import {
@@ -75,6 +76,7 @@ export function pagesRouter(ctx: PanelContext): express.Router {
         viewOf(req),
         {
           rows: page.rows,
+          partners: partnersByPhone(db, page.rows.map((row) => row.phone)),
           count,
           filters: echo,
           teams,
@@ -119,6 +121,7 @@ export function pagesRouter(ctx: PanelContext): express.Router {
         viewOf(req),
         {
           ticket: t,
+          partner: partnerOf(partnersByPhone(db, [t.phone]), t.phone) ?? null,
           attachments: ticketAttachments(db, t),
           assigneeName: t.assignee_id ? (names.get(t.assignee_id) ?? null) : null,
           assignees: assignableUsers(db, t.team),

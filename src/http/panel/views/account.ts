@@ -1,4 +1,5 @@
 import { formatDateTime } from '../../../staff/format.js';
+import { ROLE_LABEL } from '../../../staff/users.js';
 import { html } from '../../html.js';
 import { csrfField, layout, type ViewContext } from './layout.js';
 
@@ -20,8 +21,25 @@ ${
 <p>Use no cabeçalho <code>Authorization: Bearer &lt;token&gt;</code> das chamadas a <code>/api</code>.</p></section>`
     : ''
 }
+<section class="card" aria-labelledby="h-me">
+<h2 id="h-me">Seus dados</h2>
+<dl class="fields">
+  <dt>Nome</dt><dd>${ctx.user?.name ?? ''}</dd>
+  <dt>E-mail</dt><dd>${ctx.user?.email ?? ''}</dd>
+  <dt>Papel</dt><dd>${ctx.user ? ROLE_LABEL[ctx.user.role] : ''}</dd>
+</dl>
+</section>
+<section class="card" aria-labelledby="h-pass">
+<h2 id="h-pass">Trocar senha</h2>
+<form method="post" action="/conta/senha" class="stack">${csrfField(ctx)}
+  <label for="current">Senha atual</label><input id="current" name="current" type="password" autocomplete="current-password" required>
+  <label for="new">Nova senha (mínimo de 10 caracteres)</label><input id="new" name="password" type="password" autocomplete="new-password" minlength="10" required>
+  <button type="submit">Trocar senha</button>
+</form>
+</section>
 <section class="card" aria-labelledby="h-tokens">
 <h2 id="h-tokens">Tokens de API</h2>
+<p class="hint">Só para integrações com outros sistemas (ERP, planilhas): o painel não precisa deles.</p>
 ${
   v.tokens.length
     ? html`<table><thead><tr><th scope="col">Nome</th><th scope="col">Início</th><th scope="col">Criado</th><th scope="col">Último uso</th><th scope="col"></th></tr></thead><tbody>
@@ -37,14 +55,7 @@ ${v.tokens.map(
   <button type="submit" class="primary">Criar token</button>
 </form>
 </section>
-<section class="card" aria-labelledby="h-pass">
-<h2 id="h-pass">Trocar senha</h2>
-<form method="post" action="/conta/senha" class="stack">${csrfField(ctx)}
-  <label for="current">Senha atual</label><input id="current" name="current" type="password" autocomplete="current-password" required>
-  <label for="new">Nova senha (mínimo de 10 caracteres)</label><input id="new" name="password" type="password" autocomplete="new-password" minlength="10" required>
-  <button type="submit">Trocar senha</button>
-</form>
-</section>`,
+`,
     { flash, error },
   );
 }

@@ -1,7 +1,7 @@
 import type { StaffUser, Team, Ticket, TicketStatus, TicketType } from '../../../db/schema.js';
 import type { RequestRegistry } from '../../../requests.js';
 import { maskPhone } from '../../../staff/format.js';
-import { SLA_LABEL, slaLevel, type SlaClock, calendarClock } from '../../../staff/sla.js';
+import { SLA_LABEL, formatAge, slaLevel, type SlaClock, calendarClock } from '../../../staff/sla.js';
 import { ROLE_LABEL } from '../../../staff/users.js';
 import { html, type Html } from '../../html.js';
 
@@ -62,8 +62,17 @@ ${body}
 </html>`.value;
 }
 
-export function customerLabel(t: { contact_name: string | null; phone: string | null; chat_id: string }): string {
-  return t.contact_name?.trim() || maskPhone(t.phone ?? t.chat_id) || '—';
+/** Who wrote: the WhatsApp name, a partner's registered name, or (nothing else known) the masked phone. */
+export function customerLabel(t: { contact_name: string | null; phone: string | null; chat_id: string }, partner?: { name: string }): Html {
+  const name = t.contact_name?.trim();
+  if (partner) return html`${name ? `${name} · ` : ''}${partner.name} <span class="tag">parceiro</span>`;
+  return html`${name || maskPhone(t.phone ?? t.chat_id) || '—'}`;
+}
+
+/** How long a ticket has been open, or how long it took once closed. */
+export function ageText(t: Pick<Ticket, 'created_at' | 'closed_at' | 'status'>, now: number): string {
+  if ((t.status === 'resolved' || t.status === 'rejected') && t.closed_at) return `levou ${formatAge(t.created_at, Date.parse(t.closed_at))}`;
+  return formatAge(t.created_at, now);
 }
 
 export function slaBadge(ctx: ViewContext, t: Pick<Ticket, 'type' | 'team' | 'status' | 'created_at'>): Html {

@@ -1,12 +1,14 @@
 import type { Team, TicketType } from '../../../db/schema.js';
 import { formatDateTime } from '../../../staff/format.js';
 import type { QueueRow } from '../../../staff/queue.js';
-import { formatAge } from '../../../staff/sla.js';
+import { partnerOf, type KnownPartner } from '../../../staff/partners.js';
 import { html } from '../../html.js';
-import { customerLabel, layout, option, slaBadge, STATUS_SHORT, TEAM_SHORT, type ViewContext } from './layout.js';
+import { ageText, customerLabel, layout, option, slaBadge, STATUS_SHORT, TEAM_SHORT, type ViewContext } from './layout.js';
 
 export interface QueueView {
   rows: QueueRow[];
+  /** Partners among the rows' phone numbers. */
+  partners: Map<string, KnownPartner>;
   count: { count: number; capped: boolean };
   filters: Record<string, string>;
   teams: Team[];
@@ -24,10 +26,10 @@ export function queuePage(ctx: ViewContext, v: QueueView, flash?: string): strin
     (r) => html`<tr>
   <td data-label="Protocolo"><a href="/tickets/${r.protocol}">${r.protocol}</a></td>
   <td data-label="Tipo">${ctx.requests.title(r.type)}</td>
-  <td data-label="Cliente">${customerLabel(r)}</td>
+  <td data-label="Cliente">${customerLabel(r, partnerOf(v.partners, r.phone))}</td>
   <td data-label="Status"><span class="status status-${r.status}">${STATUS_SHORT[r.status]}</span></td>
   <td data-label="Responsável">${r.assignee_name ?? '—'}</td>
-  <td data-label="Idade"><time datetime="${r.created_at}" title="${formatDateTime(r.created_at, ctx.timeZone)}">${formatAge(r.created_at, ctx.now)}</time></td>
+  <td data-label="Idade"><time datetime="${r.created_at}" title="${formatDateTime(r.created_at, ctx.timeZone)}">${ageText(r, ctx.now)}</time></td>
   <td data-label="SLA">${slaBadge(ctx, r)}</td>
 </tr>`,
   );

@@ -1,16 +1,18 @@
 import type { Team, Ticket, TicketStatus, TicketType } from '../../../db/schema.js';
 import { DELIVERY_LABEL, type ChatLine, type HistoryItem } from '../../../staff/detail.js';
 import { formatDateTime, formatDocument, formatPhone } from '../../../staff/format.js';
-import { formatAge } from '../../../staff/sla.js';
+import type { KnownPartner } from '../../../staff/partners.js';
 import { TRANSITIONS } from '../../../staff/actions.js';
 import { STATUS_LABEL, TEAM_LABEL, type TicketAttachment } from '../../../tickets/tickets.js';
 import { html, type Html } from '../../html.js';
 import { chatLine, chatLines } from './chat.js';
 import { fieldValue, SHOWN } from './labels.js';
-import { csrfField, layout, option, slaBadge, STATUS_SHORT, type ViewContext } from './layout.js';
+import { ageText, csrfField, layout, option, slaBadge, STATUS_SHORT, type ViewContext } from './layout.js';
 
 export interface TicketPageView {
   ticket: Ticket;
+  /** The partner whose registered WhatsApp number opened the ticket. */
+  partner: KnownPartner | null;
   attachments: TicketAttachment[];
   assigneeName: string | null;
   assignees: Array<{ id: number; name: string }>;
@@ -42,6 +44,18 @@ function describeEvent(e: HistoryItem, names: Map<number, string>): Html {
     default:
       return html`${e.kind} <code>${JSON.stringify(d)}</code>`;
   }
+}
+
+/** Whose a Pix key is, as far as the ticket tells: the buyer's own CPF/CNPJ, or someone to confirm at the bank. */
+function pixHolder(v: unknown, t: Ticket): Html | '' {
+  if (!v || typeof v !== 'object' || !('kind' in v) || !('value' in v)) return '';
+  const key = v as { kind: string; value: string };
+  if ((key.kind === 'cpf' || key.kind === 'cnpj') && t.document) {
+    return key.value === t.document
+      ? html` <span class="tag">titular: o comprador (mesmo CPF/CNPJ)</span>`
+      : html` <span class="tag warn">não é o CPF/CNPJ do comprador: confira o titular</span>`;
+  }
+  return html` <span class="tag">confira o titular no banco</span>`;
 }
 
 export function ticketPage(ctx: ViewContext, v: TicketPageView, names: Map<number, string>, flash?: string, error?: string): string {
@@ -124,7 +138,11 @@ ${
     html`<p><a href="/fila">« Voltar para a fila</a></p>
 <h1>${t.protocol} · ${ctx.requests.title(t.type)}</h1>
 <p class="summary"><span class="status status-${t.status}">${STATUS_SHORT[t.status]}</span> ${slaBadge(ctx, t)}
-  <span>Aberto há ${formatAge(t.created_at, ctx.now)}</span></p>
+  <span>${
+    closed && t.closed_at
+      ? `${t.status === 'resolved' ? 'Resolvido' : 'Recusado'} em ${formatDateTime(t.closed_at, ctx.timeZone)} (${ageText(t, ctx.now)})`
+      : `Aberto há ${ageText(t, ctx.now)}`
+  }</span></p>
 <div class="grid">
 <section class="card" aria-labelledby="h-data">
 <h2 id="h-data">Dados</h2>
@@ -133,6 +151,7 @@ ${
   <dt>Status</dt><dd>${STATUS_LABEL[t.status]}</dd>
   <dt>Responsável</dt><dd>${v.assigneeName ?? '—'}</dd>
   <dt>Cliente</dt><dd>${t.contact_name ?? '—'}</dd>
+  ${v.partner ? html`<dt>Parceiro</dt><dd>${v.partner.name} <span class="tag">parceiro Indique Certo, ${v.partner.id}</span></dd>` : ''}
   <dt>Telefone</dt><dd>${formatPhone(t.phone ?? t.chat_id)}</dd>
   <dt>CPF/CNPJ</dt><dd>${formatDocument(t.document) || '—'}</dd>
   <dt>E-mail</dt><dd>${t.email ?? '—'}</dd>
@@ -142,7 +161,7 @@ ${
   <dt>Aberto em</dt><dd>${formatDateTime(t.created_at, ctx.timeZone)}</dd>
   <dt>Atualizado em</dt><dd>${formatDateTime(t.updated_at, ctx.timeZone)}</dd>
   ${t.closed_at ? html`<dt>Encerrado em</dt><dd>${formatDateTime(t.closed_at, ctx.timeZone)}</dd>` : ''}
-  ${Object.entries(data).filter(([k]) => !SHOWN.has(k)).map(([k, val]) => html`<dt>${ctx.requests.fieldLabel(t.type, k)}</dt><dd>${fieldValue(val, (code) => ctx.requests.valueLabel(t.type, k, code))}</dd>`)}
+  ${Object.entries(data).filter(([k]) => !SHOWN.has(k)).map(([k, val]) => html`<dt>${ctx.requests.fieldLabel(t.type, k)}</dt><dd>${fieldValue(val, (code) => ctx.requests.valueLabel(t.type, k, code))}${pixHolder(val, t)}</dd>`)}
 </dl>
 </section>
 ${actions}
