@@ -50,6 +50,9 @@ describe('ticket details', () => {
     const { agent } = await login(p, 'finance@example.com');
     const page = (await agent.get(`/tickets/${protocol}`)).text;
     expect(page.indexOf('quando recebo minha comissao?')).toBeLessThan(page.indexOf('quero o estorno da minha compra'));
+    // The bot's WhatsApp formatting reads as the customer saw it, not as raw asterisks.
+    expect(page).toContain('Vamos registrar o pedido de <strong>estorno</strong>');
+    expect(page).not.toContain('pedido de *estorno*');
   });
 
   it('a partner shows by name on the queue and the ticket, not as a masked phone', async () => {

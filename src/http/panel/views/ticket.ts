@@ -5,6 +5,7 @@ import type { KnownPartner } from '../../../staff/partners.js';
 import { TRANSITIONS } from '../../../staff/actions.js';
 import { STATUS_LABEL, TEAM_LABEL, type TicketAttachment } from '../../../tickets/tickets.js';
 import { html, type Html } from '../../html.js';
+import { whatsappHtml } from '../../whatsapp-format.js';
 import { chatLine, chatLines } from './chat.js';
 import { fieldValue, SHOWN } from './labels.js';
 import { ageText, csrfField, layout, option, slaBadge, STATUS_SHORT, type ViewContext } from './layout.js';
@@ -37,13 +38,23 @@ function describeEvent(e: HistoryItem, names: Map<number, string>): Html {
       return html`<span class="note-label">Nota interna:</span> <span class="pre">${String(d.text ?? '')}</span>`;
     case 'message':
       return html`Mensagem ao cliente${d.outcome ? html` (${d.outcome === 'resolved' ? 'resolução' : 'recusa'})` : ''}:
-        <span class="pre">${String(d.text ?? '')}</span>
+        <span class="pre">${whatsappHtml(String(d.text ?? ''))}</span>
         ${e.delivery ? html`<span class="delivery delivery-${e.delivery}">${DELIVERY_LABEL[e.delivery]}${e.deliveryError ? html`: ${e.deliveryError}` : ''}</span>` : ''}`;
     case 'handoff_closed':
       return html`Atendimento humano encerrado: conversa devolvida ao bot`;
     default:
       return html`${e.kind} <code>${JSON.stringify(d)}</code>`;
   }
+}
+
+/** A message box with the WhatsApp preview beside it (bold rendered as the customer will see it). */
+function compose(id: string, name: string, label: string, value: string, o: { rows: number; required?: boolean }): Html {
+  return html`<div class="compose">
+  <div class="compose-text"><label for="${id}">${label}</label>
+  <textarea id="${id}" name="${name}" rows="${String(o.rows)}" maxlength="4000" data-preview="${id}-preview"${o.required ? html` required` : ''}>${value}</textarea></div>
+  <div class="compose-preview"><p class="preview-label" id="${id}-preview-label">Como o cliente vai ver no WhatsApp</p>
+  <div class="wa-bubble pre" id="${id}-preview" aria-labelledby="${id}-preview-label">${value ? whatsappHtml(value) : html`<span class="placeholder">(vazia)</span>`}</div></div>
+</div>`;
 }
 
 /** Whose a Pix key is, as far as the ticket tells: the buyer's own CPF/CNPJ, or someone to confirm at the bank. */
@@ -95,22 +106,23 @@ export function ticketPage(ctx: ViewContext, v: TicketPageView, names: Map<numbe
     }</button></form>`,
   )}
 </div>
-${
-  closed
+</section>`;
+
+  const closeCard = closed
     ? ''
-    : html`<form method="post" action="${base}/close" class="stack" id="close-form">${csrfField(ctx)}
+    : html`<section class="card" aria-labelledby="h-close">
+<h2 id="h-close">Encerrar o ticket</h2>
+<form method="post" action="${base}/close" class="stack wide" id="close-form">${csrfField(ctx)}
   <fieldset>
     <legend>Encerrar com mensagem ao cliente (WhatsApp)</legend>
     <div class="radios">
       <label><input type="radio" name="outcome" value="resolved" checked data-template="${v.templates.resolved}"> Resolver</label>
       <label><input type="radio" name="outcome" value="rejected" data-template="${v.templates.rejected}"> Recusar</label>
     </div>
-    <label for="close-message">Mensagem (deixe em branco para não enviar)</label>
-    <textarea id="close-message" name="message" rows="6" maxlength="4000">${v.templates.resolved}</textarea>
+    ${compose('close-message', 'message', 'Mensagem (deixe em branco para não enviar)', v.templates.resolved, { rows: 8 })}
     <button type="submit" class="primary">Encerrar e enviar</button>
   </fieldset>
-</form>`
-}
+</form>
 </section>`;
 
   const conversation = v.conversation
@@ -120,9 +132,8 @@ ${
 ${
   closed
     ? html`<p>Atendimento encerrado.</p>`
-    : html`<form method="post" action="${base}/reply" class="stack">${csrfField(ctx)}
-  <label for="reply-text">Responder ao cliente</label>
-  <textarea id="reply-text" name="text" rows="3" maxlength="4000" required></textarea>
+    : html`<form method="post" action="${base}/reply" class="stack wide">${csrfField(ctx)}
+  ${compose('reply-text', 'text', 'Responder ao cliente', '', { rows: 4, required: true })}
   <button type="submit" class="primary">Enviar</button>
 </form>`
 }
@@ -167,6 +178,7 @@ ${
 ${actions}
 </div>
 ${conversation}
+${closeCard}
 ${v.attachments.length
   ? html`<section class="card" aria-labelledby="h-files">
 <h2 id="h-files">Anexos enviados pelo cliente</h2>
