@@ -1,12 +1,10 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createStaffApp } from '../../src/http/panel/app.js';
 import { silentLogger } from '../../src/logger.js';
-import { projectRoot } from '../../src/paths.js';
 import { createUser } from '../../src/staff/users.js';
 import { createTicket } from '../../src/tickets/tickets.js';
 import { text, waMessage } from '../whatsapp/fakes.js';
@@ -16,7 +14,7 @@ import { PASSWORD } from './support.js';
 // Headless Chromium (Debian's package, driven by playwright-core) against the real panel, the
 // real engine and flows, and the WhatsApp channel on a fake socket: a customer asks for a refund
 // on "WhatsApp", a finance user resolves it in the browser, and the message reaches the chat.
-// PANEL_SCREENSHOTS=1 refreshes the screenshots in docs/ (otherwise they go to a temp folder).
+// The screenshots in docs/ come from tests/panel/layout.test.ts.
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const available = fs.existsSync(CHROMIUM);
@@ -29,7 +27,6 @@ let rig: Rig;
 let server: http.Server;
 let url: string;
 let browser: Browser;
-let shots: string;
 const consoleErrors: string[] = [];
 
 async function say(t: string) {
@@ -54,7 +51,6 @@ beforeAll(async () => {
   server = http.createServer(createStaffApp({ db: rig.app.db, engine: rig.app.engine, logger: silentLogger, config: rig.app.config, panel: { loginDelayMs: 0 } }));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  shots = process.env.PANEL_SCREENSHOTS === '1' ? path.join(projectRoot, 'docs') : fs.mkdtempSync(path.join(rig.dir, 'shots-'));
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
@@ -92,7 +88,6 @@ maybe('staff panel in a browser', () => {
     await logIn(page, 'finance@example.com');
     await expect(page.getByRole('heading', { name: 'Fila do Financeiro' }).isVisible()).resolves.toBe(true);
     await expect(page.getByRole('link', { name: protocol }).isVisible()).resolves.toBe(true);
-    await page.screenshot({ path: path.join(shots, 'panel-queue.png'), fullPage: true });
 
     // search by CPF, then open the ticket
     await page.getByLabel('Buscar por protocolo, CPF/CNPJ, pedido ou e-mail').fill('529.982.247-25');
@@ -111,7 +106,6 @@ maybe('staff panel in a browser', () => {
     await page.getByRole('button', { name: 'Iniciar atendimento' }).click();
     await page.getByLabel('Nova nota (não é enviada ao cliente)').fill('Estorno aprovado no gateway, NSU 123456.');
     await page.getByRole('button', { name: 'Adicionar nota' }).click();
-    await page.screenshot({ path: path.join(shots, 'panel-ticket.png'), fullPage: true });
 
     const reply = 'Olá, Joana! Seu estorno do pedido 48213 foi aprovado e o valor aparece na próxima fatura do cartão.';
     await message.fill(reply);
@@ -142,7 +136,6 @@ maybe('staff panel in a browser', () => {
     await page.goto(`${url}/fila?status=all`);
     const overflow = (await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
     expect(overflow).toBeLessThanOrEqual(0);
-    await page.screenshot({ path: path.join(shots, 'panel-phone.png'), fullPage: false });
     await context.close();
   });
 

@@ -70,7 +70,7 @@ describe('refunds finance can pay from the ticket', () => {
     const page = (await agent.get(`/tickets/${t.protocol}`).expect(200)).text;
     expect(textarea(page)).toContain('no valor de *R$ 250,00*. Como a compra foi paga por *boleto*, devolvemos o valor por Pix na chave *529.982.247-25 (CPF)*.');
     // Whose key it is: the buyer's own CPF, so the holder is the buyer.
-    expect(page).toContain('529.982.247-25 (CPF) <span class="tag">titular: o comprador (mesmo CPF/CNPJ)</span>');
+    expect(page).toContain('<span class="v">529.982.247-25 (CPF)</span> <span class="tag">titular: o comprador (mesmo CPF/CNPJ)</span>');
   });
 
   it('outside the policy: resolving says it was approved after analysis, rejecting explains the policy without a deadline', async () => {

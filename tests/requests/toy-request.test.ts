@@ -43,8 +43,8 @@ describe('a request type registered from one declaration', () => {
     const { agent } = await login(p, 'support@example.com');
     const page = await agent.get('/tickets/SUP-000001').expect(200);
     expect(page.text).toContain('Alteração do telefone cadastrado');
-    expect(page.text).toMatch(/<dt>Telefone atual<\/dt><dd>[^<]*98888/);
-    expect(page.text).toMatch(/<dt>Novo telefone<\/dt><dd>[^<]*97777/);
+    expect(page.text).toMatch(/<dt>Telefone atual<\/dt><dd><span class="v">[^<]*98888/);
+    expect(page.text).toMatch(/<dt>Novo telefone<\/dt><dd><span class="v">[^<]*97777/);
     expect(page.text).toContain('O telefone do seu cadastro foi atualizado');
     const queue = await agent.get('/fila').expect(200);
     expect(queue.text).toContain('SUP-000001');

@@ -49,6 +49,10 @@ document.addEventListener('DOMContentLoaded', () => {
     });
   }
 
+  // Queue on a phone: the filters start folded behind their button (open without this script).
+  const more = document.querySelector('details.more-filters');
+  if (more && window.matchMedia('(max-width: 760px)').matches) more.open = false;
+
   // Message boxes: the WhatsApp preview follows what staff type.
   document.querySelectorAll('textarea[data-preview]').forEach((textarea) => {
     const preview = document.getElementById(textarea.dataset.preview);

@@ -33,6 +33,7 @@ export function queuePage(ctx: ViewContext, v: QueueView, flash?: string): strin
   <td data-label="SLA">${slaBadge(ctx, r)}</td>
 </tr>`,
   );
+  const active = ['status', 'type', 'assignee', 'team', 'from', 'to'].filter((k) => f[k]).length;
   const count = v.count.capped ? `mais de ${v.count.count} tickets` : `${v.count.count} ${v.count.count === 1 ? 'ticket' : 'tickets'}`;
   return layout(
     ctx,
@@ -41,6 +42,9 @@ export function queuePage(ctx: ViewContext, v: QueueView, flash?: string): strin
 <form method="get" action="/fila" class="filters" role="search" aria-label="Filtros da fila">
   <div class="field wide"><label for="q">Buscar por protocolo, CPF/CNPJ, pedido ou e-mail</label>
     <input id="q" name="q" type="search" value="${f.q ?? ''}" maxlength="100" placeholder="FIN-000123, 123.456.789-09, pedido, e-mail"></div>
+  <details class="more-filters" open>
+  <summary><span class="summary-label">Filtros</span>${active ? html` <span class="tag">${String(active)} ${active === 1 ? 'ativo' : 'ativos'}</span>` : ''}</summary>
+  <div class="filter-fields">
   <div class="field"><label for="status">Status</label><select id="status" name="status">
     ${option('', 'Abertos e em andamento', f.status)}${option('open', 'Abertos', f.status)}${option('in_progress', 'Em andamento', f.status)}
     ${option('resolved', 'Resolvidos', f.status)}${option('rejected', 'Recusados', f.status)}${option('all', 'Todos', f.status)}</select></div>
@@ -50,6 +54,8 @@ export function queuePage(ctx: ViewContext, v: QueueView, flash?: string): strin
   ${v.teams.length > 1 ? html`<div class="field"><label for="team">Equipe</label><select id="team" name="team">${option('', 'Todas', f.team)}${v.teams.map((t) => option(t, TEAM_SHORT[t], f.team))}</select></div>` : ''}
   <div class="field"><label for="from">Aberto de</label><input id="from" name="from" type="date" value="${f.from ?? ''}"></div>
   <div class="field"><label for="to">até</label><input id="to" name="to" type="date" value="${f.to ?? ''}"></div>
+  </div>
+  </details>
   <div class="buttons"><button type="submit" class="primary">Filtrar</button> <a href="/fila">Limpar</a> <a href="${v.exportHref}" download>Exportar CSV</a></div>
 </form>
 <p class="count" role="status">${count}${f.q ? ' (a busca inclui tickets encerrados)' : ''}</p>

@@ -128,7 +128,7 @@ export function ticketPage(ctx: ViewContext, v: TicketPageView, names: Map<numbe
   const conversation = v.conversation
     ? html`<section class="card" aria-labelledby="h-live">
 <h2 id="h-live">Conversa ao vivo</h2>
-<ol class="chat" id="live-chat" data-src="${base}/conversa" aria-live="polite">${chatLines(ctx, v.conversation, base)}</ol>
+<ol class="chat" id="live-chat" data-src="${base}/conversa" aria-live="polite" tabindex="0" aria-labelledby="h-live">${chatLines(ctx, v.conversation, base)}</ol>
 ${
   closed
     ? html`<p>Atendimento encerrado.</p>`
@@ -147,7 +147,7 @@ ${
     ctx,
     t.protocol,
     html`<p><a href="/fila">« Voltar para a fila</a></p>
-<h1>${t.protocol} · ${ctx.requests.title(t.type)}</h1>
+<h1><span class="nowrap">${t.protocol}</span> · ${ctx.requests.title(t.type)}</h1>
 <p class="summary"><span class="status status-${t.status}">${STATUS_SHORT[t.status]}</span> ${slaBadge(ctx, t)}
   <span>${
     closed && t.closed_at
@@ -163,16 +163,16 @@ ${
   <dt>Responsável</dt><dd>${v.assigneeName ?? '—'}</dd>
   <dt>Cliente</dt><dd>${t.contact_name ?? '—'}</dd>
   ${v.partner ? html`<dt>Parceiro</dt><dd>${v.partner.name} <span class="tag">parceiro Indique Certo, ${v.partner.id}</span></dd>` : ''}
-  <dt>Telefone</dt><dd>${formatPhone(t.phone ?? t.chat_id)}</dd>
-  <dt>CPF/CNPJ</dt><dd>${formatDocument(t.document) || '—'}</dd>
-  <dt>E-mail</dt><dd>${t.email ?? '—'}</dd>
-  <dt>Pedido</dt><dd>${t.order_number ?? '—'}</dd>
+  <dt>Telefone</dt><dd><span class="v">${formatPhone(t.phone ?? t.chat_id)}</span></dd>
+  <dt>CPF/CNPJ</dt><dd><span class="v">${formatDocument(t.document) || '—'}</span></dd>
+  <dt>E-mail</dt><dd><span class="v">${t.email ?? '—'}</span></dd>
+  <dt>Pedido</dt><dd><span class="v">${t.order_number ?? '—'}</span></dd>
   ${'orderAmount' in data ? html`<dt>${ctx.requests.fieldLabel(t.type, 'orderAmount')}</dt><dd class="money">${fieldValue(data.orderAmount)}</dd>` : ''}
   ${'buyerName' in data ? html`<dt>${ctx.requests.fieldLabel(t.type, 'buyerName')}</dt><dd>${fieldValue(data.buyerName)}</dd>` : ''}
   <dt>Aberto em</dt><dd>${formatDateTime(t.created_at, ctx.timeZone)}</dd>
   <dt>Atualizado em</dt><dd>${formatDateTime(t.updated_at, ctx.timeZone)}</dd>
   ${t.closed_at ? html`<dt>Encerrado em</dt><dd>${formatDateTime(t.closed_at, ctx.timeZone)}</dd>` : ''}
-  ${Object.entries(data).filter(([k]) => !SHOWN.has(k)).map(([k, val]) => html`<dt>${ctx.requests.fieldLabel(t.type, k)}</dt><dd>${fieldValue(val, (code) => ctx.requests.valueLabel(t.type, k, code))}${pixHolder(val, t)}</dd>`)}
+  ${Object.entries(data).filter(([k]) => !SHOWN.has(k)).map(([k, val]) => html`<dt>${ctx.requests.fieldLabel(t.type, k)}</dt><dd><span class="v">${fieldValue(val, (code) => ctx.requests.valueLabel(t.type, k, code))}</span>${pixHolder(val, t)}</dd>`)}
 </dl>
 </section>
 ${actions}
@@ -187,7 +187,7 @@ ${v.attachments.length
   : ''}
 <section class="card" aria-labelledby="h-excerpt">
 <h2 id="h-excerpt">Trecho da conversa (quando o ticket foi aberto)</h2>
-${excerpt.length ? html`<ol class="chat">${excerpt.map((m) => chatLine(ctx, { from: m.from === 'customer' ? 'customer' : 'bot', text: m.text, at: m.at }))}</ol>` : html`<p>Sem trecho.</p>`}
+${excerpt.length ? html`<ol class="chat" tabindex="0" aria-labelledby="h-excerpt">${excerpt.map((m) => chatLine(ctx, { from: m.from === 'customer' ? 'customer' : 'bot', text: m.text, at: m.at }))}</ol>` : html`<p>Sem trecho.</p>`}
 </section>
 <section class="card" aria-labelledby="h-notes">
 <h2 id="h-notes">Notas internas</h2>

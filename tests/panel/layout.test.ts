@@ -1,0 +1,201 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { AxeBuilder } from '@axe-core/playwright';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { createStaffApp } from '../../src/http/panel/app.js';
+import { silentLogger } from '../../src/logger.js';
+import { projectRoot } from '../../src/paths.js';
+import { createUser } from '../../src/staff/users.js';
+import { importOrders, importPartners } from '../../src/tickets/import.js';
+import { text, waMessage } from '../whatsapp/fakes.js';
+import { startRig, type Rig } from '../whatsapp/setup.js';
+import { PASSWORD } from './support.js';
+
+// Every page of the panel in real Chromium, on a 390×844 phone and a 1366×768 laptop: no
+// sideways scrolling, no word broken in the middle (measured in the page), no serious or
+// critical accessibility violation (axe-core). PANEL_SCREENSHOTS=1 writes the screenshots the
+// README shows to docs/ (otherwise to a temp folder).
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const available = fs.existsSync(CHROMIUM);
+if (!available && process.env.CI) throw new Error(`${CHROMIUM} missing: .ci/run installs Debian's chromium`);
+const maybe = available ? describe : describe.skip;
+jest.setTimeout(180_000);
+
+const VIEWPORTS = {
+  phone: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true },
+  laptop: { viewport: { width: 1366, height: 768 }, deviceScaleFactor: 1 },
+} as const;
+
+let rig: Rig;
+let server: http.Server;
+let url: string;
+let browser: Browser;
+let shots: string;
+const protocols: Record<string, string> = {};
+
+async function say(from: string, name: string, t: string) {
+  await rig.channel.inbound.upsert(rig.sock(), { type: 'notify', messages: [waMessage({ from: `${from}@s.whatsapp.net`, message: text(t), pushName: name })] });
+  await rig.settle();
+}
+const lastProtocol = () => /Protocolo \*((?:FIN|SUP)-\d{6})\*/.exec(rig.sock().sent.at(-1)?.text ?? '')?.[1] ?? '';
+
+async function logIn(context: BrowserContext, email: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${url}/login`);
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Senha').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Entrar' }).click();
+  await page.waitForURL(`${url}/fila`);
+  return page;
+}
+
+beforeAll(async () => {
+  if (!available) return;
+  rig = await startRig();
+  const db = rig.app.db;
+  const now = new Date().toISOString();
+  for (const [name, email, role] of [['Fernanda Financeiro', 'finance', 'finance'], ['Sérgio Suporte', 'support', 'support'], ['Ana Admin', 'admin', 'admin']] as const) {
+    await createUser(db, { name, email: `${email}@example.com`, role, password: PASSWORD, now });
+  }
+  const day = (d: number) => new Date(Date.now() - d * 86_400_000).toLocaleDateString('pt-BR', { timeZone: 'America/Sao_Paulo' });
+  importOrders(
+    db,
+    'pedido;documento;email;forma_pagamento;status_pagamento;data_compra;data_emissao;parceiro;valor;nome_comprador\n' +
+      `48213;529.982.247-25;joana.prado@gmail.com;pix;pago;${day(2)};;P1;1.234,56;Joana Prado de Albuquerque\n` +
+      `48222;529.982.247-25;joana.prado@gmail.com;boleto;vencido;${day(4)};;P1;189,90;Joana Prado de Albuquerque\n`,
+  );
+  importPartners(db, 'id,nome,documento,whatsapp,pagina_vendas\nP1,Contabilidade Silva & Filhos,,+55 11 97777-6666,https://loja.exemplo/silva\n');
+  // One ticket of each type, opened by real conversations on the fake WhatsApp socket.
+  for (const t of ['quero o estorno da minha compra', '1', '529.982.247-25', '48213', '1', 'c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f', 'isso']) await say('5511988887777', 'Joana', t);
+  protocols.refund = lastProtocol();
+  for (const t of ['quero um boleto atualizado', '529.982.247-25', '48222', 'isso']) await say('5511988887777', 'Joana', t);
+  protocols.boleto = lastProtocol();
+  for (const t of ['preciso reenviar o email de confirmação da compra', '529.982.247-25', 'joana.prado@gmail.com', 'sim', 'não', 'isso']) await say('5511966665555', 'Marcos Vinícius', t);
+  protocols.resend = lastProtocol();
+  for (const t of ['quero antecipar a videoconferência do meu cliente', 'Roberto Carlos Nogueira', '111.444.777-35', '10/12 às 14h', 'o quanto antes', 'tarde', 'isso']) await say('5511977776666', 'Silva', t);
+  protocols.advance = lastProtocol();
+  await say('5521955554444', 'Luísa', 'quero falar com um atendente');
+  await say('5521955554444', 'Luísa', 'meu token não é reconhecido no *Windows 11*, já reinstalei o driver');
+  protocols.handoff = db.first(db.kysely.selectFrom('tickets').select('protocol').where('type', '=', 'human_handoff'))?.protocol ?? '';
+  server = http.createServer(createStaffApp({ db, engine: rig.app.engine, logger: silentLogger, config: rig.app.config, panel: { loginDelayMs: 0 } }));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  shots = process.env.PANEL_SCREENSHOTS === '1' ? path.join(projectRoot, 'docs') : fs.mkdtempSync(path.join(rig.dir, 'shots-'));
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+
+afterAll(async () => {
+  if (!available) return;
+  await browser?.close();
+  server?.closeAllConnections();
+  await new Promise<void>((r) => server.close(() => r()));
+  await rig.close();
+});
+
+/** Words (whitespace-separated) that the layout split over two lines, and the sideways overflow. */
+// Runs in the page (plain JS: the project is type-checked without the DOM library).
+const MEASURE = `(() => {
+  const broken = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    if (!el || el.closest('textarea, script, style, select, .sr-only, .skip') || !el.getClientRects().length) continue;
+    let hidden = false; // inside a visually hidden box (the phone's table headers)
+    for (let a = el; a && !hidden; a = a.parentElement) hidden = a.getBoundingClientRect().width <= 1;
+    if (hidden) continue;
+    // Prose (messages, paragraphs) may wrap after a hyphen like any text; values may not break at all.
+    const prose = !!el.closest('.pre, .wa-bubble, p, .msg');
+    for (const m of n.data.matchAll(prose ? /[^\\s-]+-?/g : /\\S+/g)) {
+      const r = document.createRange();
+      r.setStart(n, m.index);
+      r.setEnd(n, m.index + m[0].length);
+      const lines = new Set([...r.getClientRects()].filter((x) => x.width > 0).map((x) => Math.round(x.bottom)));
+      if (lines.size > 1) broken.push(m[0]);
+    }
+  }
+  return { overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth, broken };
+})()`;
+
+/** Words (whitespace-separated) that the layout split over two lines, and the sideways overflow. */
+async function measure(page: Page): Promise<{ overflow: number; broken: string[] }> {
+  return page.evaluate(MEASURE) as Promise<{ overflow: number; broken: string[] }>;
+}
+
+async function axe(page: Page): Promise<string[]> {
+  const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+const PAGES: Array<{ name: string; who: 'finance' | 'support' | 'admin'; path: () => string; heading: RegExp }> = [
+  { name: 'queue', who: 'finance', path: () => '/fila', heading: /Fila do Financeiro/ },
+  { name: 'ticket-refund', who: 'finance', path: () => `/tickets/${protocols.refund}`, heading: /Estorno/ },
+  { name: 'ticket-boleto', who: 'finance', path: () => `/tickets/${protocols.boleto}`, heading: /Boleto atualizado/ },
+  { name: 'ticket-resend', who: 'support', path: () => `/tickets/${protocols.resend}`, heading: /e-mail de confirmação/i },
+  { name: 'ticket-advance', who: 'support', path: () => `/tickets/${protocols.advance}`, heading: /videoconferência/i },
+  { name: 'ticket-handoff', who: 'support', path: () => `/tickets/${protocols.handoff}`, heading: /Atendimento humano/i },
+  { name: 'account', who: 'finance', path: () => '/conta', heading: /Minha conta/ },
+  { name: 'users', who: 'admin', path: () => '/usuarios', heading: /Usuários/ },
+];
+
+maybe('every page on a phone and a laptop', () => {
+  it('the conversations opened one ticket of each type', () => {
+    for (const [k, v] of Object.entries(protocols)) expect([k, v]).toEqual([k, expect.stringMatching(/^(FIN|SUP)-\d{6}$/)]);
+  });
+
+  it('the log-in page', async () => {
+    for (const [size, options] of Object.entries(VIEWPORTS)) {
+      const context = await browser.newContext({ ...options, locale: 'pt-BR' });
+      const page = await context.newPage();
+      await page.goto(`${url}/login`);
+      expect(await measure(page)).toEqual({ overflow: 0, broken: [] });
+      expect(await axe(page)).toEqual([]);
+      await page.screenshot({ path: path.join(shots, `panel-login-${size}.png`), fullPage: true });
+      await context.close();
+    }
+  });
+
+  it('on a phone the queue filters fold behind one button, the search stays in view; on a laptop they are all there', async () => {
+    const phone = await logIn(await browser.newContext({ ...VIEWPORTS.phone, locale: 'pt-BR' }), 'finance@example.com');
+    await expect(phone.getByLabel('Buscar por protocolo, CPF/CNPJ, pedido ou e-mail').isVisible()).resolves.toBe(true);
+    await expect(phone.getByLabel('Status').isVisible()).resolves.toBe(false);
+    const table = await phone.locator('table.queue').boundingBox();
+    expect(table!.y).toBeLessThan(844); // the first rows are on the first screen
+    await phone.getByText('Filtros', { exact: true }).click();
+    await expect(phone.getByLabel('Status').isVisible()).resolves.toBe(true);
+    await phone.getByLabel('Status').selectOption('all');
+    await phone.getByRole('button', { name: 'Filtrar' }).click();
+    await expect(phone.locator('.more-filters summary').textContent()).resolves.toContain('1 ativo');
+    await phone.context().close();
+    const laptop = await logIn(await browser.newContext({ ...VIEWPORTS.laptop, locale: 'pt-BR' }), 'finance@example.com');
+    await expect(laptop.getByLabel('Status').isVisible()).resolves.toBe(true);
+    await expect(laptop.getByText('Filtros', { exact: true }).isVisible()).resolves.toBe(false);
+    await laptop.context().close();
+  });
+
+  for (const size of Object.keys(VIEWPORTS) as Array<keyof typeof VIEWPORTS>) {
+    it(`${size}: no sideways scroll, no word broken, no serious accessibility violation`, async () => {
+      const contexts: Record<string, Page> = {};
+      const problems: Record<string, unknown> = {};
+      for (const p of PAGES) {
+        if (!contexts[p.who]) contexts[p.who] = await logIn(await browser.newContext({ ...VIEWPORTS[size], locale: 'pt-BR' }), `${p.who}@example.com`);
+        const page = contexts[p.who];
+        const res = await page.goto(`${url}${p.path()}`);
+        expect([p.name, res?.status()]).toEqual([p.name, 200]);
+        await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toMatch(p.heading);
+        const m = await measure(page);
+        const a = await axe(page);
+        if (m.overflow > 0 || m.broken.length || a.length) problems[p.name] = { ...m, axe: a };
+        await page.screenshot({ path: path.join(shots, `panel-${p.name}-${size}.png`), fullPage: true });
+      }
+      expect(problems).toEqual({});
+      for (const page of Object.values(contexts)) await page.context().close();
+    });
+  }
+});
