@@ -77,7 +77,8 @@ async function main(): Promise<void> {
   if (ops.retention.enabled && config.databasePath !== ':memory:') tasks.push(retentionTask(app.db, logger, ops.retention));
   const maintenance = startMaintenance(logger, tasks);
   shutdown = async () => {
-    // No new connections; requests in flight get a moment to finish.
+    // No new connections; requests in flight get a moment to finish; live queue streams end now.
+    (http.locals.live as { close(): void } | undefined)?.close();
     const closed = new Promise<void>((r) => server.close(() => r()));
     server.closeIdleConnections();
     const drained = await Promise.race([closed.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), Math.min(3000, SHUTDOWN_BOUND_MS / 3)).unref())]);

@@ -25,6 +25,8 @@ export interface PanelConfig {
   /** business: count the team's business hours (src/business-hours.ts); calendar: every hour. */
   slaClock: 'business' | 'calendar';
   pageSize: number;
+  /** Live queue: how often changes by another process on the same database are looked for. */
+  liveCheckMs: number;
 }
 
 const schema = z.object({
@@ -40,6 +42,7 @@ const schema = z.object({
   PANEL_TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
   PANEL_SLA_CLOCK: z.enum(['business', 'calendar']).default('business'),
   PANEL_PAGE_SIZE: z.coerce.number().int().min(5).max(200).default(50),
+  PANEL_LIVE_CHECK_SECONDS: z.coerce.number().min(0.2).max(600).default(2),
 });
 
 /** Parses "refund=24,boleto_renewal=4" over the request types' own targets. */
@@ -70,6 +73,7 @@ export function loadPanelConfig(requests: RequestRegistry, env: NodeJS.ProcessEn
     trustProxy: c.PANEL_TRUST_PROXY === 'true' || c.PANEL_TRUST_PROXY === '1',
     pageSize: c.PANEL_PAGE_SIZE,
     slaClock: c.PANEL_SLA_CLOCK,
+    liveCheckMs: c.PANEL_LIVE_CHECK_SECONDS * 1000,
     ...overrides,
   };
 }

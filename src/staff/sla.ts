@@ -13,10 +13,13 @@ export const SLA_LABEL: Record<SlaLevel, string> = { ok: 'no prazo', warn: 'pert
 export interface SlaClock {
   /** Hours counted against the SLA between two instants, stopping early past `capHours`. */
   elapsedHours(team: Team, fromMs: number, toMs: number, capHours: number): number;
+  /** The instant at which `hours` counted hours have passed since `fromMs` (pages turn a row amber or red then). */
+  deadline(team: Team, fromMs: number, hours: number): number;
 }
 
 export const calendarClock: SlaClock = {
   elapsedHours: (_team, fromMs, toMs) => Math.max(0, (toMs - fromMs) / 3_600_000),
+  deadline: (_team, fromMs, hours) => fromMs + hours * 3_600_000,
 };
 
 const DAY = 86_400_000;
@@ -62,6 +65,34 @@ export class BusinessClock implements SlaClock {
     return hours;
   }
 
+  private readonly deadlines = new Map<string, number>();
+
+  deadline(team: Team, fromMs: number, hours: number): number {
+    const key = `${team}|${fromMs}|${hours}`;
+    let at = this.deadlines.get(key);
+    if (at === undefined) {
+      at = this.computeDeadline(team, fromMs, hours);
+      if (this.deadlines.size > 20_000) this.deadlines.clear();
+      this.deadlines.set(key, at);
+    }
+    return at;
+  }
+
+  private computeDeadline(team: Team, fromMs: number, hours: number): number {
+    let left = hours * 3_600_000;
+    let date = localDate(fromMs, this.timeZone);
+    for (let i = 0; i < 400; i++) {
+      for (const [open, close] of this.intervals(team, date)) {
+        const a = Math.max(open, fromMs);
+        if (close <= a) continue;
+        if (close - a >= left) return a + left;
+        left -= close - a;
+      }
+      date = new Date(Date.parse(`${date}T00:00:00Z`) + DAY).toISOString().slice(0, 10);
+    }
+    return Number.POSITIVE_INFINITY; // a team that never opens
+  }
+
   private compute(team: Team, fromMs: number, toMs: number, capHours: number): number {
     const capMs = capHours * 3_600_000;
     let total = 0;
@@ -96,6 +127,18 @@ export function slaLevel(
   if (now - created < target * 0.75 * 3_600_000) return 'ok'; // business time never exceeds calendar time
   const ratio = clock.elapsedHours(t.team, created, now, target * 1.01) / target;
   return ratio >= 1 ? 'late' : ratio >= 0.75 ? 'warn' : 'ok';
+}
+
+/** When an open ticket turns amber (75 % of its target) and red (100 %), as epoch ms; null once closed. */
+export function slaDeadlines(
+  t: { type: TicketType; team: Team; status: string; created_at: string },
+  targets: Record<TicketType, number>,
+  clock: SlaClock = calendarClock,
+): { warnAt: number; lateAt: number } | null {
+  if (t.status === 'resolved' || t.status === 'rejected') return null;
+  const target = targets[t.type];
+  const created = Date.parse(t.created_at);
+  return { warnAt: clock.deadline(t.team, created, target * 0.75), lateAt: clock.deadline(t.team, created, target) };
 }
 
 /** "12 min", "3 h", "2 d 4 h". */

@@ -3,6 +3,7 @@ import type { Team, Ticket, TicketEvent, TicketStatus, TicketType } from '../db/
 import { insertOutbound, lastInboundChannel } from '../db/conversations.js';
 import { indexTicket, searchTerms } from './search.js';
 import { metrics } from '../metrics.js';
+import { ticketChanges } from './changes.js';
 
 const PREFIX: Record<Team, string> = { finance: 'FIN', support: 'SUP' };
 export const OPEN_STATUSES: TicketStatus[] = ['open', 'in_progress'];
@@ -89,6 +90,7 @@ export function addEvent(
       outbound_message_id: e.outboundMessageId ?? null,
     }),
   );
+  ticketChanges(db).touch(e.ticketId, e.kind);
 }
 
 export function getTicketById(db: Db, id: number): Ticket | undefined {

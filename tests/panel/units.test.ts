@@ -6,7 +6,7 @@ import { defaultRequests } from '../../src/understanding.js';
 import { maskDocument, maskPhone, zonedMidnight } from '../../src/staff/format.js';
 import { hashPassword, verifyPassword } from '../../src/staff/passwords.js';
 import { classifySearch, decodeCursor, encodeCursor } from '../../src/staff/queue.js';
-import { BusinessClock, calendarClock, slaLevel } from '../../src/staff/sla.js';
+import { BusinessClock, calendarClock, slaDeadlines, slaLevel } from '../../src/staff/sla.js';
 import { createSession, createUser, findSession } from '../../src/staff/users.js';
 import { startHarness } from '../support/harness.js';
 
@@ -35,6 +35,19 @@ describe('SLA in business hours', () => {
     expect(slaLevel(t('2026-11-27T17:00:00'), targets, now, clock)).toBe('late'); // 1 h Friday + 4 h Monday
     expect(slaLevel(t('2026-11-27T17:00:00', 'resolved'), targets, now, clock)).toBe('done');
     expect(slaLevel(t('2026-11-28T10:00:00'), targets, at('2026-11-30T11:00:00'), clock)).toBe('warn'); // Saturday: 3 h from Monday 08:00
+  });
+
+  it('knows the instant a ticket turns amber and red, so pages can turn it without asking the server', () => {
+    const targets = parseSlaHours('', defaultRequests().slaHours());
+    const t = { type: 'boleto_renewal' as const, team: 'finance' as const, status: 'open', created_at: new Date(at('2026-11-27T17:00:00')).toISOString() };
+    // Friday 17:00 + 4 business hours: 1 h on Friday, 3 h on Monday from 08:00 -> Monday 11:00 (amber at 10:00).
+    expect(slaDeadlines(t, targets, clock)).toEqual({ warnAt: at('2026-11-30T10:00:00'), lateAt: at('2026-11-30T11:00:00') });
+    const { lateAt } = slaDeadlines(t, targets, clock)!;
+    expect(slaLevel(t, targets, lateAt - 60_000, clock)).toBe('warn');
+    expect(slaLevel(t, targets, lateAt + 60_000, clock)).toBe('late');
+    expect(slaDeadlines({ ...t, created_at: new Date(at('2026-12-24T17:00:00')).toISOString() }, targets, clock)!.lateAt).toBe(at('2026-12-28T11:00:00')); // Christmas
+    expect(slaDeadlines(t, targets, calendarClock)!.lateAt).toBe(at('2026-11-27T21:00:00'));
+    expect(slaDeadlines({ ...t, status: 'resolved' }, targets, clock)).toBeNull();
   });
 
   it('parses SLA targets and rejects bad ones', () => {

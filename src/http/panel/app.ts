@@ -14,6 +14,7 @@ import { BusinessClock, calendarClock } from '../../staff/sla.js';
 import { createHttpApp, type HealthSource } from '../server.js';
 import { apiRouter } from './api.js';
 import type { PanelContext } from './context.js';
+import { LIVE_DEFAULTS, LiveQueue } from './live.js';
 import { pagesRouter } from './pages.js';
 import { errorPage } from './views/error.js';
 import { STORAGE_MESSAGE, storageProblem } from '../../db/errors.js';
@@ -43,7 +44,8 @@ export function createStaffApp(deps: StaffAppDeps): Express {
   const panel = loadPanelConfig(requests, process.env, deps.panel);
   const logger = deps.logger.child({ module: 'panel' });
   const sla = panel.slaClock === 'business' ? new BusinessClock(loadBusinessHours(process.env, deps.config.timezone), deps.config.timezone) : calendarClock;
-  const ctx: PanelContext = { db: deps.db, engine: deps.engine, requests, logger, config: deps.config, panel, clock: deps.clock ?? Date.now, sla, kb: deps.kb };
+  const live = new LiveQueue(deps.db, requests, logger, { ...LIVE_DEFAULTS, checkMs: panel.liveCheckMs });
+  const ctx: PanelContext = { db: deps.db, engine: deps.engine, requests, logger, config: deps.config, panel, clock: deps.clock ?? Date.now, sla, kb: deps.kb, live };
   const storage = new StorageHealth(deps.db, logger);
   const health = deps.health ?? {
     readiness: () => {
@@ -52,6 +54,7 @@ export function createStaffApp(deps: StaffAppDeps): Express {
     },
   };
   const app = createHttpApp({ logger, health, metricsToken: deps.config.metricsToken });
+  app.locals.live = live; // main ends the streams on shutdown
   if (panel.trustProxy) app.set('trust proxy', 1);
   app.set('etag', false); // pages and API answers are no-store: hashing every body buys nothing
 

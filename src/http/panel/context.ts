@@ -8,6 +8,7 @@ import type { KnowledgeBase } from '../../faq/knowledge.js';
 import type { RequestRegistry } from '../../requests.js';
 import type { PanelConfig } from '../../staff/config.js';
 import type { SlaClock } from '../../staff/sla.js';
+import type { LiveQueue } from './live.js';
 import { zonedMidnight } from '../../staff/format.js';
 import { decodeCursor, STATUSES, type QueueFilter, type StatusFilter } from '../../staff/queue.js';
 import { visibleTeams } from '../../staff/users.js';
@@ -24,6 +25,8 @@ export interface PanelContext {
   sla: SlaClock;
   /** The FAQ, for the overview's question labels (optional: ids are shown without it). */
   kb?: KnowledgeBase;
+  /** Live queue streams and the waiting counts every page shows. */
+  live: LiveQueue;
 }
 
 /** What the auth middleware attaches to a request. */

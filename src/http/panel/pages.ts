@@ -16,7 +16,7 @@ import { accountPage } from './views/account.js';
 import { chatLines } from './views/chat.js';
 import { errorPage } from './views/error.js';
 import type { ViewContext } from './views/layout.js';
-import { queuePage as renderQueue } from './views/queue.js';
+import { queuePage as renderQueue, queueResultsFragment as renderQueueResults } from './views/queue.js';
 import { ticketPage } from './views/ticket.js';
 import { usersPage } from './views/users.js';
 import { overviewPage } from './views/overview.js';
@@ -47,7 +47,10 @@ export function pagesRouter(ctx: PanelContext): express.Router {
   const body = express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 50 });
   const viewOf = (req: Request): ViewContext => {
     const s = staffOf(req);
-    return { user: s?.user, csrf: s?.session?.csrf_token, timeZone: ctx.config.timezone, now: ctx.clock(), slaHours: ctx.panel.slaHours, sla: ctx.sla, requests: ctx.requests };
+    return {
+      user: s?.user, csrf: s?.session?.csrf_token, timeZone: ctx.config.timezone, now: ctx.clock(), slaHours: ctx.panel.slaHours, sla: ctx.sla, requests: ctx.requests,
+      waiting: s?.user ? ctx.live.waiting(visibleTeams(s.user)) : undefined,
+    };
   };
   const flashOf = (req: Request) => (typeof req.query.ok === 'string' ? FLASH[req.query.ok] : undefined);
   const nowIso = () => new Date(ctx.clock()).toISOString();
@@ -63,16 +66,24 @@ export function pagesRouter(ctx: PanelContext): express.Router {
 
   r.get('/', (_req, res) => res.redirect(303, '/fila'));
 
+  // The live stream of every open page: waiting counts and what changed (Server-Sent Events).
+  r.get('/fila/eventos', (req, res) => {
+    const s = staffOf(req);
+    ctx.live.stream(req, res, visibleTeams(s.user), s.session);
+  });
+
   r.get('/fila', (req, res) => {
     const { user } = staffOf(req);
     const { filter, echo } = parseQueueQuery(req.query as Record<string, unknown>, user, ctx.config.timezone, ctx.requests);
     const page = queuePage(db, { ...filter, limit: ctx.panel.pageSize });
-    const count = queueCount(db, { ...filter, after: undefined });
+    // A first page that is not full is the whole list: its count is exact, never a cached one.
+    const count = !filter.after && !page.next ? { count: page.rows.length, capped: false } : queueCount(db, { ...filter, after: undefined });
     const teams = visibleTeams(user);
     const qs = (extra: Record<string, string>) => new URLSearchParams({ ...echo, ...extra }).toString();
     const title = teams.length > 1 ? 'Fila de todas as equipes' : `Fila do ${teams[0] === 'finance' ? 'Financeiro' : 'Suporte'}`;
+    const partial = req.query.parcial === '1';
     res.type('html').send(
-      renderQueue(
+      (partial ? renderQueueResults : renderQueue)(
         viewOf(req),
         {
           rows: page.rows,
@@ -85,6 +96,7 @@ export function pagesRouter(ctx: PanelContext): express.Router {
           nextHref: page.next ? `/fila?${qs({ after: encodeCursor(page.next) })}` : undefined,
           firstHref: filter.after ? `/fila?${qs({})}` : undefined,
           exportHref: `/fila.csv?${qs({})}`,
+          fragmentHref: `/fila?${qs({ ...(filter.after ? { after: encodeCursor(filter.after) } : {}), parcial: '1' })}`,
           title,
         },
         flashOf(req),

@@ -88,3 +88,182 @@ document.addEventListener('DOMContentLoaded', () => {
     token.addEventListener('focus', () => token.select());
   }
 });
+
+// Live queue: one Server-Sent Events stream per page (the header counts, the tab title, notices
+// of new tickets); the queue page fetches its own rows again when tickets of its teams change.
+// SLA colours and ages turn by themselves: each row carries the instants it turns amber and red.
+(() => {
+  const body = document.body;
+  const src = body && body.dataset.live;
+  if (!src || !window.EventSource) return;
+  const skew = body.dataset.serverNow ? Date.parse(body.dataset.serverNow) - Date.now() : 0;
+  const now = () => Date.now() + skew;
+  const baseTitle = body.dataset.title || document.title;
+  const note = document.getElementById('live-note');
+  const live = document.getElementById('queue-live');
+
+  const setWaiting = (w) => {
+    const box = document.getElementById('waiting');
+    if (box) {
+      const [open, progress] = box.querySelectorAll('[data-n]');
+      if (open) {
+        open.textContent = String(w.open);
+        open.nextSibling.textContent = w.open === 1 ? ' aberto' : ' abertos';
+      }
+      if (progress) progress.textContent = String(w.in_progress);
+    }
+    document.title = (w.open ? '(' + w.open + ') ' : '') + baseTitle;
+  };
+
+  const say = (text) => {
+    if (!note) return;
+    const p = document.createElement('p');
+    p.textContent = text;
+    note.appendChild(p);
+    setTimeout(() => p.remove(), 8000);
+  };
+
+  // Desktop notifications: asked once, when the person turns them on.
+  const toggle = document.getElementById('notify-toggle');
+  const canNotify = 'Notification' in window;
+  const notifyOn = () => canNotify && Notification.permission === 'granted' && localStorage.getItem('ic-notify') === 'on';
+  const paintToggle = () => {
+    if (!toggle) return;
+    toggle.hidden = !canNotify || Notification.permission === 'denied';
+    toggle.setAttribute('aria-pressed', notifyOn() ? 'true' : 'false');
+    toggle.textContent = notifyOn() ? 'Avisos ligados' : 'Avisar novos tickets';
+  };
+  if (toggle) {
+    paintToggle();
+    toggle.addEventListener('click', async () => {
+      if (notifyOn()) localStorage.setItem('ic-notify', 'off');
+      else {
+        if (Notification.permission === 'default') await Notification.requestPermission();
+        localStorage.setItem('ic-notify', Notification.permission === 'granted' ? 'on' : 'off');
+      }
+      paintToggle();
+    });
+  }
+  let audio;
+  const beep = () => {
+    try {
+      audio = audio || new AudioContext();
+      const o = audio.createOscillator();
+      const g = audio.createGain();
+      o.frequency.value = 880;
+      g.gain.setValueAtTime(0.08, audio.currentTime);
+      g.gain.exponentialRampToValueAtTime(0.0001, audio.currentTime + 0.35);
+      o.connect(g).connect(audio.destination);
+      o.start();
+      o.stop(audio.currentTime + 0.35);
+    } catch {
+      /* no sound: the notice is enough */
+    }
+  };
+  const alertOf = (title, text, tag) => {
+    say(text);
+    if (!notifyOn()) return;
+    try {
+      new Notification(title, { body: text, tag });
+      beep();
+    } catch {
+      /* some browsers only notify from a service worker */
+    }
+  };
+
+  // The queue's rows, fetched again (never more than one request at a time, a little jitter so
+  // that many open pages do not ask in the same millisecond); a hidden tab waits until shown.
+  let stale = false;
+  let loading = false;
+  let again = false;
+  let changed = [];
+  const reload = async () => {
+    if (!live) return;
+    if (document.hidden) {
+      stale = true;
+      return;
+    }
+    if (loading) {
+      again = true;
+      return;
+    }
+    loading = true;
+    stale = false;
+    try {
+      await new Promise((r) => setTimeout(r, Math.random() * 250));
+      const res = await fetch(live.dataset.fragment, { credentials: 'same-origin', headers: { Accept: 'text/html' } });
+      if (res.ok) {
+        live.innerHTML = await res.text(); // server-rendered, escaped fragment
+        for (const p of changed) {
+          const row = live.querySelector('tr[data-protocol="' + p + '"]');
+          if (row) row.classList.add('changed');
+        }
+        changed = [];
+        tick();
+      }
+    } catch {
+      stale = true;
+    } finally {
+      loading = false;
+      if (again) {
+        again = false;
+        reload();
+      }
+    }
+  };
+  document.addEventListener('visibilitychange', () => {
+    if (!document.hidden && stale) reload();
+  });
+
+  const es = new EventSource(src);
+  es.addEventListener('hello', (e) => setWaiting(JSON.parse(e.data).waiting));
+  es.addEventListener('queue', (e) => {
+    const m = JSON.parse(e.data);
+    setWaiting(m.waiting);
+    for (const t of m.created || []) {
+      alertOf(t.handoff ? 'Atendimento humano aguardando' : 'Novo ticket', t.handoff ? 'Atendimento humano aguardando: ' + t.protocol : 'Novo ticket ' + t.protocol + ' (' + t.title + ')', t.protocol);
+    }
+    changed = changed.concat(m.changed || []);
+    reload();
+  });
+
+  // SLA colours and ages, as time passes.
+  const LABEL = { ok: 'no prazo', warn: 'perto do prazo', late: 'atrasado' };
+  const seenLate = new Set();
+  const age = (iso) => {
+    const minutes = Math.floor((now() - Date.parse(iso)) / 60000);
+    if (minutes < 60) return Math.max(0, minutes) + ' min';
+    const hours = Math.floor(minutes / 60);
+    if (hours < 24) return hours + ' h';
+    const days = Math.floor(hours / 24);
+    return hours % 24 ? days + ' d ' + (hours % 24) + ' h' : days + ' d';
+  };
+  let timer;
+  const tick = () => {
+    clearTimeout(timer);
+    const t = now();
+    let next = t + 30000; // ages move on every half minute; a colour change is timed to its instant
+    const soonest = (iso) => {
+      const at = iso ? Date.parse(iso) : NaN;
+      if (at > t && at < next) next = at;
+    };
+    document.querySelectorAll('.sla[data-late-at]').forEach((el) => {
+      const late = el.dataset.lateAt && t >= Date.parse(el.dataset.lateAt);
+      const level = late ? 'late' : el.dataset.warnAt && t >= Date.parse(el.dataset.warnAt) ? 'warn' : 'ok';
+      if (!el.classList.contains('sla-' + level)) {
+        el.classList.remove('sla-ok', 'sla-warn', 'sla-late');
+        el.classList.add('sla-' + level);
+        el.textContent = LABEL[level];
+        if (level === 'late' && !seenLate.has(el.dataset.protocol)) alertOf('SLA estourado', 'Prazo estourado: ' + el.dataset.protocol, 'sla-' + el.dataset.protocol);
+      }
+      if (level === 'late') seenLate.add(el.dataset.protocol);
+      soonest(el.dataset.warnAt);
+      soonest(el.dataset.lateAt);
+    });
+    document.querySelectorAll('time[data-age]').forEach((el) => {
+      el.textContent = age(el.getAttribute('datetime'));
+    });
+    timer = setTimeout(tick, Math.max(200, next - t + 50));
+  };
+  tick();
+})();

@@ -1,7 +1,7 @@
 import type { StaffUser, Team, Ticket, TicketStatus, TicketType } from '../../../db/schema.js';
 import type { RequestRegistry } from '../../../requests.js';
 import { maskPhone } from '../../../staff/format.js';
-import { SLA_LABEL, formatAge, slaLevel, type SlaClock, calendarClock } from '../../../staff/sla.js';
+import { SLA_LABEL, formatAge, slaDeadlines, slaLevel, type SlaClock, calendarClock } from '../../../staff/sla.js';
 import { ROLE_LABEL } from '../../../staff/users.js';
 import { html, type Html } from '../../html.js';
 
@@ -18,6 +18,8 @@ export interface ViewContext {
   sla?: SlaClock;
   /** The registered request types: how each ticket type and its fields read. */
   requests: RequestRegistry;
+  /** Open and in-progress tickets of the user's teams (the header and the tab title show them). */
+  waiting?: { open: number; in_progress: number };
 }
 
 export const STATUS_SHORT: Record<TicketStatus, string> = { open: 'Aberto', in_progress: 'Em andamento', resolved: 'Resolvido', rejected: 'Recusado' };
@@ -33,10 +35,11 @@ export function layout(ctx: ViewContext, title: string, body: Html, opts: { flas
     ? html`<nav class="top" aria-label="Navegação principal">
   <a class="brand" href="/fila">Indique Certo · Painel</a>
   <ul>
-    <li><a href="/fila">Fila</a></li>
+    <li><a href="/fila">Fila${ctx.waiting ? html` <span class="waiting" id="waiting" aria-live="off"><span class="w-open"><span data-n>${String(ctx.waiting.open)}</span> ${ctx.waiting.open === 1 ? 'aberto' : 'abertos'}</span> <span class="w-progress"><span data-n>${String(ctx.waiting.in_progress)}</span> em andamento</span></span>` : ''}</a></li>
     <li><a href="/conta">Minha conta</a></li>
     ${u.role === 'admin' ? html`<li><a href="/visao-geral">Visão geral</a></li><li><a href="/usuarios">Usuários</a></li>` : ''}
   </ul>
+  <button type="button" class="link notify-toggle" id="notify-toggle" hidden aria-pressed="false">Avisar novos tickets</button>
   <span class="who">${u.name} <small>(${ROLE_LABEL[u.role]})</small></span>
   <form method="post" action="/logout" class="inline">${csrfField(ctx)}<button type="submit" class="link">Sair</button></form>
 </nav>`
@@ -46,12 +49,13 @@ export function layout(ctx: ViewContext, title: string, body: Html, opts: { flas
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title} · Painel Indique Certo</title>
+<title>${ctx.waiting?.open ? `(${ctx.waiting.open}) ` : ''}${title} · Painel Indique Certo</title>
 <link rel="stylesheet" href="/static/panel.css">
 <script src="/static/panel.js" defer></script>
 </head>
-<body>
+<body${u ? html` data-live="/fila/eventos" data-server-now="${new Date(ctx.now).toISOString()}" data-title="${title} · Painel Indique Certo"` : ''}>
 <a class="skip" href="#main">Pular para o conteúdo</a>
+${u ? html`<div class="live-note" id="live-note" role="status" aria-live="polite"></div>` : ''}
 <header>${nav}</header>
 <main id="main" tabindex="-1">
 ${opts.flash ? html`<p class="flash ok" role="status">${opts.flash}</p>` : ''}
@@ -75,9 +79,14 @@ export function ageText(t: Pick<Ticket, 'created_at' | 'closed_at' | 'status'>, 
   return formatAge(t.created_at, now);
 }
 
-export function slaBadge(ctx: ViewContext, t: Pick<Ticket, 'type' | 'team' | 'status' | 'created_at'>): Html {
+/** The SLA colour; an open ticket carries the instants it turns amber and red, so the page turns it by itself. */
+export function slaBadge(ctx: ViewContext, t: Pick<Ticket, 'type' | 'team' | 'status' | 'created_at' | 'protocol'>): Html {
   const level = slaLevel(t, ctx.slaHours, ctx.now, ctx.sla);
-  return html`<span class="sla sla-${level}" title="Meta: ${ctx.slaHours[t.type]} h${ctx.sla && ctx.sla !== calendarClock ? ' úteis' : ''}">${SLA_LABEL[level]}</span>`;
+  const d = level === 'late' || level === 'done' ? null : slaDeadlines(t, ctx.slaHours, ctx.sla);
+  const at = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString() : '');
+  return html`<span class="sla sla-${level}" title="Meta: ${ctx.slaHours[t.type]} h${ctx.sla && ctx.sla !== calendarClock ? ' úteis' : ''}"${
+    d ? html` data-warn-at="${at(d.warnAt)}" data-late-at="${at(d.lateAt)}" data-protocol="${t.protocol}"` : ''
+  }>${SLA_LABEL[level]}</span>`;
 }
 
 export function option(value: string, label: string, selected: string | undefined): Html {

@@ -2,7 +2,7 @@ import type { Team, TicketType } from '../../../db/schema.js';
 import { formatDateTime } from '../../../staff/format.js';
 import type { QueueRow } from '../../../staff/queue.js';
 import { partnerOf, type KnownPartner } from '../../../staff/partners.js';
-import { html } from '../../html.js';
+import { html, type Html } from '../../html.js';
 import { ageText, customerLabel, layout, option, slaBadge, STATUS_SHORT, TEAM_SHORT, type ViewContext } from './layout.js';
 
 export interface QueueView {
@@ -17,24 +17,50 @@ export interface QueueView {
   nextHref?: string;
   firstHref?: string;
   exportHref: string;
+  /** The same list as an HTML fragment (the live page fetches it again when tickets change). */
+  fragmentHref: string;
   title: string;
 }
 
-export function queuePage(ctx: ViewContext, v: QueueView, flash?: string): string {
+function queueResults(ctx: ViewContext, v: QueueView, rows: Html[]): Html {
   const f = v.filters;
-  const rows = v.rows.map(
-    (r) => html`<tr>
+  const count = v.count.capped ? `mais de ${v.count.count} tickets` : `${v.count.count} ${v.count.count === 1 ? 'ticket' : 'tickets'}`;
+  return html`<p class="count" role="status">${count}${f.q ? ' (a busca inclui tickets encerrados)' : ''}</p>
+${
+  v.rows.length
+    ? html`<table class="queue">
+<caption class="sr-only">Tickets, do mais antigo para o mais novo</caption>
+<thead><tr><th scope="col">Protocolo</th><th scope="col">Tipo</th><th scope="col">Cliente</th><th scope="col">Status</th><th scope="col">Responsável</th><th scope="col">Idade</th><th scope="col">SLA</th></tr></thead>
+<tbody>${rows}</tbody>
+</table>`
+    : html`<p class="empty">Nenhum ticket encontrado com esses filtros.</p>`
+}
+<nav class="pager" aria-label="Paginação">${v.firstHref ? html`<a href="${v.firstHref}">« Início</a>` : ''} ${v.nextHref ? html`<a href="${v.nextHref}" rel="next">Próxima página »</a>` : ''}</nav>`;
+}
+
+/** Only the results (count, rows, pager): what the live queue swaps in. */
+export function queueResultsFragment(ctx: ViewContext, v: QueueView): string {
+  return queueResults(ctx, v, queueRows(ctx, v)).value;
+}
+
+function queueRows(ctx: ViewContext, v: QueueView): Html[] {
+  return v.rows.map(
+    (r) => html`<tr data-protocol="${r.protocol}">
   <td data-label="Protocolo"><a href="/tickets/${r.protocol}">${r.protocol}</a></td>
   <td data-label="Tipo">${ctx.requests.title(r.type)}</td>
   <td data-label="Cliente">${customerLabel(r, partnerOf(v.partners, r.phone))}</td>
   <td data-label="Status"><span class="status status-${r.status}">${STATUS_SHORT[r.status]}</span></td>
   <td data-label="Responsável">${r.assignee_name ?? '—'}</td>
-  <td data-label="Idade"><time datetime="${r.created_at}" title="${formatDateTime(r.created_at, ctx.timeZone)}">${ageText(r, ctx.now)}</time></td>
+  <td data-label="Idade"><time datetime="${r.created_at}" title="${formatDateTime(r.created_at, ctx.timeZone)}"${r.status === 'open' || r.status === 'in_progress' ? html` data-age` : ''}>${ageText(r, ctx.now)}</time></td>
   <td data-label="SLA">${slaBadge(ctx, r)}</td>
 </tr>`,
   );
+}
+
+export function queuePage(ctx: ViewContext, v: QueueView, flash?: string): string {
+  const f = v.filters;
+  const rows = queueRows(ctx, v);
   const active = ['status', 'type', 'assignee', 'team', 'from', 'to'].filter((k) => f[k]).length;
-  const count = v.count.capped ? `mais de ${v.count.count} tickets` : `${v.count.count} ${v.count.count === 1 ? 'ticket' : 'tickets'}`;
   return layout(
     ctx,
     v.title,
@@ -58,17 +84,9 @@ export function queuePage(ctx: ViewContext, v: QueueView, flash?: string): strin
   </details>
   <div class="buttons"><button type="submit" class="primary">Filtrar</button> <a href="/fila">Limpar</a> <a href="${v.exportHref}" download>Exportar CSV</a></div>
 </form>
-<p class="count" role="status">${count}${f.q ? ' (a busca inclui tickets encerrados)' : ''}</p>
-${
-  v.rows.length
-    ? html`<table class="queue">
-<caption class="sr-only">Tickets, do mais antigo para o mais novo</caption>
-<thead><tr><th scope="col">Protocolo</th><th scope="col">Tipo</th><th scope="col">Cliente</th><th scope="col">Status</th><th scope="col">Responsável</th><th scope="col">Idade</th><th scope="col">SLA</th></tr></thead>
-<tbody>${rows}</tbody>
-</table>`
-    : html`<p class="empty">Nenhum ticket encontrado com esses filtros.</p>`
-}
-<nav class="pager" aria-label="Paginação">${v.firstHref ? html`<a href="${v.firstHref}">« Início</a>` : ''} ${v.nextHref ? html`<a href="${v.nextHref}" rel="next">Próxima página »</a>` : ''}</nav>`,
+<div id="queue-live" data-fragment="${v.fragmentHref}">
+${queueResults(ctx, v, rows)}
+</div>`,
     { flash },
   );
 }
