@@ -41,6 +41,9 @@ export class LiveQueue {
   private unsubscribe: (() => void) | undefined;
   private timers: NodeJS.Timeout[] = [];
   private lastSeen = '';
+  /** Bumped at every change told to the pages: a fragment rendered for this generation is still right. */
+  generation = 0;
+  private readonly fragments = new Map<string, { generation: number; at: number; html: string }>();
 
   constructor(
     private readonly db: Db,
@@ -141,9 +144,25 @@ export class LiveQueue {
     }
   }
 
+  /**
+   * The queue rows for a page, shared by every page that asks for the same list after the same
+   * change (a hundred open pages fetch their rows at once: one of them renders them). Kept for a
+   * few seconds at most, so ages and SLA colours never lag behind.
+   */
+  fragment(key: string, render: () => string): string {
+    const now = this.clock();
+    const hit = this.fragments.get(key);
+    if (hit && hit.generation === this.generation && now - hit.at < 5000) return hit.html;
+    const html = render();
+    if (this.fragments.size > 500) this.fragments.clear();
+    this.fragments.set(key, { generation: this.generation, at: now, html });
+    return html;
+  }
+
   /** Tells each stream what changed among its teams' tickets (`null`: something, changed elsewhere). */
   private broadcast(batch: TicketChange[] | null): void {
     this.waitingCache.clear();
+    this.generation++;
     if (batch) this.lastSeen = this.fingerprint(); // our own change is not news for the periodic check
     type Message = { waiting: Waiting; changed: string[] | null; created: Array<{ protocol: string; title: string; handoff: boolean }>; at: number | null };
     const byTeams = new Map<string, Message | null>();

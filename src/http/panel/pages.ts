@@ -16,7 +16,7 @@ import { accountPage } from './views/account.js';
 import { chatLines } from './views/chat.js';
 import { errorPage } from './views/error.js';
 import type { ViewContext } from './views/layout.js';
-import { queuePage as renderQueue, queueResultsFragment as renderQueueResults } from './views/queue.js';
+import { queuePage as renderQueue, queueResultsFragment as renderQueueResults, type QueueView } from './views/queue.js';
 import { ticketPage } from './views/ticket.js';
 import { usersPage } from './views/users.js';
 import { overviewPage } from './views/overview.js';
@@ -75,33 +75,35 @@ export function pagesRouter(ctx: PanelContext): express.Router {
   r.get('/fila', (req, res) => {
     const { user } = staffOf(req);
     const { filter, echo } = parseQueueQuery(req.query as Record<string, unknown>, user, ctx.config.timezone, ctx.requests);
-    const page = queuePage(db, { ...filter, limit: ctx.panel.pageSize });
-    // A first page that is not full is the whole list: its count is exact, never a cached one.
-    const count = !filter.after && !page.next ? { count: page.rows.length, capped: false } : queueCount(db, { ...filter, after: undefined });
     const teams = visibleTeams(user);
     const qs = (extra: Record<string, string>) => new URLSearchParams({ ...echo, ...extra }).toString();
     const title = teams.length > 1 ? 'Fila de todas as equipes' : `Fila do ${teams[0] === 'finance' ? 'Financeiro' : 'Suporte'}`;
-    const partial = req.query.parcial === '1';
-    res.type('html').send(
-      (partial ? renderQueueResults : renderQueue)(
-        viewOf(req),
-        {
-          rows: page.rows,
-          partners: partnersByPhone(db, page.rows.map((row) => row.phone)),
-          count,
-          filters: echo,
-          teams,
-          types: ctx.requests.ids().filter((t) => teams.includes(ctx.requests.team(t))),
-          assignees: teams.flatMap((t) => assignableUsers(db, t)).filter((u, i, a) => a.findIndex((x) => x.id === u.id) === i),
-          nextHref: page.next ? `/fila?${qs({ after: encodeCursor(page.next) })}` : undefined,
-          firstHref: filter.after ? `/fila?${qs({})}` : undefined,
-          exportHref: `/fila.csv?${qs({})}`,
-          fragmentHref: `/fila?${qs({ ...(filter.after ? { after: encodeCursor(filter.after) } : {}), parcial: '1' })}`,
-          title,
-        },
-        flashOf(req),
-      ),
-    );
+    const view = (): QueueView => {
+      const page = queuePage(db, { ...filter, limit: ctx.panel.pageSize });
+      // A first page that is not full is the whole list: its count is exact, never a cached one.
+      const count = !filter.after && !page.next ? { count: page.rows.length, capped: false } : queueCount(db, { ...filter, after: undefined });
+      return {
+        rows: page.rows,
+        partners: partnersByPhone(db, page.rows.map((row) => row.phone)),
+        count,
+        filters: echo,
+        teams,
+        types: ctx.requests.ids().filter((t) => teams.includes(ctx.requests.team(t))),
+        assignees: teams.flatMap((t) => assignableUsers(db, t)).filter((u, i, a) => a.findIndex((x) => x.id === u.id) === i),
+        nextHref: page.next ? `/fila?${qs({ after: encodeCursor(page.next) })}` : undefined,
+        firstHref: filter.after ? `/fila?${qs({})}` : undefined,
+        exportHref: `/fila.csv?${qs({})}`,
+        fragmentHref: `/fila?${qs({ ...(filter.after ? { after: encodeCursor(filter.after) } : {}), parcial: '1' })}`,
+        title,
+      };
+    };
+    if (req.query.parcial === '1') {
+      // The live pages' rows: the same list after the same change is rendered once for all of them.
+      const key = JSON.stringify([teams, filter.assignee === user.id ? `me:${user.id}` : '', echo, filter.after ?? null]);
+      res.type('html').send(ctx.live.fragment(key, () => renderQueueResults(viewOf(req), view())));
+      return;
+    }
+    res.type('html').send(renderQueue(viewOf(req), view(), flashOf(req)));
   });
 
   r.get('/fila.csv', (req, res) => {
