@@ -253,6 +253,20 @@ export interface HealthCheckTable {
   at: string;
 }
 
+/** The satisfaction survey of a resolved ticket (one per ticket: asked once). */
+export interface TicketRatingTable {
+  ticket_id: number;
+  team: Team;
+  /** The clerk who resolved it (the ticket's assignee then). */
+  assignee_id: number | null;
+  created_at: string;
+  /** When the question reached the chat; null: not asked (the person was in the middle of something). */
+  asked_at: string | null;
+  rating: number | null; // 1-5
+  comment: string | null;
+  rated_at: string | null;
+}
+
 export interface Database {
   contacts: ContactTable;
   conversations: ConversationTable;
@@ -262,6 +276,7 @@ export interface Database {
   tickets: TicketTable;
   ticket_events: TicketEventTable;
   ticket_search: TicketSearchTable;
+  ticket_ratings: TicketRatingTable;
   orders: OrderTable;
   partners: PartnerTable;
   partner_phones: PartnerPhoneTable;
@@ -286,6 +301,7 @@ export type Conversation = Selectable<ConversationTable>;
 export type OutboundMessage = Selectable<OutboundMessageTable>;
 export type Ticket = Selectable<TicketTable>;
 export type TicketEvent = Selectable<TicketEventTable>;
+export type TicketRating = Selectable<TicketRatingTable>;
 export type Order = Selectable<OrderTable>;
 export type Partner = Selectable<PartnerTable>;
 export type StaffUser = Selectable<StaffUserTable>;

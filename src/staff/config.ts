@@ -27,7 +27,12 @@ export interface PanelConfig {
   pageSize: number;
   /** Live queue: how often changes by another process on the same database are looked for. */
   liveCheckMs: number;
+  /** The satisfaction survey asked on WhatsApp after a ticket is resolved ({protocolo} in the text). */
+  survey: { enabled: boolean; text: string };
 }
+
+export const DEFAULT_SURVEY_TEXT =
+  'Sua solicitação *{protocolo}* foi concluída. ✅ Pode me contar como foi o atendimento? Responda com uma nota de *1* (muito ruim) a *5* (excelente).';
 
 const schema = z.object({
   PANEL_SESSION_HOURS: z.coerce.number().positive().default(12),
@@ -43,6 +48,8 @@ const schema = z.object({
   PANEL_SLA_CLOCK: z.enum(['business', 'calendar']).default('business'),
   PANEL_PAGE_SIZE: z.coerce.number().int().min(5).max(200).default(50),
   PANEL_LIVE_CHECK_SECONDS: z.coerce.number().min(0.2).max(600).default(2),
+  SURVEY_ENABLED: z.enum(['true', 'false', '1', '0']).default('true'),
+  SURVEY_TEXT: z.string().min(10).max(1000).default(DEFAULT_SURVEY_TEXT),
 });
 
 /** Parses "refund=24,boleto_renewal=4" over the request types' own targets. */
@@ -74,6 +81,7 @@ export function loadPanelConfig(requests: RequestRegistry, env: NodeJS.ProcessEn
     pageSize: c.PANEL_PAGE_SIZE,
     slaClock: c.PANEL_SLA_CLOCK,
     liveCheckMs: c.PANEL_LIVE_CHECK_SECONDS * 1000,
+    survey: { enabled: c.SURVEY_ENABLED === 'true' || c.SURVEY_ENABLED === '1', text: c.SURVEY_TEXT.replace(/\\n/g, '\n') },
     ...overrides,
   };
 }

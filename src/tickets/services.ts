@@ -2,6 +2,7 @@ import type { Db } from '../db/database.js';
 import { conversationSince, findContact } from '../db/conversations.js';
 import type { Order, Partner, Team, Ticket, TicketType } from '../db/schema.js';
 import type { RequestRegistry } from '../requests.js';
+import { recordRating } from './ratings.js';
 import { addNote, createTicket, findOpenTicketForChat, findOpenTicketForOrder, listTicketsOfChat, setTicketStatus, ticketEvents, ticketOpenedText } from './tickets.js';
 
 /** What the flows may read and do; injected, so flows never touch the database or a transport. */
@@ -109,6 +110,7 @@ export function createFlowServices(
         now: t.now.toISOString(),
       });
     },
+    recordRating: (r) => recordRating(db, r),
     ticketOpenedText: (t, now) => ticketOpenedText(t, requests.get(t.type)?.expectedTime ?? 'assim que possível', pickup(t.team, now)),
     pickup,
     leaveHandoff: (protocol, at) => {

@@ -4,6 +4,7 @@ import type { StaffUser, Ticket, TicketStatus } from '../../db/schema.js';
 import * as actions from '../../staff/actions.js';
 import { liveConversation, ticketHistory } from '../../staff/detail.js';
 import { sha256 } from '../../staff/passwords.js';
+import { askSurvey } from '../../staff/survey.js';
 import { encodeCursor, findVisibleTicket, otherTickets, queuePage, type QueueRow } from '../../staff/queue.js';
 import { elapsedHours, slaLevel } from '../../staff/sla.js';
 import { authenticateToken, userNames, visibleTeams } from '../../staff/users.js';
@@ -29,6 +30,7 @@ export function apiRouter(ctx: PanelContext): express.Router {
   const r = express.Router();
   const { db } = ctx;
   const nowIso = () => new Date(ctx.clock()).toISOString();
+  const survey = { db, engine: ctx.engine, logger: ctx.logger, survey: ctx.panel.survey, clock: ctx.clock };
 
   r.use((_req, res, next) => {
     res.set('Cache-Control', 'no-store');
@@ -158,6 +160,7 @@ export function apiRouter(ctx: PanelContext): express.Router {
       `/tickets/:protocol/${outcome === 'resolved' ? 'resolve' : 'reject'}`,
       withTicket((req, res, t, user) => {
         const { outboundId } = actions.close(db, t, user, outcome, body(req).message, nowIso());
+        if (outcome === 'resolved') askSurvey(survey, t.id);
         after(res, t, 200, { messageId: outboundId });
       }),
     );
@@ -173,6 +176,7 @@ export function apiRouter(ctx: PanelContext): express.Router {
     '/tickets/:protocol/handover/close',
     withTicket((req, res, t, user) => {
       const { outboundId, botReplies } = actions.closeHandover(db, ctx.engine, t, user, body(req).message, nowIso());
+      askSurvey(survey, t.id);
       after(res, t, 200, { messageId: outboundId, botReplies });
     }),
   );

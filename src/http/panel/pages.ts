@@ -4,11 +4,13 @@ import * as actions from '../../staff/actions.js';
 import { liveConversation, ticketHistory } from '../../staff/detail.js';
 import { partnerOf, partnersByPhone } from '../../staff/partners.js';
 import { verifyPassword } from '../../staff/passwords.js';
+import { askSurvey } from '../../staff/survey.js';
 import { encodeCursor, findVisibleTicket, otherTickets, queueCount, queuePage } from '../../staff/queue.js';
 import {
   assignableUsers, createApiToken, createUser, listApiTokens, listUsers, revokeApiToken, setPassword, setUserActive, StaffError, userNames, visibleTeams,
 } from '../../staff/users.js';
 import { getTicketById, ticketAttachmentFile, ticketAttachments } from '../../tickets/tickets.js';
+import { ratingOf, ratingsReport } from '../../tickets/ratings.js';
 import { loginRoutes, requireCsrf, requireSession } from './auth.js';
 import { parseQueueQuery, staffOf, type PanelContext } from './context.js';
 import { sendCsv } from './export.js';
@@ -17,6 +19,7 @@ import { chatLines } from './views/chat.js';
 import { errorPage } from './views/error.js';
 import type { ViewContext } from './views/layout.js';
 import { queuePage as renderQueue, queueResultsFragment as renderQueueResults, type QueueView } from './views/queue.js';
+import { ratingsPage, type Period } from './views/ratings.js';
 import { ticketPage } from './views/ticket.js';
 import { usersPage } from './views/users.js';
 import { overviewPage } from './views/overview.js';
@@ -52,6 +55,7 @@ export function pagesRouter(ctx: PanelContext): express.Router {
       waiting: s?.user ? ctx.live.waiting(visibleTeams(s.user)) : undefined,
     };
   };
+  const survey = { db, engine: ctx.engine, logger: ctx.logger, survey: ctx.panel.survey, clock: ctx.clock };
   const flashOf = (req: Request) => (typeof req.query.ok === 'string' ? FLASH[req.query.ok] : undefined);
   const nowIso = () => new Date(ctx.clock()).toISOString();
   const notFound = (req: Request, res: Response) => res.status(404).type('html').send(errorPage(viewOf(req), 404, 'Ticket não encontrado.'));
@@ -136,6 +140,7 @@ export function pagesRouter(ctx: PanelContext): express.Router {
         {
           ticket: t,
           partner: partnerOf(partnersByPhone(db, [t.phone]), t.phone) ?? null,
+          rating: ratingOf(db, t.id) ?? null,
           attachments: ticketAttachments(db, t),
           assigneeName: t.assignee_id ? (names.get(t.assignee_id) ?? null) : null,
           assignees: assignableUsers(db, t.team),
@@ -221,6 +226,7 @@ export function pagesRouter(ctx: PanelContext): express.Router {
       if (!outcome) throw new actions.ActionError(400, 'Escolha resolver ou recusar.');
       const { outboundId } = actions.close(db, t, staffOf(req).user, outcome, req.body.message, nowIso());
       log(req, t, outcome);
+      if (outcome === 'resolved') askSurvey(survey, t.id);
       done(res, t, outboundId ? outcome : `${outcome}_silent`);
     }),
   );
@@ -239,6 +245,7 @@ export function pagesRouter(ctx: PanelContext): express.Router {
     withTicket((req, res, t) => {
       actions.closeHandover(db, ctx.engine, t, staffOf(req).user, req.body.message, nowIso());
       log(req, t, 'handoff_closed');
+      askSurvey(survey, t.id);
       done(res, getTicketById(db, t.id)!, 'handover');
     }),
   );
@@ -284,6 +291,12 @@ export function pagesRouter(ctx: PanelContext): express.Router {
     const entryLabel = (entry: string) =>
       entry.startsWith('request:') ? `Pedido: ${ctx.requests.title(entry.slice(8))}` : (ctx.kb?.entries.get(entry)?.short ?? entry);
     res.type('html').send(overviewPage(viewOf(req), { data, entryLabel }));
+  });
+  r.get('/avaliacoes', adminOnly, (req, res) => {
+    const period: Period = req.query.periodo === '90d' || req.query.periodo === 'tudo' ? req.query.periodo : '30d';
+    const days = period === '30d' ? 30 : period === '90d' ? 90 : null;
+    const from = days ? new Date(ctx.clock() - days * 86_400_000).toISOString() : null;
+    res.type('html').send(ratingsPage(viewOf(req), ratingsReport(db, from, userNames(db)), period));
   });
   r.get('/usuarios', adminOnly, (req, res) => res.type('html').send(usersPage(viewOf(req), listUsers(db), flashOf(req))));
   r.post('/usuarios', adminOnly, async (req, res, next) => {

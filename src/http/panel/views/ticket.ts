@@ -1,4 +1,4 @@
-import type { Team, Ticket, TicketStatus, TicketType } from '../../../db/schema.js';
+import type { Team, Ticket, TicketRating, TicketStatus, TicketType } from '../../../db/schema.js';
 import { DELIVERY_LABEL, type ChatLine, type HistoryItem } from '../../../staff/detail.js';
 import { formatDateTime, formatDocument, formatPhone } from '../../../staff/format.js';
 import type { KnownPartner } from '../../../staff/partners.js';
@@ -14,6 +14,8 @@ export interface TicketPageView {
   ticket: Ticket;
   /** The partner whose registered WhatsApp number opened the ticket. */
   partner: KnownPartner | null;
+  /** The satisfaction survey after it was resolved. */
+  rating: TicketRating | null;
   attachments: TicketAttachment[];
   assigneeName: string | null;
   assignees: Array<{ id: number; name: string }>;
@@ -40,11 +42,28 @@ function describeEvent(e: HistoryItem, names: Map<number, string>): Html {
       return html`Mensagem ao cliente${d.outcome ? html` (${d.outcome === 'resolved' ? 'resolução' : 'recusa'})` : ''}:
         <span class="pre">${whatsappHtml(String(d.text ?? ''))}</span>
         ${e.delivery ? html`<span class="delivery delivery-${e.delivery}">${DELIVERY_LABEL[e.delivery]}${e.deliveryError ? html`: ${e.deliveryError}` : ''}</span>` : ''}`;
+    case 'rating':
+      return html`Avaliação do cliente: <strong>${String(d.rating)}/5</strong>${d.comment ? html` <span class="pre">“${String(d.comment)}”</span>` : ''}`;
     case 'handoff_closed':
       return html`Atendimento humano encerrado: conversa devolvida ao bot`;
     default:
       return html`${e.kind} <code>${JSON.stringify(d)}</code>`;
   }
+}
+
+/** ★★★★☆ with the number for screen readers and in the text. */
+export function stars(rating: number): Html {
+  return html`<span class="stars" aria-hidden="true">${'★'.repeat(rating)}${'☆'.repeat(5 - rating)}</span> <strong>${String(rating)}/5</strong>`;
+}
+
+function ratingCard(ctx: ViewContext, r: TicketRating | null): Html | '' {
+  if (!r) return '';
+  const body = r.rating
+    ? html`<p>${stars(r.rating)} <span class="muted">em ${formatDateTime(r.rated_at, ctx.timeZone)}</span></p>${r.comment ? html`<blockquote class="pre">${r.comment}</blockquote>` : html`<p class="muted">Sem comentário.</p>`}`
+    : r.asked_at
+      ? html`<p>Pesquisa enviada em ${formatDateTime(r.asked_at, ctx.timeZone)}; o cliente ainda não respondeu.</p>`
+      : html`<p class="muted">Pesquisa não enviada: o cliente estava no meio de outra conversa com o bot.</p>`;
+  return html`<section class="card" aria-labelledby="h-rating"><h2 id="h-rating">Avaliação do cliente</h2>${body}</section>`;
 }
 
 /** A message box with the WhatsApp preview beside it (bold rendered as the customer will see it). */
@@ -177,6 +196,7 @@ ${
 </section>
 ${actions}
 </div>
+${ratingCard(ctx, v.rating)}
 ${conversation}
 ${closeCard}
 ${v.attachments.length
