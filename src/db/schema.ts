@@ -267,6 +267,17 @@ export interface TicketRatingTable {
   rated_at: string | null;
 }
 
+/** A saved reply of a team (title + WhatsApp-formatted text). */
+export interface SavedReplyTable {
+  id: Generated<number>;
+  team: Team;
+  title: string;
+  text: string;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   contacts: ContactTable;
   conversations: ConversationTable;
@@ -277,6 +288,7 @@ export interface Database {
   ticket_events: TicketEventTable;
   ticket_search: TicketSearchTable;
   ticket_ratings: TicketRatingTable;
+  saved_replies: SavedReplyTable;
   orders: OrderTable;
   partners: PartnerTable;
   partner_phones: PartnerPhoneTable;
@@ -302,6 +314,7 @@ export type OutboundMessage = Selectable<OutboundMessageTable>;
 export type Ticket = Selectable<TicketTable>;
 export type TicketEvent = Selectable<TicketEventTable>;
 export type TicketRating = Selectable<TicketRatingTable>;
+export type SavedReply = Selectable<SavedReplyTable>;
 export type Order = Selectable<OrderTable>;
 export type Partner = Selectable<PartnerTable>;
 export type StaffUser = Selectable<StaffUserTable>;

@@ -9,6 +9,7 @@ import { createUser } from '../../src/staff/users.js';
 import { createTicket } from '../../src/tickets/tickets.js';
 import { text, waMessage } from '../whatsapp/fakes.js';
 import { startRig, type Rig } from '../whatsapp/setup.js';
+import { FORMAT_CASES } from './format-cases.js';
 import { PASSWORD } from './support.js';
 
 // The live queue in Chromium: a page left open on /fila shows a ticket a customer just opened on
@@ -118,6 +119,24 @@ maybe('live queue in a browser', () => {
     while ((await badge.getAttribute('class')) !== 'sla sla-late' && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
     await expect(badge.textContent()).resolves.toBe('atrasado');
     await expect(page.evaluate('window.shown')).resolves.toEqual([{ title: 'SLA estourado', body: `Prazo estourado: ${t.protocol}` }]);
+    await page.context().close();
+  });
+
+  it('a saved reply goes in at the cursor and the preview shows it as the customer will see it', async () => {
+    rig.app.db.run(
+      rig.app.db.kysely.insertInto('saved_replies').values({ team: 'finance', title: 'Prazo do cartão', text: 'O valor aparece na *fatura* do cartão.', created_by: null, created_at: new Date().toISOString(), updated_at: new Date().toISOString() }),
+    );
+    const t = createTicket(rig.app.db, { type: 'refund', team: 'finance', chatId: '5511922223333', phone: '5511922223333', contactName: 'Rui', data: { paymentMethod: 'cartao' }, excerpt: [], now: new Date().toISOString() });
+    const page = await financePage();
+    await page.goto(`${url}/tickets/${t.protocol}`);
+    const box = page.getByLabel('Mensagem (deixe em branco para não enviar)');
+    await box.fill('Olá, Rui! <b>oi</b> ');
+    await page.getByLabel('Resposta salva').selectOption({ label: 'Prazo do cartão' });
+    await page.getByRole('button', { name: 'Inserir' }).click();
+    await expect(box.inputValue()).resolves.toBe('Olá, Rui! <b>oi</b> O valor aparece na *fatura* do cartão.');
+    await expect(page.locator('#close-message-preview').innerHTML()).resolves.toBe('Olá, Rui! &lt;b&gt;oi&lt;/b&gt; O valor aparece na <strong>fatura</strong> do cartão.');
+    // The page's renderer gives what the server's does, case by case.
+    for (const [text, expected] of FORMAT_CASES) await expect(page.evaluate(`window.panelWhatsappHtml(${JSON.stringify(text)})`)).resolves.toBe(expected);
     await page.context().close();
   });
 

@@ -9,6 +9,7 @@ import { m0007_operations } from './0007_operations.js';
 import { m0030_order_amount } from './0030_order_amount.js';
 import { m0031_ticket_updated } from './0031_ticket_updated.js';
 import { m0032_ticket_ratings } from './0032_ticket_ratings.js';
+import { m0033_saved_replies } from './0033_saved_replies.js';
 
 // Migrations live in code (not FileMigrationProvider) so src/ under tsx and dist/ behave the same.
 // Each file is frozen in time: it takes Kysely<any> and imports nothing from the app.
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '0030_order_amount': m0030_order_amount,
   '0031_ticket_updated': m0031_ticket_updated,
   '0032_ticket_ratings': m0032_ticket_ratings,
+  '0033_saved_replies': m0033_saved_replies,
 };

@@ -20,6 +20,8 @@ import { errorPage } from './views/error.js';
 import type { ViewContext } from './views/layout.js';
 import { queuePage as renderQueue, queueResultsFragment as renderQueueResults, type QueueView } from './views/queue.js';
 import { ratingsPage, type Period } from './views/ratings.js';
+import { repliesPage } from './views/replies.js';
+import { deleteReply, fillReply, listReplies, saveReply } from '../../staff/replies.js';
 import { ticketPage } from './views/ticket.js';
 import { usersPage } from './views/users.js';
 import { overviewPage } from './views/overview.js';
@@ -42,6 +44,9 @@ const FLASH: Record<string, string> = {
   password: 'Senha trocada. Entre novamente nos outros dispositivos.',
   user_added: 'Usuário criado.',
   user_changed: 'Usuário atualizado.',
+  reply_added: 'Resposta salva adicionada.',
+  reply_saved: 'Resposta salva atualizada.',
+  reply_removed: 'Resposta salva removida.',
 };
 
 export function pagesRouter(ctx: PanelContext): express.Router {
@@ -141,6 +146,7 @@ export function pagesRouter(ctx: PanelContext): express.Router {
           ticket: t,
           partner: partnerOf(partnersByPhone(db, [t.phone]), t.phone) ?? null,
           rating: ratingOf(db, t.id) ?? null,
+          replies: listReplies(db, [t.team]).map((r) => ({ id: r.id, title: r.title, text: fillReply(r.text, t) })),
           attachments: ticketAttachments(db, t),
           assigneeName: t.assignee_id ? (names.get(t.assignee_id) ?? null) : null,
           assignees: assignableUsers(db, t.team),
@@ -292,6 +298,24 @@ export function pagesRouter(ctx: PanelContext): express.Router {
       entry.startsWith('request:') ? `Pedido: ${ctx.requests.title(entry.slice(8))}` : (ctx.kb?.entries.get(entry)?.short ?? entry);
     res.type('html').send(overviewPage(viewOf(req), { data, entryLabel }));
   });
+  // ---- saved replies (admins) ----
+  const replies = (req: Request, res: Response, status = 200, error?: string) =>
+    res.status(status).type('html').send(repliesPage(viewOf(req), listReplies(db, ['finance', 'support']), flashOf(req), error));
+  const replyAction = (fn: (req: Request) => void, code: string): RequestHandler => (req, res, next) => {
+    try {
+      fn(req);
+      res.redirect(303, `/respostas?ok=${code}`);
+    } catch (err) {
+      if (err instanceof actions.ActionError) return replies(req, res, err.status, err.message);
+      next(err);
+    }
+  };
+  const replyId = (req: Request) => (/^\d{1,9}$/.test(String(req.params.id)) ? Number(req.params.id) : -1);
+  r.get('/respostas', adminOnly, (req, res) => replies(req, res));
+  r.post('/respostas', adminOnly, replyAction((req) => saveReply(db, { ...req.body, by: staffOf(req).user.id, at: nowIso() }), 'reply_added'));
+  r.post('/respostas/:id', adminOnly, replyAction((req) => saveReply(db, { ...req.body, id: replyId(req), by: staffOf(req).user.id, at: nowIso() }), 'reply_saved'));
+  r.post('/respostas/:id/remover', adminOnly, replyAction((req) => deleteReply(db, replyId(req)), 'reply_removed'));
+
   r.get('/avaliacoes', adminOnly, (req, res) => {
     const period: Period = req.query.periodo === '90d' || req.query.periodo === 'tudo' ? req.query.periodo : '30d';
     const days = period === '30d' ? 30 : period === '90d' ? 90 : null;

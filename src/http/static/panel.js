@@ -64,6 +64,24 @@ document.addEventListener('DOMContentLoaded', () => {
     textarea.addEventListener('change', update);
   });
 
+  // Saved replies: inserted where the cursor is (or at the end), then the preview follows.
+  document.querySelectorAll('button[data-insert]').forEach((button) => {
+    const textarea = document.getElementById(button.dataset.insert);
+    const select = document.getElementById(button.dataset.from);
+    if (!textarea || !select) return;
+    button.parentElement.hidden = false;
+    button.addEventListener('click', () => {
+      const option = select.selectedOptions[0];
+      if (!option || !option.dataset.text) return;
+      const text = option.dataset.text;
+      const start = textarea.selectionStart ?? textarea.value.length;
+      const end = textarea.selectionEnd ?? start;
+      textarea.setRangeText(text, start, end, 'end');
+      textarea.dispatchEvent(new Event('input'));
+      textarea.focus();
+    });
+  });
+
   // Hand-over: refresh the live conversation every 5 s while the page is visible.
   const chat = document.getElementById('live-chat');
   if (chat && chat.dataset.src) {

@@ -16,6 +16,8 @@ export interface TicketPageView {
   partner: KnownPartner | null;
   /** The satisfaction survey after it was resolved. */
   rating: TicketRating | null;
+  /** The team's saved replies, filled in for this ticket. */
+  replies: Array<{ id: number; title: string; text: string }>;
   attachments: TicketAttachment[];
   assigneeName: string | null;
   assignees: Array<{ id: number; name: string }>;
@@ -67,9 +69,16 @@ function ratingCard(ctx: ViewContext, r: TicketRating | null): Html | '' {
 }
 
 /** A message box with the WhatsApp preview beside it (bold rendered as the customer will see it). */
-function compose(id: string, name: string, label: string, value: string, o: { rows: number; required?: boolean }): Html {
+function compose(id: string, name: string, label: string, value: string, o: { rows: number; required?: boolean; replies: TicketPageView['replies'] }): Html {
+  // The picker needs the script (it inserts at the cursor), so it shows only with it.
+  const picker = o.replies.length
+    ? html`<div class="picker" hidden><label for="${id}-saved">Resposta salva</label>
+    <select id="${id}-saved">${html`<option value="">Escolha…</option>`}${o.replies.map((r) => html`<option value="${String(r.id)}" data-text="${r.text}">${r.title}</option>`)}</select>
+    <button type="button" data-insert="${id}" data-from="${id}-saved">Inserir</button></div>`
+    : '';
   return html`<div class="compose">
   <div class="compose-text"><label for="${id}">${label}</label>
+  ${picker}
   <textarea id="${id}" name="${name}" rows="${String(o.rows)}" maxlength="4000" data-preview="${id}-preview"${o.required ? html` required` : ''}>${value}</textarea></div>
   <div class="compose-preview"><p class="preview-label" id="${id}-preview-label">Como o cliente vai ver no WhatsApp</p>
   <div class="wa-bubble pre" id="${id}-preview" aria-labelledby="${id}-preview-label">${value ? whatsappHtml(value) : html`<span class="placeholder">(vazia)</span>`}</div></div>
@@ -138,7 +147,7 @@ export function ticketPage(ctx: ViewContext, v: TicketPageView, names: Map<numbe
       <label><input type="radio" name="outcome" value="resolved" checked data-template="${v.templates.resolved}"> Resolver</label>
       <label><input type="radio" name="outcome" value="rejected" data-template="${v.templates.rejected}"> Recusar</label>
     </div>
-    ${compose('close-message', 'message', 'Mensagem (deixe em branco para não enviar)', v.templates.resolved, { rows: 8 })}
+    ${compose('close-message', 'message', 'Mensagem (deixe em branco para não enviar)', v.templates.resolved, { rows: 8, replies: v.replies })}
     <button type="submit" class="primary">Encerrar e enviar</button>
   </fieldset>
 </form>
@@ -152,7 +161,7 @@ ${
   closed
     ? html`<p>Atendimento encerrado.</p>`
     : html`<form method="post" action="${base}/reply" class="stack wide">${csrfField(ctx)}
-  ${compose('reply-text', 'text', 'Responder ao cliente', '', { rows: 4, required: true })}
+  ${compose('reply-text', 'text', 'Responder ao cliente', '', { rows: 4, required: true, replies: v.replies })}
   <button type="submit" class="primary">Enviar</button>
 </form>`
 }
