@@ -12,7 +12,8 @@ import { createUser } from '../../src/staff/users.js';
 import { importOrders, importPartners } from '../../src/tickets/import.js';
 import { text, waMessage } from '../whatsapp/fakes.js';
 import { startRig, type Rig } from '../whatsapp/setup.js';
-import { PASSWORD } from './support.js';
+import { mountWhatsApp, PASSWORD } from './support.js';
+import { recordRating } from '../../src/tickets/ratings.js';
 
 // Every page of the panel in real Chromium, on a 390×844 phone and a 1366×768 laptop: no
 // sideways scrolling, no word broken in the middle (measured in the page), no serious or
@@ -81,7 +82,16 @@ beforeAll(async () => {
   await say('5521955554444', 'Luísa', 'quero falar com um atendente');
   await say('5521955554444', 'Luísa', 'meu token não é reconhecido no *Windows 11*, já reinstalei o driver');
   protocols.handoff = db.first(db.kysely.selectFrom('tickets').select('protocol').where('type', '=', 'human_handoff'))?.protocol ?? '';
-  server = http.createServer(createStaffApp({ db, engine: rig.app.engine, logger: silentLogger, config: rig.app.config, panel: { loginDelayMs: 0 } }));
+  // Saved replies and a rating, so their pages have something to show.
+  const at = new Date().toISOString();
+  for (const [team, title, body] of [['finance', 'Estorno no cartão', 'Olá, {nome}! O estorno do protocolo *{protocolo}* aparece na fatura do cartão.'], ['support', 'Token não reconhecido', 'Reinstale o _driver_ do token e tente de novo.']] as const) {
+    db.run(db.kysely.insertInto('saved_replies').values({ team, title, text: body, created_by: null, created_at: at, updated_at: at }));
+  }
+  const rated = db.first(db.kysely.selectFrom('tickets').selectAll().where('protocol', '=', protocols.boleto))!;
+  db.run(db.kysely.updateTable('tickets').set({ status: 'resolved', closed_at: at, assignee_id: 1 }).where('id', '=', rated.id));
+  recordRating(db, { ticketId: rated.id, rating: 5, comment: 'Resolveram no mesmo dia, muito obrigada!', at: new Date() });
+  const staff = createStaffApp({ db, engine: rig.app.engine, logger: silentLogger, config: rig.app.config, panel: { loginDelayMs: 0 } });
+  server = http.createServer(mountWhatsApp(rig, staff, 'token-do-teste-de-layout-0123456789'));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   shots = process.env.PANEL_SCREENSHOTS === '1' ? path.join(projectRoot, 'docs') : fs.mkdtempSync(path.join(rig.dir, 'shots-'));
@@ -142,6 +152,9 @@ const PAGES: Array<{ name: string; who: 'finance' | 'support' | 'admin'; path: (
   { name: 'ticket-handoff', who: 'support', path: () => `/tickets/${protocols.handoff}`, heading: /Atendimento humano/i },
   { name: 'account', who: 'finance', path: () => '/conta', heading: /Minha conta/ },
   { name: 'users', who: 'admin', path: () => '/usuarios', heading: /Usuários/ },
+  { name: 'replies', who: 'admin', path: () => '/respostas', heading: /Respostas salvas/ },
+  { name: 'ratings', who: 'admin', path: () => '/avaliacoes', heading: /Avaliações/ },
+  { name: 'whatsapp', who: 'admin', path: () => '/whatsapp/', heading: /Conexão com o WhatsApp/ },
 ];
 
 maybe('every page on a phone and a laptop', () => {
@@ -179,6 +192,19 @@ maybe('every page on a phone and a laptop', () => {
     await laptop.context().close();
   });
 
+  it('the WhatsApp page, inside the panel, says "sem conexão com a internet" when WhatsApp cannot be reached', async () => {
+    const page = await logIn(await browser.newContext({ ...VIEWPORTS.laptop, locale: 'pt-BR' }), 'admin@example.com');
+    await page.getByRole('link', { name: 'WhatsApp' }).click();
+    await expect(page.locator('#state').filter({ hasText: 'conectado' }).textContent()).resolves.toBe('conectado');
+    rig.sock().close(408, 'WebSocket Error (getaddrinfo ENOTFOUND web.whatsapp.com)');
+    await expect(page.locator('#state').filter({ hasText: 'sem conexão' }).textContent()).resolves.toBe('sem conexão com a internet');
+    await page.screenshot({ path: path.join(shots, 'panel-whatsapp-offline-laptop.png'), fullPage: true });
+    await page.getByRole('link', { name: 'Fila' }).click(); // and back to the panel
+    await page.waitForURL(`${url}/fila`);
+    rig.sock().open();
+    await page.context().close();
+  });
+
   for (const size of Object.keys(VIEWPORTS) as Array<keyof typeof VIEWPORTS>) {
     it(`${size}: no sideways scroll, no word broken, no serious accessibility violation`, async () => {
       const contexts: Record<string, Page> = {};
@@ -189,6 +215,7 @@ maybe('every page on a phone and a laptop', () => {
         const res = await page.goto(`${url}${p.path()}`);
         expect([p.name, res?.status()]).toEqual([p.name, 200]);
         await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toMatch(p.heading);
+        if (p.name === 'whatsapp') await page.locator('#state').filter({ hasText: /conectado|sem conexão/ }).waitFor();
         const m = await measure(page);
         const a = await axe(page);
         if (m.overflow > 0 || m.broken.length || a.length) problems[p.name] = { ...m, axe: a };

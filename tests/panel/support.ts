@@ -1,6 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import express from 'express';
 import request from 'supertest';
+import { createWhatsAppAdmin, type AdminPanelHooks } from '../../src/channels/whatsapp/admin.js';
+import type { Rig } from '../whatsapp/setup.js';
 import { createStaffApp } from '../../src/http/panel/app.js';
 import { silentLogger, type Logger } from '../../src/logger.js';
 import type { PanelConfig } from '../../src/staff/config.js';
@@ -84,3 +87,12 @@ export async function csrfOf(agent: ReturnType<typeof request.agent>, path = '/f
   const page = await agent.get(path);
   return /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1] ?? '';
 }
+
+/** The WhatsApp admin router in front of the panel, as src/channels/whatsapp/start.ts mounts it. */
+export function mountWhatsApp(r: Rig, staff: express.Express, token: string): express.Express {
+  const outer = express();
+  outer.use('/whatsapp', createWhatsAppAdmin({ channel: r.channel, token, logger: silentLogger, panel: staff.locals.whatsappPage as AdminPanelHooks }));
+  outer.use(staff);
+  return outer;
+}
+

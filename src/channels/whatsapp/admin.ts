@@ -9,7 +9,7 @@ import type { WhatsAppChannel } from './channel.js';
 // loads /whatsapp/admin.js and /whatsapp/admin.css, under a strict Content-Security-Policy.
 
 const COOKIE = 'wa_admin';
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 const sha = (s: string) => createHash('sha256').update(s).digest();
 function same(a: string, b: string): boolean {
@@ -97,15 +97,17 @@ const JS = `'use strict';
   }
   function render(s) {
     var st = $('state');
-    st.textContent = LABELS[s.state] || s.state;
-    st.className = s.state === 'open' ? 'open' : BAD.indexOf(s.state) >= 0 ? 'bad' : 'wait';
+    // The socket never reached WhatsApp (DNS, no route, refused): the machine has no internet.
+    var offline = s.state !== 'open' && s.lastDisconnect && s.lastDisconnect.offline;
+    st.textContent = offline ? 'sem conexão com a internet' : LABELS[s.state] || s.state;
+    st.className = s.state === 'open' ? 'open' : offline || BAD.indexOf(s.state) >= 0 ? 'bad' : 'wait';
     $('detail').textContent = s.state === 'reconnecting' ? '(tentativa ' + s.attempt + ', próxima em ' + s.nextInS + ' s)' : '';
     $('qr-box').hidden = !s.qrDataUrl;
     if (s.qrDataUrl && $('qr').getAttribute('src') !== s.qrDataUrl) $('qr').setAttribute('src', s.qrDataUrl);
     if (s.pairingCode) $('pair-code').textContent = s.pairingCode;
     var facts = [
       ['Número', s.me || '—'], ['Vinculado', s.linked ? 'sim' : 'não'], ['Desde', when(s.since)],
-      ['Última queda', s.lastDisconnect ? (CLOSES[s.lastDisconnect.code] || s.lastDisconnect.reason) + ' (' + (s.lastDisconnect.code || 'sem código') + ') em ' + when(s.lastDisconnect.at) : '—'],
+      ['Última queda', s.lastDisconnect ? (s.lastDisconnect.offline ? 'sem conexão com a internet (o servidor não alcançou o WhatsApp)' : CLOSES[s.lastDisconnect.code] || s.lastDisconnect.reason) + ' (' + (s.lastDisconnect.code || 'sem código') + ') em ' + when(s.lastDisconnect.at) : '—'],
       ['Reconexões', String(s.reconnects)], ['Versão WA Web', s.version],
       ['Fila de envio', Object.keys(s.outbox || {}).map(function (k) { return k + ': ' + s.outbox[k]; }).join(', ') || 'vazia']
     ];
@@ -140,11 +142,20 @@ const JS = `'use strict';
 })();
 `;
 
+/** How the staff panel shows this page in its own layout and lets its admins in without the token. */
+export interface AdminPanelHooks {
+  /** A logged-in panel admin (session cookie): no token needed. */
+  allow(req: Request): boolean;
+  /** The page in the panel's layout, with the same element ids as PAGE (admin.js fills them). */
+  page(req: Request): string;
+}
+
 export interface AdminOptions {
   channel: WhatsAppChannel;
   /** Required token (ADMIN_TOKEN or one generated at start). */
   token: string;
   logger: Logger;
+  panel?: AdminPanelHooks;
 }
 
 /** The router mounted at /whatsapp on the staff server. */
@@ -154,6 +165,7 @@ export function createWhatsAppAdmin(o: AdminOptions): Router {
 
   router.use((req: Request, res: Response, next: NextFunction) => {
     res.setHeader('Content-Security-Policy', CSP);
+    res.setHeader('X-Frame-Options', 'DENY');
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
     res.setHeader('Cache-Control', 'no-store');
@@ -166,12 +178,12 @@ export function createWhatsAppAdmin(o: AdminOptions): Router {
     }
     const auth = req.headers.authorization?.match(/^Bearer\s+(.+)$/i)?.[1];
     const cookie = cookieValue(req, COOKIE);
-    if ((auth && same(auth, o.token)) || (cookie && same(cookie, o.token))) return next();
+    if ((auth && same(auth, o.token)) || (cookie && same(cookie, o.token)) || o.panel?.allow(req)) return next();
     res.status(401).type('text/plain; charset=utf-8').send('Acesso negado: abra /whatsapp?token=… com o ADMIN_TOKEN (ou o link mostrado no log ao iniciar).\n');
   });
 
-  router.get('/', (_req, res) => {
-    res.type('html').send(PAGE);
+  router.get('/', (req, res) => {
+    res.type('html').send(o.panel ? o.panel.page(req) : PAGE);
   });
   router.get('/admin.js', (_req, res) => {
     res.type('application/javascript').send(JS);

@@ -44,7 +44,8 @@ export interface ConnectionStatus {
   pairingCode?: string;
   linked: boolean;
   me?: string;
-  lastDisconnect?: { code: number | null; reason: string; at: string };
+  /** `offline`: the socket could not reach WhatsApp at all (no network, DNS, refused). */
+  lastDisconnect?: { code: number | null; reason: string; at: string; offline?: boolean };
   reconnects: number;
   version: string;
 }
@@ -73,6 +74,15 @@ export interface SupervisorOptions {
 }
 
 type Listener = (arg: never) => void;
+
+// Network errors that mean WhatsApp was never reached: no connection, no DNS, nothing listening.
+const OFFLINE = /\b(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ENETUNREACH|EHOSTUNREACH|ENETDOWN)\b/;
+
+/** Baileys wraps the socket's error in a Boom (408 "WebSocket Error (getaddrinfo ENOTFOUND ...)"), the original in `data`. */
+export function isOffline(error: unknown): boolean {
+  const e = error as { message?: unknown; code?: unknown; data?: { code?: unknown; message?: unknown } } | undefined;
+  return [e?.code, e?.message, e?.data?.code, e?.data?.message].some((v) => typeof v === 'string' && OFFLINE.test(v));
+}
 
 /**
  * Owns the Baileys socket: creates one, watches connection.update, and on close applies the
@@ -309,7 +319,7 @@ export class ConnectionSupervisor {
     const code = statusCodeOf(error);
     const message = error instanceof Error ? error.message : undefined;
     const action: CloseAction = closeAction(code, { message, linked: this.o.isLinked() });
-    const lastDisconnect = { code: code ?? null, reason: `${action.reason}${message ? `: ${message}` : ''}`, at: this.iso() };
+    const lastDisconnect = { code: code ?? null, reason: `${action.reason}${message ? `: ${message}` : ''}`, at: this.iso(), ...(isOffline(error) ? { offline: true } : {}) };
     this.current.lastDisconnect = lastDisconnect;
     this.current.reconnects++;
     const log = wasOpen ? this.o.logger.warn.bind(this.o.logger) : this.o.logger.info.bind(this.o.logger);

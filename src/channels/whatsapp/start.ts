@@ -3,7 +3,7 @@ import express, { type Express } from 'express';
 import type { Engine } from '../../conversation/engine.js';
 import type { Db } from '../../db/database.js';
 import type { Logger } from '../../logger.js';
-import { createWhatsAppAdmin } from './admin.js';
+import { createWhatsAppAdmin, type AdminPanelHooks } from './admin.js';
 import { WhatsAppChannel } from './channel.js';
 import { loadWhatsAppConfig, type WhatsAppConfig } from './config.js';
 
@@ -35,10 +35,11 @@ export function createWhatsAppRuntime(deps: { db: Db; engine: Engine; logger: Lo
   const channel = new WhatsAppChannel({ db: deps.db, engine: deps.engine, logger: deps.logger, config });
   const generated = !config.adminToken;
   const token = config.adminToken ?? randomBytes(24).toString('base64url');
-  const admin = createWhatsAppAdmin({ channel, token, logger: deps.logger });
   return {
     channel,
     mount: (http) => {
+      // The staff panel offers its layout and its admins' sessions (createStaffApp sets them).
+      const admin = createWhatsAppAdmin({ channel, token, logger: deps.logger, panel: http.locals.whatsappPage as AdminPanelHooks | undefined });
       const outer = express();
       outer.disable('x-powered-by');
       outer.use('/whatsapp', admin);

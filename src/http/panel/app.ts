@@ -15,7 +15,7 @@ import { createHttpApp, type HealthSource } from '../server.js';
 import { apiRouter } from './api.js';
 import type { PanelContext } from './context.js';
 import { LIVE_DEFAULTS, LiveQueue } from './live.js';
-import { pagesRouter } from './pages.js';
+import { pagesRouter, whatsappHooks } from './pages.js';
 import { errorPage } from './views/error.js';
 import { STORAGE_MESSAGE, storageProblem } from '../../db/errors.js';
 import { StorageHealth } from '../../db/health.js';
@@ -55,6 +55,7 @@ export function createStaffApp(deps: StaffAppDeps): Express {
   };
   const app = createHttpApp({ logger, health, metricsToken: deps.config.metricsToken });
   app.locals.live = live; // main ends the streams on shutdown
+  app.locals.whatsappPage = whatsappHooks(ctx); // the WhatsApp runtime shows its admin page in the panel's layout
   if (panel.trustProxy) app.set('trust proxy', 1);
   app.set('etag', false); // pages and API answers are no-store: hashing every body buys nothing
 

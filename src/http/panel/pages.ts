@@ -7,11 +7,11 @@ import { verifyPassword } from '../../staff/passwords.js';
 import { askSurvey } from '../../staff/survey.js';
 import { encodeCursor, findVisibleTicket, otherTickets, queueCount, queuePage } from '../../staff/queue.js';
 import {
-  assignableUsers, createApiToken, createUser, listApiTokens, listUsers, revokeApiToken, setPassword, setUserActive, StaffError, userNames, visibleTeams,
+  assignableUsers, createApiToken, findSession, createUser, listApiTokens, listUsers, revokeApiToken, setPassword, setUserActive, StaffError, userNames, visibleTeams,
 } from '../../staff/users.js';
 import { getTicketById, ticketAttachmentFile, ticketAttachments } from '../../tickets/tickets.js';
 import { ratingOf, ratingsReport } from '../../tickets/ratings.js';
-import { loginRoutes, requireCsrf, requireSession } from './auth.js';
+import { loginRoutes, parseCookies, requireCsrf, requireSession, SESSION_COOKIE } from './auth.js';
 import { parseQueueQuery, staffOf, type PanelContext } from './context.js';
 import { sendCsv } from './export.js';
 import { accountPage } from './views/account.js';
@@ -21,6 +21,7 @@ import type { ViewContext } from './views/layout.js';
 import { queuePage as renderQueue, queueResultsFragment as renderQueueResults, type QueueView } from './views/queue.js';
 import { ratingsPage, type Period } from './views/ratings.js';
 import { repliesPage } from './views/replies.js';
+import { whatsappDisabledPage, whatsappPage } from './views/whatsapp.js';
 import { deleteReply, fillReply, listReplies, saveReply } from '../../staff/replies.js';
 import { ticketPage } from './views/ticket.js';
 import { usersPage } from './views/users.js';
@@ -48,6 +49,25 @@ const FLASH: Record<string, string> = {
   reply_saved: 'Resposta salva atualizada.',
   reply_removed: 'Resposta salva removida.',
 };
+
+/** The WhatsApp admin page in the panel: panel admins get in with their session, the page has the panel's layout. */
+export function whatsappHooks(ctx: PanelContext): { allow(req: Request): boolean; page(req: Request): string } {
+  const sessionOf = (req: Request) => {
+    const cookie = parseCookies(req.headers.cookie)[SESSION_COOKIE];
+    return cookie ? findSession(ctx.db, cookie, ctx.clock(), ctx.panel.sessionIdleMs) : undefined;
+  };
+  return {
+    allow: (req) => sessionOf(req)?.user.role === 'admin',
+    page: (req) => {
+      const s = sessionOf(req);
+      const user = s?.user.role === 'admin' ? s.user : undefined;
+      return whatsappPage({
+        user, csrf: user ? s?.session.csrf_token : undefined, timeZone: ctx.config.timezone, now: ctx.clock(), slaHours: ctx.panel.slaHours, sla: ctx.sla, requests: ctx.requests,
+        waiting: user ? ctx.live.waiting(visibleTeams(user)) : undefined,
+      });
+    },
+  };
+}
 
 export function pagesRouter(ctx: PanelContext): express.Router {
   const r = express.Router();
@@ -315,6 +335,9 @@ export function pagesRouter(ctx: PanelContext): express.Router {
   r.post('/respostas', adminOnly, replyAction((req) => saveReply(db, { ...req.body, by: staffOf(req).user.id, at: nowIso() }), 'reply_added'));
   r.post('/respostas/:id', adminOnly, replyAction((req) => saveReply(db, { ...req.body, id: replyId(req), by: staffOf(req).user.id, at: nowIso() }), 'reply_saved'));
   r.post('/respostas/:id/remover', adminOnly, replyAction((req) => deleteReply(db, replyId(req)), 'reply_removed'));
+
+  // Reached only when the WhatsApp channel is off (otherwise its own router answers /whatsapp in front).
+  r.get(['/whatsapp', '/whatsapp/'], adminOnly, (req, res) => res.type('html').send(whatsappDisabledPage(viewOf(req))));
 
   r.get('/avaliacoes', adminOnly, (req, res) => {
     const period: Period = req.query.periodo === '90d' || req.query.periodo === 'tudo' ? req.query.periodo : '30d';

@@ -29,7 +29,7 @@ export function csrfField(ctx: ViewContext): Html {
   return html`<input type="hidden" name="_csrf" value="${ctx.csrf ?? ''}">`;
 }
 
-export function layout(ctx: ViewContext, title: string, body: Html, opts: { flash?: string; error?: string } = {}): string {
+export function layout(ctx: ViewContext, title: string, body: Html, opts: { flash?: string; error?: string; scripts?: string[] } = {}): string {
   const u = ctx.user;
   const nav = u
     ? html`<nav class="top" aria-label="Navegação principal">
@@ -37,7 +37,7 @@ export function layout(ctx: ViewContext, title: string, body: Html, opts: { flas
   <ul>
     <li><a href="/fila">Fila${ctx.waiting ? html` <span class="waiting" id="waiting" aria-live="off"><span class="w-open"><span data-n>${String(ctx.waiting.open)}</span> ${ctx.waiting.open === 1 ? 'aberto' : 'abertos'}</span> <span class="w-progress"><span data-n>${String(ctx.waiting.in_progress)}</span> em andamento</span></span>` : ''}</a></li>
     <li><a href="/conta">Minha conta</a></li>
-    ${u.role === 'admin' ? html`<li><a href="/visao-geral">Visão geral</a></li><li><a href="/respostas">Respostas salvas</a></li><li><a href="/avaliacoes">Avaliações</a></li><li><a href="/usuarios">Usuários</a></li>` : ''}
+    ${u.role === 'admin' ? html`<li><a href="/visao-geral">Visão geral</a></li><li><a href="/whatsapp/">WhatsApp</a></li><li><a href="/respostas">Respostas salvas</a></li><li><a href="/avaliacoes">Avaliações</a></li><li><a href="/usuarios">Usuários</a></li>` : ''}
   </ul>
   <button type="button" class="link notify-toggle" id="notify-toggle" hidden aria-pressed="false">Avisar novos tickets</button>
   <span class="who">${u.name} <small>(${ROLE_LABEL[u.role]})</small></span>
@@ -52,6 +52,8 @@ export function layout(ctx: ViewContext, title: string, body: Html, opts: { flas
 <title>${ctx.waiting?.open ? `(${ctx.waiting.open}) ` : ''}${title} · Painel Indique Certo</title>
 <link rel="stylesheet" href="/static/panel.css">
 <script src="/static/panel.js" defer></script>
+${(opts.scripts ?? []).map((src) => html`<script src="${src}" defer></script>
+`)}
 </head>
 <body${u ? html` data-live="/fila/eventos" data-server-now="${new Date(ctx.now).toISOString()}" data-title="${title} · Painel Indique Certo"` : ''}>
 <a class="skip" href="#main">Pular para o conteúdo</a>
