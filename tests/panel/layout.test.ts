@@ -10,6 +10,7 @@ import { silentLogger } from '../../src/logger.js';
 import { projectRoot } from '../../src/paths.js';
 import { createUser } from '../../src/staff/users.js';
 import { importOrders, importPartners } from '../../src/tickets/import.js';
+import { createTicket } from '../../src/tickets/tickets.js';
 import { text, waMessage } from '../whatsapp/fakes.js';
 import { startRig, type Rig } from '../whatsapp/setup.js';
 import { mountWhatsApp, PASSWORD } from './support.js';
@@ -82,6 +83,11 @@ beforeAll(async () => {
   await say('5521955554444', 'Luísa', 'quero falar com um atendente');
   await say('5521955554444', 'Luísa', 'meu token não é reconhecido no *Windows 11*, já reinstalei o driver');
   protocols.handoff = db.first(db.kysely.selectFrom('tickets').select('protocol').where('type', '=', 'human_handoff'))?.protocol ?? '';
+  // Older tickets, so the queue shows its SLA colours.
+  const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
+  for (const [type, name, order, h] of [['refund', 'Marcos Prado', '48190', 30], ['boleto_renewal', 'Luísa Andrade', '48201', 3.5], ['refund', null, '48222', 2]] as const) {
+    createTicket(db, { type, team: 'finance', chatId: `55219555${order}`, phone: `55219555${order}`, contactName: name, orderNumber: order, data: {}, excerpt: [], now: hoursAgo(h) });
+  }
   // Saved replies and a rating, so their pages have something to show.
   const at = new Date().toISOString();
   for (const [team, title, body] of [['finance', 'Estorno no cartão', 'Olá, {nome}! O estorno do protocolo *{protocolo}* aparece na fatura do cartão.'], ['support', 'Token não reconhecido', 'Reinstale o _driver_ do token e tente de novo.']] as const) {
