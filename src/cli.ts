@@ -261,10 +261,17 @@ async function main(argv: string[]): Promise<number> {
       if (sub === 'check') {
         const report = checkFaq(faqDir, config.nlu);
         for (const w of report.warnings) process.stdout.write(`aviso: ${w.file}: ${w.entry}: ${w.message}\n`);
+        for (const c of report.conflicts) process.stdout.write(`fora do escopo: ${c.file}: ${c.entry}: ${c.message}\n`);
         for (const e of report.errors) process.stdout.write(`ERRO: ${e.file}${e.entry ? `: ${e.entry}` : ''}: ${e.message}\n`);
+        const cv = report.crossValidation;
+        if (cv.total) {
+          const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(1).replace('.', ',')} %`;
+          const weakest = cv.perLabel.slice(0, 5).map((l) => `${l.label} ${pct(l.right, l.total)}`).join(', ');
+          process.stdout.write(`validação cruzada: ${cv.right} de ${cv.total} exemplos decididos certo por um modelo que não os viu (${pct(cv.right, cv.total)}); mais fracos: ${weakest}\n`);
+        }
         const entries = report.kb?.entries.size ?? 0;
         process.stdout.write(
-          `${report.errors.length ? 'FAQ com problemas' : 'FAQ ok'}: ${entries} entradas, ${report.examples} exemplos, ${report.errors.length} erros, ${report.warnings.length} avisos\n`,
+          `${report.errors.length ? 'FAQ com problemas' : 'FAQ ok'}: ${entries} entradas, ${report.examples} exemplos, ${report.errors.length} erros, ${report.conflicts.length} conflitos com fora do escopo, ${report.warnings.length} avisos\n`,
         );
         return report.errors.length ? 1 : 0;
       }

@@ -1,104 +1,144 @@
-import { Analyzer, stripData } from './analyzer.js';
-import { requestLabel, requestOfLabel, type KnowledgeBase } from '../faq/knowledge.js';
-import { fold } from './spelling.js';
-import { SoftmaxRegression } from './softmax.js';
+import { Analyzer, SENTENCE_END, isFunctionWord, stripData, type Analysis } from './analyzer.js';
+import { OUT_OF_SCOPE_LABEL, requestLabel, requestOfLabel, type KnowledgeBase } from '../faq/knowledge.js';
+import { ABBREVIATIONS, fold } from './spelling.js';
+import { BaseModel, type QueryStats, type Scores } from './model.js';
+import { dot, fitConditionalLogit, fitLogistic, sigmoid } from './calibration.js';
 
 /** Label of messages that the FAQ does not cover. */
-export const OUT_OF_SCOPE = 'fora-do-escopo';
+export const OUT_OF_SCOPE = OUT_OF_SCOPE_LABEL;
 const SMALLTALK = ['saudacao', 'agradecimento', 'despedida'] as const;
 export type Smalltalk = (typeof SMALLTALK)[number];
+/** Training labels of the out-of-scope topics: `fora-do-escopo/<topic>`; candidates show them as `fora-do-escopo`. */
+const TOPIC_PREFIX = `${OUT_OF_SCOPE_LABEL}/`;
 
 export interface Candidate {
+  /** An FAQ entry id, `request:<id>`, an intent (atendente, status-protocolo) or `fora-do-escopo`. */
   id: string;
-  /** Blend of the nearest-neighbour score and the regression's probability (0..1). */
+  /** Calibrated probability that this label is what the text asks (0..1). */
   score: number;
-  /** The nearest-neighbour part alone: how much the text looks like this entry's examples. */
+  /** Closest training example's cosine similarity: how much the text looks like this label's examples. */
   similarity: number;
+  /** For `fora-do-escopo`: the closest out-of-scope topic (faq/fora-do-escopo.yaml). */
+  topic?: string;
 }
 
 export type Classification =
   | { kind: 'answer'; id: string; confidence: number; candidates: Candidate[]; greeting: boolean }
   | { kind: 'clarify'; options: string[]; confidence: number; candidates: Candidate[]; greeting: boolean }
   | { kind: 'smalltalk'; id: Smalltalk; confidence: 1; candidates: Candidate[]; greeting: boolean }
-  | { kind: 'none'; reason: 'empty' | 'out-of-scope' | 'low-confidence'; confidence: number; candidates: Candidate[]; greeting: boolean };
+  | {
+      kind: 'none';
+      reason: 'empty' | 'out-of-scope' | 'low-confidence';
+      confidence: number;
+      candidates: Candidate[];
+      greeting: boolean;
+      /** When out of scope: the topic it is about (faq/fora-do-escopo.yaml id), if one stands out. */
+      topic?: string;
+    };
+
+/** What the engine needs from a matcher: the holder that swaps retrained matchers has it too. */
+export interface Classifier {
+  classify(text: string): Classification;
+}
 
 export interface MatcherOptions {
-  /** Answer at once at or above this score (0..1) when the runner-up is far enough. */
+  /** Answer when the calibrated probability that the best label is right reaches this (0..1). */
   minConfidence: number;
-  /** Minimum distance to the runner-up to answer without asking. */
+  /** ...and the best label leads the runner-up by at least this much probability. */
   minMargin: number;
-  /** Below this score nothing fits: say so and show the menu. */
+  /** Ask back ("Você quis dizer") when the right entry is among the options with at least this probability. */
   clarifyFloor: number;
 }
 
 export const DEFAULT_MATCHER_OPTIONS: MatcherOptions = { minConfidence: 0.5, minMargin: 0.08, clarifyFloor: 0.3 };
 
-type SparseVector = Map<string, number>;
-
-interface Doc {
+/** A labelled text the matcher learns from. */
+export interface TrainingText {
   label: string;
   text: string;
-  vector: SparseVector;
 }
 
-function features(stems: string[]): Map<string, number> {
-  const tf = new Map<string, number>();
-  for (let i = 0; i < stems.length; i++) {
-    tf.set(stems[i], (tf.get(stems[i]) ?? 0) + 1);
-    // Bigrams keep a little word order: "nao cheg" vs "cheg" alone.
-    if (i + 1 < stems.length) {
-      const bg = `${stems[i]}_${stems[i + 1]}`;
-      tf.set(bg, (tf.get(bg) ?? 0) + 0.5);
-    }
-  }
-  return tf;
+/** Per-label features of the conditional logit (stage 1). */
+const STAGE1_DIMS = 9;
+/** Below this share of known words the text is another language or gibberish: not understood. */
+const MIN_KNOWN = 0.35;
+/** Share of out-of-scope messages the calibration assumes. */
+const OUT_OF_SCOPE_SHARE = 0.2;
+/** Candidates kept per training example when fitting stage 1 (plus the right one). */
+const STAGE1_CANDIDATES = 8;
+
+function writeStage1(sc: Scores, l: number, isOutOfScope: boolean, out: Float64Array, o: number): void {
+  const nb = sc.nbLogPost[l];
+  const knn = sc.knnMax[l];
+  out[o] = (nb > -30 ? nb : -30) / 10;
+  out[o + 1] = knn;
+  out[o + 2] = sc.knnTop3[l];
+  out[o + 3] = sc.centroid[l];
+  out[o + 4] = isOutOfScope ? 1 : 0;
+  out[o + 5] = knn * knn;
+  // Votes: which label each scorer puts first.
+  out[o + 6] = knn >= sc.best[1] ? 1 : 0;
+  out[o + 7] = sc.centroid[l] >= sc.best[2] ? 1 : 0;
+  out[o + 8] = nb >= sc.best[0] ? 1 : 0;
 }
 
-function normalize(v: SparseVector): SparseVector {
-  let norm = 0;
-  for (const w of v.values()) norm += w * w;
-  norm = Math.sqrt(norm) || 1;
-  for (const [k, w] of v) v.set(k, w / norm);
-  return v;
+/** Labels with some evidence (a similar example or centroid); all of them if none has any. */
+function evidence(sc: Scores, labels: number): number[] {
+  const pool: number[] = [];
+  for (let l = 0; l < labels; l++) if (sc.knnMax[l] > 0 || sc.centroid[l] > 0) pool.push(l);
+  if (pool.length === 0) for (let l = 0; l < labels; l++) pool.push(l);
+  return pool;
+}
+
+/** Stage 2: P(best label right) from the decision's shape. */
+function stage2Features(p1: number, p2: number, knnMax: number, centroid: number, stats: QueryStats): number[] {
+  const logit = (p: number) => Math.log(Math.max(p, 1e-6) / Math.max(1 - p, 1e-6));
+  return [1, logit(p1), p1 - p2, knnMax, centroid, stats.known, Math.log1p(stats.size)];
+}
+
+interface Ranked {
+  label: number;
+  p: number;
+  knnMax: number;
+  centroid: number;
 }
 
 /**
- * TF-IDF nearest-neighbour matcher over stemmed features, trained at start-up on the FAQ's
- * questions and examples. The score of a label blends its closest example, its three closest
- * and its centroid, so one lucky example cannot carry a wrong answer alone. Out-of-scope
- * examples compete as a label of their own, and words never seen in training weigh on the
- * query's norm, which pulls the score of unrelated messages down.
+ * The understanding: trained at start-up on the FAQ's questions and examples, the request types'
+ * phrasings, the intents and the out-of-scope topics. Three base scorers (naive Bayes, nearest
+ * examples, centroids) are combined by a conditional logit and a second calibration, both
+ * fitted on each training example scored by a model that never saw it (leave-one-out), so the
+ * confidence is a probability of being right; the decision answers when it is high and the lead
+ * is clear, asks back when the right entry is likely among a few, and says "não sei" otherwise.
  */
-export class Matcher {
+export class Matcher implements Classifier {
   readonly analyzer: Analyzer;
-  private readonly docs: Doc[] = [];
-  private readonly index = new Map<string, Array<{ doc: number; weight: number }>>();
-  private readonly idf = new Map<string, number>();
-  private maxIdf = 1;
-  private readonly centroids = new Map<string, SparseVector>();
+  /** Every labelled text the matcher learns from (FAQ questions, examples, intents, topics), in order. */
+  readonly training: TrainingText[] = [];
   private readonly labels: string[] = [];
+  private readonly isTopic: boolean[] = [];
+  private readonly model: BaseModel;
+  private w1: number[] = new Array<number>(STAGE1_DIMS).fill(0);
+  private w2: number[] = [];
   private readonly smalltalkWords = new Map<Smalltalk, Set<string>>();
   private readonly smalltalkPhrases = new Map<string, Smalltalk>();
   private readonly anySmalltalk = new Set<string>();
-  private regression!: SoftmaxRegression;
-  private docLabel!: Int32Array;
-  /** feature -> (label index, centroid weight), so centroid similarity is one pass over the query. */
-  private readonly centroidIndex = new Map<string, Array<{ label: number; weight: number }>>();
-  /** Per-query similarity scratch space (zeroed again after use): no 1,500-float allocation per message. */
-  private simBuffer!: Float64Array;
-  /** Every labelled text the matcher learns from (FAQ questions, examples, intents), in order. */
-  training: Array<{ label: string; text: string }> = [];
+  private readonly phi = new Float64Array(STAGE1_DIMS);
+  private readonly entryOfRequest = new Map<string, string>();
 
   constructor(
     readonly kb: KnowledgeBase,
     private readonly options: MatcherOptions = DEFAULT_MATCHER_OPTIONS,
     /** Cross-validation support: train only on the examples this keeps (by index in `training`). */
     keep?: (index: number) => boolean,
+    /** Examples learned in the staff panel (label = an entry id, `request:<id>` or `fora-do-escopo`). */
+    extra: TrainingText[] = [],
   ) {
-    this.analyzer = new Analyzer(kb.synonyms);
-    const training: Array<{ label: string; text: string }> = [];
+    this.analyzer = new Analyzer(kb.synonyms, kb.contextual);
+    const training = this.training;
     for (const entry of kb.entries.values()) {
       for (const text of [entry.question, ...entry.examples]) training.push({ label: entry.id, text });
+      if (entry.flow && !this.entryOfRequest.has(entry.flow)) this.entryOfRequest.set(entry.flow, entry.id);
     }
     for (const request of kb.requests) {
       for (const text of request.examples) training.push({ label: requestLabel(request.id), text });
@@ -119,178 +159,306 @@ export class Matcher {
       }
       for (const text of intent.examples) training.push({ label: intent.id, text });
     }
+    for (const topic of kb.outOfScope ?? []) for (const text of topic.examples) training.push({ label: `${TOPIC_PREFIX}${topic.id}`, text });
+    for (const t of extra) training.push(t);
     for (const t of training) this.analyzer.learn(t.text);
     this.analyzer.freeze();
 
-    this.training = training;
-    const tfs = training.filter((_, i) => !keep || keep(i)).map((t) => ({ label: t.label, text: t.text, tf: features(this.analyzer.analyze(t.text).stems) }));
-    const df = new Map<string, number>();
-    for (const { tf } of tfs) for (const f of tf.keys()) df.set(f, (df.get(f) ?? 0) + 1);
-    const n = tfs.length;
-    for (const [f, d] of df) this.idf.set(f, Math.log((n + 1) / (d + 1)) + 1);
-    this.maxIdf = Math.log(n + 1) + 1;
-
-    const sums = new Map<string, SparseVector>();
-    for (const { label, text, tf } of tfs) {
-      if (tf.size === 0) continue;
-      const v = this.weigh(tf, false);
-      const docIndex = this.docs.push({ label, text, vector: v }) - 1;
-      for (const [f, w] of v) {
-        if (!this.index.has(f)) this.index.set(f, []);
-        this.index.get(f)!.push({ doc: docIndex, weight: w });
+    const labelIndex = new Map<string, number>();
+    const docs: Array<{ label: number; features: Map<string, number> }> = [];
+    training.forEach((t, i) => {
+      if (keep && !keep(i)) return;
+      const features = this.analyzer.analyze(t.text).features;
+      if (features.size === 0) return;
+      let l = labelIndex.get(t.label);
+      if (l === undefined) {
+        l = this.labels.push(t.label) - 1;
+        labelIndex.set(t.label, l);
+        this.isTopic.push(t.label === OUT_OF_SCOPE || t.label.startsWith(TOPIC_PREFIX));
       }
-      if (!sums.has(label)) {
-        sums.set(label, new Map());
-        this.labels.push(label);
-      }
-      const sum = sums.get(label)!;
-      for (const [f, w] of v) sum.set(f, (sum.get(f) ?? 0) + w);
-    }
-    for (const [label, sum] of sums) this.centroids.set(label, normalize(sum));
-    this.regression = new SoftmaxRegression(this.labels);
-    this.docLabel = Int32Array.from(this.docs, (d) => this.labels.indexOf(d.label));
-    this.simBuffer = new Float64Array(this.docs.length);
-    this.labels.forEach((label, l) => {
-      for (const [f, weight] of this.centroids.get(label)!) {
-        if (!this.centroidIndex.has(f)) this.centroidIndex.set(f, []);
-        this.centroidIndex.get(f)!.push({ label: l, weight });
-      }
+      docs.push({ label: l, features });
     });
-    const classOf = new Map(this.labels.map((l, i) => [l, i]));
-    this.regression.train(this.docs.map((d) => ({ x: d.vector, y: classOf.get(d.label)! })));
+    this.model = new BaseModel(this.labels.length);
+    this.model.train(docs);
+    this.calibrate();
   }
 
-  private weigh(tf: Map<string, number>, query: boolean): SparseVector {
-    const v: SparseVector = new Map();
-    for (const [f, count] of tf) {
-      const idf = this.idf.get(f) ?? (query ? this.maxIdf : 0);
-      if (idf > 0) v.set(f, (1 + Math.log(count)) * idf);
+  /** Fits both stages on the left-out scores of every training example. */
+  private calibrate(): void {
+    const n = this.model.docCount;
+    const L = this.labels.length;
+    if (n === 0 || L < 2) return;
+    const D = STAGE1_DIMS;
+    // Each label weighs the same in the fit, whatever its number of examples.
+    const perLabel = new Array<number>(L).fill(0);
+    for (let d = 0; d < n; d++) perLabel[this.model.labelOfDoc(d)]++;
+    // Out of scope as a whole weighs OUT_OF_SCOPE_SHARE of the fit (its topics share it), about
+    // its share among first messages, however many topics the company writes down.
+    const topics = this.isTopic.filter(Boolean).length;
+    const entries = L - topics;
+    const topicWeight = topics && entries ? (OUT_OF_SCOPE_SHARE / (1 - OUT_OF_SCOPE_SHARE)) * (entries / topics) : 1;
+    const weight = Float64Array.from({ length: n }, (_, d) => {
+      const l = this.model.labelOfDoc(d);
+      return (30 / Math.max(perLabel[l], 1)) * (this.isTopic[l] ? topicWeight : 1);
+    });
+    // Every left-out doc's pool of labels with evidence, their stage-1 features and knn/centroid.
+    let pools = new Float64Array(n * 24 * D);
+    let poolLabels = new Int32Array(n * 24);
+    const poolStart = new Int32Array(n + 1);
+    const stats: QueryStats[] = [];
+    // Stage-1 fitting samples: the best candidates of each doc plus the right one.
+    const x = new Float64Array(n * (STAGE1_CANDIDATES + 1) * D);
+    const start = new Int32Array(n + 1);
+    const y = new Int32Array(n);
+    let used = 0;
+    let cand = 0;
+    const pre: Array<{ l: number; v: number }> = [];
+    for (let d = 0; d < n; d++) {
+      stats.push(this.model.scoreLeftOut(d));
+      const sc = this.model.out;
+      const right = this.model.labelOfDoc(d);
+      const pool = evidence(sc, L);
+      if (!pool.includes(right)) pool.push(right);
+      if ((used + pool.length) * D > pools.length) {
+        const grown = new Float64Array(Math.max(pools.length * 2, (used + pool.length) * D));
+        grown.set(pools);
+        pools = grown;
+        const grownLabels = new Int32Array(grown.length / D);
+        grownLabels.set(poolLabels);
+        poolLabels = grownLabels;
+      }
+      poolStart[d] = used;
+      pre.length = 0;
+      for (const l of pool) {
+        writeStage1(sc, l, this.isTopic[l], pools, used * D);
+        poolLabels[used++] = l;
+        pre.push({ l, v: sc.nbLogPost[l] / 10 + 3 * sc.knnMax[l] + sc.centroid[l] });
+      }
+      pre.sort((a, b) => b.v - a.v);
+      start[d] = cand;
+      const chosen = pre.slice(0, STAGE1_CANDIDATES).map((c) => c.l);
+      if (!chosen.includes(right)) chosen.push(right);
+      for (const l of chosen) {
+        if (l === right) y[d] = cand;
+        writeStage1(sc, l, this.isTopic[l], x, cand * D);
+        cand++;
+      }
     }
-    return normalize(v);
+    poolStart[n] = used;
+    start[n] = cand;
+    this.w1 = fitConditionalLogit(x.subarray(0, cand * D), D, start, y, weight);
+
+    // Stage 2: on the examples whose best label would be answered (not out of scope), was it right?
+    const xs: number[][] = [];
+    const ys: number[] = [];
+    const ws: number[] = [];
+    const w1 = this.w1;
+    for (let d = 0; d < n; d++) {
+      let best = -1;
+      let bestU = -Infinity;
+      let secondU = -Infinity;
+      let max = -Infinity;
+      const us: number[] = [];
+      for (let c = poolStart[d]; c < poolStart[d + 1]; c++) {
+        let u = 0;
+        for (let k = 0; k < D; k++) u += w1[k] * pools[c * D + k];
+        us.push(u);
+        if (u > max) max = u;
+        if (u > bestU) {
+          secondU = bestU;
+          bestU = u;
+          best = c;
+        } else if (u > secondU) secondU = u;
+      }
+      let z = 0;
+      for (const u of us) z += Math.exp(u - max);
+      const label = poolLabels[best];
+      if (this.isTopic[label]) continue;
+      const p1 = Math.exp(bestU - max) / z;
+      const p2 = secondU > -Infinity ? Math.exp(secondU - max) / z : 0;
+      xs.push(stage2Features(p1, p2, pools[best * D + 1], pools[best * D + 3], stats[d]));
+      // An out-of-scope example answered with an entry is as wrong as another entry.
+      ys.push(label === this.model.labelOfDoc(d) ? 1 : 0);
+      ws.push(weight[d]);
+    }
+    this.w2 = xs.length ? fitLogistic(xs, ys, 1e-2, 30, ws) : [];
   }
 
-  /** Splits a leading/trailing run of greeting/thanks words off the message. */
-  private smalltalk(text: string): { kind: Smalltalk | null; rest: string; restWords?: string[]; greeting: boolean } {
-    const words = fold(text).split(' ').filter(Boolean);
-    const isSmall = (w: string) => this.anySmalltalk.has(w);
+  /** Stage 1 over the given labels: probabilities, best first. */
+  private probabilities(sc: Scores, pool: number[]): Ranked[] {
+    const phi = this.phi;
+    const w = this.w1;
+    const out: Ranked[] = [];
+    let max = -Infinity;
+    for (const l of pool) {
+      writeStage1(sc, l, this.isTopic[l], phi, 0);
+      let u = 0;
+      for (let k = 0; k < STAGE1_DIMS; k++) u += w[k] * phi[k];
+      if (u > max) max = u;
+      out.push({ label: l, p: u, knnMax: sc.knnMax[l], centroid: sc.centroid[l] });
+    }
+    let z = 0;
+    for (const r of out) z += r.p = Math.exp(r.p - max);
+    for (const r of out) r.p /= z;
+    return out.sort((a, b) => b.p - a.p);
+  }
+
+  /**
+   * Splits a leading/trailing run of greeting/thanks words off the message: `rest` is the
+   * folded words between them (`|` marks a sentence end), `lead` the kind of the run.
+   */
+  private smalltalk(text: string): { kind: Smalltalk | null; rest: string[]; greeting: boolean; lead: Smalltalk | null } {
+    const words: string[] = [];
+    for (const seg of text.split(SENTENCE_END)) {
+      const folded = fold(seg);
+      if (!folded) continue;
+      for (const w of folded.split(' ')) {
+        const expanded = ABBREVIATIONS[w];
+        if (expanded) words.push(...expanded.split(' '));
+        else words.push(w);
+      }
+      words.push('|');
+    }
+    const isSmall = (w: string) => w === '|' || this.anySmalltalk.has(w);
     let start = 0;
     while (start < words.length && isSmall(words[start])) start++;
     let end = words.length;
     while (end > start && isSmall(words[end - 1])) end--;
     const greeting = start > 0 && words.slice(0, start).some((w) => this.smalltalkWords.get('saudacao')?.has(w));
-    if (start === end && words.length > 0) {
-      // Only smalltalk: a known phrase, else the intent whose vocabulary covers most words.
-      const exact = this.smalltalkPhrases.get(words.join(' '));
-      if (exact) return { kind: exact, rest: '', greeting };
+    // Only words that never occur in a question ("obrigado", "tchau"; not "preciso", "me") make a run smalltalk.
+    const small = [...words.slice(0, start), ...words.slice(end)].filter((w) => w !== '|' && !isFunctionWord(w) && !this.analyzer.knows(w));
+    const kindOf = (ws: string[]): Smalltalk => {
+      const exact = this.smalltalkPhrases.get(ws.join(' '));
+      if (exact) return exact;
       let best: Smalltalk = 'saudacao';
       let bestCount = -1;
       for (const kind of ['agradecimento', 'despedida', 'saudacao'] as const) {
         const vocab = this.smalltalkWords.get(kind);
-        const count = vocab ? words.filter((w) => vocab.has(w)).length : 0;
+        const count = vocab ? ws.filter((w) => vocab.has(w)).length : 0;
         if (count > bestCount) {
           best = kind;
           bestCount = count;
         }
       }
-      return { kind: best, rest: '', greeting };
-    }
-    return { kind: null, rest: words.slice(start, end).join(' '), restWords: words.slice(start, end), greeting };
+      return best;
+    };
+    const all = words.filter((w) => w !== '|');
+    if (all.length === 0) return { kind: null, rest: [], greeting, lead: null };
+    const exact = this.smalltalkPhrases.get(all.join(' '));
+    if (exact) return { kind: exact, rest: [], greeting, lead: null };
+    if (start >= end) return { kind: kindOf(all), rest: [], greeting, lead: null };
+    return { kind: null, rest: words.slice(start, end), greeting, lead: small.length ? kindOf(small) : null };
   }
 
-  /** Scores every label for the analysed text, best first. */
-  private rankStems(stems: string[]): Candidate[] {
-    if (stems.length === 0) return [];
-    const q = this.weigh(features(stems), true);
-    const k = this.labels.length;
-    // Similarity to every example and every label's centroid, through the inverted indexes.
-    const sims = this.simBuffer;
-    const touched: number[] = [];
-    const centroidSim = new Float64Array(k);
-    for (const [f, w] of q) {
-      const postings = this.index.get(f);
-      if (postings) {
-        for (const p of postings) {
-          if (sims[p.doc] === 0) touched.push(p.doc);
-          sims[p.doc] += w * p.weight;
-        }
-      }
-      const inCentroids = this.centroidIndex.get(f);
-      if (inCentroids) for (const c of inCentroids) centroidSim[c.label] += w * c.weight;
-    }
-    // Three best similarities per label, in a flat array: labels x 3.
-    const best = new Float64Array(k * 3);
-    const seen = new Uint8Array(k);
-    for (const i of touched) {
-      const s = sims[i];
-      sims[i] = 0; // leave the shared buffer clean for the next query
-      if (s <= 0) continue;
-      const l = this.docLabel[i];
-      seen[l] = 1;
-      const o = l * 3;
-      if (s > best[o]) {
-        best[o + 2] = best[o + 1];
-        best[o + 1] = best[o];
-        best[o] = s;
-      } else if (s > best[o + 1]) {
-        best[o + 2] = best[o + 1];
-        best[o + 1] = s;
-      } else if (s > best[o + 2]) best[o + 2] = s;
-    }
+  /** Every label's calibrated probability for a text's features, best first. */
+  private rank(features: Map<string, number>): { ranked: Ranked[]; stats: QueryStats } {
+    const stats = this.model.score(features);
+    const sc = this.model.out;
+    return { ranked: this.probabilities(sc, evidence(sc, this.labels.length)), stats };
+  }
+
+  /** The public candidate list: out-of-scope topics merged into one `fora-do-escopo`, best first. */
+  private candidates(ranked: Ranked[]): Candidate[] {
     const out: Candidate[] = [];
-    const probs = this.regression.probabilities(q);
-    for (let l = 0; l < k; l++) {
-      if (!seen[l]) continue;
-      const o = l * 3;
-      const knn = 0.5 * best[o] + 0.2 * ((best[o] + best[o + 1] + best[o + 2]) / 3) + 0.3 * centroidSim[l];
-      out.push({ id: this.labels[l], score: 0.5 * knn + 0.5 * probs[l], similarity: knn });
+    let oos: Candidate | null = null;
+    for (const r of ranked) {
+      const { p } = r;
+      const label = this.labels[r.label];
+      if (r.p < 1e-4 && out.length >= 5) break;
+      if (this.isTopic[r.label]) {
+        if (!oos) {
+          oos = { id: OUT_OF_SCOPE, score: 0, similarity: 0, ...(label.startsWith(TOPIC_PREFIX) ? { topic: label.slice(TOPIC_PREFIX.length) } : {}) };
+          out.push(oos);
+        }
+        oos.score += p;
+        oos.similarity = Math.max(oos.similarity, r.knnMax);
+      } else out.push({ id: label, score: p, similarity: r.knnMax });
     }
-    return out.sort((a, b) => b.score - a.score);
+    return out.sort((a, b) => b.score - a.score).slice(0, 5);
   }
 
-  classify(input: string): Classification {
+  /** The FAQ entry to offer for a label in "Você quis dizer" (a request is offered through its entry). */
+  private entryFor(id: string): string | null {
+    if (this.kb.entries.has(id)) return id;
+    const flow = requestOfLabel(id);
+    return flow ? (this.entryOfRequest.get(flow) ?? null) : null;
+  }
+
+  /** `options` overrides the thresholds for this call (the evaluation draws its curve with it). */
+  classify(input: string, t: MatcherOptions = this.options): Classification {
     const text = stripData(input);
     const small = this.smalltalk(text);
     if (small.kind) return { kind: 'smalltalk', id: small.kind, confidence: 1, candidates: [], greeting: small.greeting };
-    const { stems } = small.restWords?.length ? this.analyzer.analyzeFolded(small.restWords) : this.analyzer.analyze(text);
-    const candidates = this.rankStems(stems).slice(0, 5);
-    const greeting = small.greeting;
-    if (candidates.length === 0) {
-      // No word at all (emoji, punctuation) is "empty"; words the FAQ never uses (another
-      // language, gibberish) are text we did not understand, not a non-text message.
-      const reason = stems.length === 0 ? 'empty' : 'low-confidence';
-      return { kind: 'none', reason, confidence: 0, candidates, greeting };
+    const c = this.decide(this.analyzer.analyzeFolded(small.rest), small.greeting, t);
+    // Thanks or goodbye around words that ask nothing ("valeu, ajudou muito"): the smalltalk.
+    if (small.lead && small.lead !== 'saudacao' && c.kind === 'none' && c.reason !== 'out-of-scope' && !/\?/.test(text)) {
+      return { kind: 'smalltalk', id: small.lead, confidence: 1, candidates: [], greeting: small.greeting };
     }
-    const [first, second] = candidates;
-    if (first.id === OUT_OF_SCOPE && first.score >= this.options.clarifyFloor) {
-      return { kind: 'none', reason: 'out-of-scope', confidence: first.score, candidates, greeting };
+    return c;
+  }
+
+  private decide(analysis: Analysis, greeting: boolean, t: MatcherOptions): Classification {
+    if (analysis.features.size === 0) return { kind: 'none', reason: 'empty', confidence: 0, candidates: [], greeting };
+    const { ranked, stats } = this.rank(analysis.features);
+    const candidates = this.candidates(ranked);
+    const first = ranked[0];
+    if (!first || stats.known < MIN_KNOWN) {
+      // Words the FAQ never uses (another language, gibberish) are text we did not understand.
+      return { kind: 'none', reason: 'low-confidence', confidence: 0, candidates, greeting };
     }
-    const inScope = candidates.filter((c) => c.id !== OUT_OF_SCOPE);
-    const best = inScope[0];
-    if (!best || best.score < this.options.clarifyFloor) {
-      return { kind: 'none', reason: 'low-confidence', confidence: best?.score ?? 0, candidates, greeting };
+    const top = candidates[0];
+    if (top.id === OUT_OF_SCOPE) {
+      const inScope = candidates.find((c) => c.id !== OUT_OF_SCOPE);
+      // Out of scope, unless an entry is nearly as likely: then it is worth asking.
+      if (!inScope || top.score - inScope.score >= t.minMargin || inScope.score < t.clarifyFloor / 2) {
+        return { kind: 'none', reason: 'out-of-scope', confidence: top.score, candidates, greeting, ...(top.topic ? { topic: top.topic } : {}) };
+      }
     }
-    // One keyword ("senha", "comissão") that several entries share: ask which one.
-    if (stems.length === 1) {
-      const close = inScope.filter((c) => this.kb.entries.has(c.id) && c.similarity >= 0.75 * best.similarity).slice(0, 3);
-      if (close.length > 1) return { kind: 'clarify', options: close.map((c) => c.id), confidence: best.score, candidates, greeting };
-    }
+    const best = ranked.find((r) => !this.isTopic[r.label])!;
+    const bestId = this.labels[best.label];
     // A request's own label and the FAQ entry that describes it lead to the same place: they
     // are not rivals ("quero um boleto novo" may score both).
-    const topic = (id: string) => requestOfLabel(id) ?? this.kb.entries.get(id)?.flow ?? id;
-    const rival = candidates.find((c) => c !== best && topic(c.id) !== topic(best.id));
-    const margin = best.score - (rival ? rival.score : 0);
-    if (best === first && best.score >= this.options.minConfidence && margin >= this.options.minMargin) {
-      return { kind: 'answer', id: best.id, confidence: best.score, candidates, greeting };
+    const topic = (label: number) => {
+      const id = this.labels[label];
+      return requestOfLabel(id) ?? this.kb.entries.get(id)?.flow ?? id;
+    };
+    const runnerUp = ranked.find((r) => r !== best && topic(r.label) !== topic(best.label))?.p ?? 0;
+    const pRight = this.w2.length ? sigmoid(dot(this.w2, stage2Features(best.p, runnerUp, best.knnMax, best.centroid, stats))) : best.p;
+    // One keyword several entries share ("senha", "comissão"): ask which one.
+    const stems = new Set(analysis.stems);
+    if (stems.size === 1 && best.p < 0.97) {
+      const close: string[] = [];
+      for (const r of ranked) {
+        const entry = this.isTopic[r.label] ? null : this.entryFor(this.labels[r.label]);
+        if (entry && !close.includes(entry) && r.knnMax >= 0.75 * best.knnMax) close.push(entry);
+        if (close.length === 3) break;
+      }
+      if (close.length > 1) return { kind: 'clarify', options: close, confidence: pRight, candidates, greeting };
     }
-    // Unsure: offer the closest FAQ entries (never conversational intents) as options.
-    const options = inScope
-      .filter((c) => this.kb.entries.has(c.id) && c.score >= this.options.clarifyFloor && c.score >= best.score * 0.75)
-      .slice(0, 3)
-      .map((c) => c.id);
-    if (options.length === 0) {
-      // The best label is an intent such as "atendente" without a clear win: take it.
-      return { kind: 'answer', id: best.id, confidence: best.score, candidates, greeting };
+    if (best === first && pRight >= t.minConfidence && best.p - runnerUp >= t.minMargin) {
+      return { kind: 'answer', id: bestId, confidence: pRight, candidates, greeting };
     }
-    return { kind: 'clarify', options, confidence: best.score, candidates, greeting };
+    // Unsure: offer the likely FAQ entries (never conversational intents) as options, when the
+    // right one is likely among them (stage 2's correction of the best label applied to them all).
+    const options: string[] = [];
+    let covered = 0;
+    for (const c of candidates) {
+      if (c.id === OUT_OF_SCOPE || c.score < best.p * 0.25) continue;
+      const entry = this.entryFor(c.id);
+      if (!entry || options.includes(entry)) continue;
+      options.push(entry);
+      covered += c.score;
+      if (options.length === 3) break;
+    }
+    if (options.length && covered * Math.min(1, pRight / best.p) >= t.clarifyFloor) {
+      return { kind: 'clarify', options, confidence: pRight, candidates, greeting };
+    }
+    if (!this.kb.entries.has(bestId) && !requestOfLabel(bestId) && pRight >= t.minConfidence) {
+      // The best label is an intent such as "atendente" without a clear lead: take it.
+      return { kind: 'answer', id: bestId, confidence: pRight, candidates, greeting };
+    }
+    const oos = candidates.find((c) => c.id === OUT_OF_SCOPE);
+    if (oos && oos.score >= best.p) return { kind: 'none', reason: 'out-of-scope', confidence: oos.score, candidates, greeting, ...(oos.topic ? { topic: oos.topic } : {}) };
+    return { kind: 'none', reason: 'low-confidence', confidence: pRight, candidates, greeting };
   }
 }

@@ -23,7 +23,9 @@ export const ABBREVIATIONS: Record<string, string> = {
   whats: 'whatsapp', wpp: 'whatsapp', zap: 'whatsapp', zapzap: 'whatsapp', wts: 'whatsapp',
   cel: 'celular', tel: 'telefone', info: 'informacao', infos: 'informacoes',
   emial: 'email', imeil: 'email', mail: 'email',
-  vdd: 'verdade', blz: 'beleza', bjs: 'beijos', abs: 'abraco',
+  vdd: 'verdade', blz: 'beleza', bjs: 'beijos', abs: 'abraco', fds: 'fim de semana', ctz: 'certeza', qro: 'quero', kero: 'quero',
+  dnv: 'de novo', nd: 'nada', qm: 'quem', ond: 'onde', cm: 'como', fzr: 'fazer', hrs: 'horas', hr: 'hora', vlr: 'valor',
+  porfavor: 'por favor', pfvor: 'por favor', dms: 'demais', tmbm: 'tambem', tbem: 'tambem',
   add: 'adicionar', ajd: 'ajuda', aki: 'aqui', aq: 'aqui', ent: 'entao',
 };
 
@@ -39,7 +41,7 @@ const SLASH_FORMS: Array<[RegExp, string]> = [
 export function fold(text: string): string {
   let t = text.toLowerCase();
   for (const [re, to] of SLASH_FORMS) t = t.replace(re, to);
-  t = t.replace(/e-mail/g, 'email').replace(/e-(cpf|cnpj)/g, 'e$1');
+  t = t.replace(/e-mail/g, 'email').replace(/e-(cpf|cnpj)/g, 'e$1').replace(/\b2\s*[ªºa°]\s*via\b/g, 'segunda via');
   // Most messages are plain ASCII: skip the Unicode decomposition for them.
   if (/[^\x00-\x7f]/.test(t)) t = t.normalize('NFD').replace(/\p{M}+/gu, '');
   return t
