@@ -5,7 +5,7 @@ import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { checkFaq } from './faq/check.js';
 import { createLogger } from './logger.js';
-import { evaluate, formatEvaluation, loadHeldOut } from './nlu/evaluate.js';
+import { evaluateSet, formatReport, loadHeldOut } from './nlu/evaluate.js';
 import { Matcher } from './nlu/matcher.js';
 import { defaultFaqDir, projectRoot } from './paths.js';
 import { runSimulate } from './channels/simulate.js';
@@ -17,7 +17,9 @@ const USAGE = `Uso: npm run bot -- <comando>
                            escreve uma linha JSON por resposta {"to","text","inReplyTo"?}
   chat --from 55119...     conversa com o bot no terminal (também: npm run chat -- --from ...)
   faq check                valida os arquivos de faq/ (esquema, ids, exemplos ambíguos)
-  faq eval [ARQUIVO]       mede a acurácia no conjunto de teste separado (tests/nlu/heldout.yaml)
+  faq eval [ARQUIVOS...]   mede o entendimento nos conjuntos de avaliação (padrão: tests/nlu/*.yaml):
+                           certas de primeira, perguntas de volta, recusas, erros, fora do escopo,
+                           por estilo, curva e cobertura; só números, nunca as frases
   import orders ARQ.csv    importa pedidos (pedido,documento,email,forma_pagamento,status_pagamento,
                            data_compra,data_emissao,parceiro); linhas inválidas são listadas
   import partners ARQ.csv  importa parceiros (id,nome,documento,whatsapp,pagina_vendas)
@@ -276,11 +278,15 @@ async function main(argv: string[]): Promise<number> {
         return report.errors.length ? 1 : 0;
       }
       if (sub === 'eval') {
-        const file = rest[0] ?? path.join(projectRoot, 'tests/nlu/heldout.yaml');
+        const fs = await import('node:fs');
+        const dir = path.join(projectRoot, 'tests/nlu');
+        const files = rest.length ? rest : fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => path.join(dir, f));
         const { loadKnowledge } = await import('./understanding.js');
-        const kb = loadKnowledge(faqDir);
-        const ev = evaluate(new Matcher(kb, config.nlu), loadHeldOut(file));
-        process.stdout.write(formatEvaluation(ev) + '\n');
+        const matcher = new Matcher(loadKnowledge(faqDir), config.nlu);
+        for (const file of files) {
+          const items = loadHeldOut(file);
+          process.stdout.write(formatReport(evaluateSet(matcher, items, path.relative(projectRoot, path.resolve(file)))) + '\n');
+        }
         return 0;
       }
       break;
