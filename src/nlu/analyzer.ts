@@ -7,7 +7,7 @@ import { ABBREVIATIONS, fold } from './spelling.js';
 // "sem CNH", "não chegou"), so they stay even though natural lists them as stop words.
 const KEEP = new Set(['quando', 'quem', 'sem', 'nao', 'depois', 'antes', 'quanto', 'onde', 'porque']);
 const STOPWORDS = new Set(
-  [...stopwordsPt.map((w) => fold(w)), 'ola', 'oi', 'boa', 'bom', 'dia', 'tarde', 'noite', 'gostaria', 'queria', 'saber', 'favor', 'por', 'ai', 'ah', 'ne', 'entao', 'ok', 'tipo', 'gente', 'moco', 'moca', 'senhor', 'senhora', 'so', 'pode', 'podem', 'poderia', 'consegue', 'alguem', 'la', 'aqui', 'ja', 'esta', 'estou', 'e', 'o', 'a', 'ter', 'tem', 'ta', 'ser', 'sera', 'foi', 'fazer', 'faco', 'faz', 'tudo', 'coisa', 'duvida', 'pergunta', 'ajuda', 'ajudar', 'preciso', 'sobre', 'prezados', 'prezado', 'prezada', 'caro', 'cara', 'gentileza', 'grato', 'grata', 'att', 'atenciosamente', 'cordialmente', 'desde', 'eh', 'sao', 'esse', 'essa', 'isso', 'posso', 'consigo', 'devo', 'seria', 'existe', 'ha', 'algum', 'alguma', 'qualquer', 'vou', 'vai', 'ainda', 'sim']
+  [...stopwordsPt.map((w) => fold(w)), 'ola', 'oi', 'boa', 'bom', 'dia', 'tarde', 'noite', 'gostaria', 'queria', 'saber', 'favor', 'por', 'ai', 'ah', 'ne', 'entao', 'ok', 'tipo', 'gente', 'moco', 'moca', 'senhor', 'senhora', 'so', 'pode', 'podem', 'poderia', 'consegue', 'alguem', 'la', 'aqui', 'ja', 'esta', 'estou', 'e', 'o', 'a', 'ter', 'tem', 'ta', 'ser', 'sera', 'foi', 'fazer', 'faco', 'faz', 'tudo', 'coisa', 'duvida', 'pergunta', 'ajuda', 'ajudar', 'preciso', 'sobre', 'prezados', 'prezado', 'prezada', 'caro', 'cara', 'gentileza', 'grato', 'grata', 'att', 'atenciosamente', 'cordialmente', 'desde', 'eh', 'sao', 'esse', 'essa', 'isso', 'posso', 'consigo', 'devo', 'seria', 'existe', 'ha', 'algum', 'alguma', 'qualquer', 'vou', 'vai', 'ainda', 'sim', 'mim', 'comigo']
     .filter((w) => !KEEP.has(w)),
 );
 
@@ -68,7 +68,9 @@ const NOUN_SUFFIXES: Array<[string, string]> = [
 
 // Words the Portuguese stemmer conflates with another meaning: "pedido" (an order) is not
 // "pedir" (to ask for).
-const STEM_EXCEPTIONS: Record<string, string> = { pedido: 'pedid', pedidos: 'pedid' };
+// "pedi", "solicitei", "abri" (I asked, I opened: a request already made, its status) are not
+// "pedir", "solicitar", "abrir".
+const STEM_EXCEPTIONS: Record<string, string> = { pedido: 'pedid', pedidos: 'pedid', pedi: 'pedi', pedimos: 'pedi', solicitei: 'solicitei', solicitamos: 'solicitei', solicitacao: 'solicitaca', solicitacoes: 'solicitaca', abri: 'abri', abrimos: 'abri' };
 
 export const SENTENCE_END = /[.!?;\n]+/;
 
@@ -211,7 +213,7 @@ export class Analyzer {
     if (cached !== undefined) return cached;
     let s: string = this.rawStem(word);
     {
-      if (this.frozen && !this.knownStemIsVerb(s)) {
+      if (this.frozen && !(word in STEM_EXCEPTIONS) && !this.knownStemIsVerb(s)) {
         for (const [suffix, to] of NOUN_SUFFIXES) {
           if (s.length > suffix.length + 2 && s.endsWith(suffix)) {
             const root: string = s.slice(0, -suffix.length) + to;

@@ -54,6 +54,8 @@ const PATTERNS: Array<[string, string]> = [
   ['como', 'como'], ['de que forma', 'como'], ['de que maneira', 'como'], ['qual o procedimento', 'como'], ['qual o passo a passo', 'como'],
   // which
   ['qual', 'qual'], ['quais', 'qual'],
+  // already (asking after something done: "já saiu?", "já foi feito?")
+  ['ja', 'ja'], ['ainda nao', 'aindanao'],
   // is there
   ['tem', 'tem'], ['existe', 'tem'], ['voces tem', 'tem'], ['ha', 'tem'],
 ];

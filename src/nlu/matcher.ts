@@ -125,6 +125,8 @@ export class Matcher implements Classifier {
   private readonly anySmalltalk = new Set<string>();
   private readonly phi = new Float64Array(STAGE1_DIMS);
   private readonly entryOfRequest = new Map<string, string>();
+  /** Per label: the labels that lead to the same place (a request and the entries that describe it). */
+  private related: number[][] = [];
 
   constructor(
     readonly kb: KnowledgeBase,
@@ -177,6 +179,15 @@ export class Matcher implements Classifier {
         this.isTopic.push(t.label === OUT_OF_SCOPE || t.label.startsWith(TOPIC_PREFIX));
       }
       docs.push({ label: l, features });
+    });
+    // A request's label and the entries that describe it (their flow:) lead to the same place.
+    this.related = this.labels.map((id) => {
+      const flow = requestOfLabel(id);
+      const entryFlow = kb.entries.get(id)?.flow;
+      return this.labels
+        .map((other, j) => ({ other, j }))
+        .filter(({ other }) => (flow !== null && kb.entries.get(other)?.flow === flow) || (!!entryFlow && requestOfLabel(other) === entryFlow))
+        .map(({ j }) => j);
     });
     this.model = new BaseModel(this.labels.length);
     this.model.train(docs);
@@ -253,35 +264,52 @@ export class Matcher implements Classifier {
     const ys: number[] = [];
     const ws: number[] = [];
     const w1 = this.w1;
+    const ps: number[] = [];
+    const ls: number[] = [];
     for (let d = 0; d < n; d++) {
       let best = -1;
-      let bestU = -Infinity;
-      let secondU = -Infinity;
       let max = -Infinity;
-      const us: number[] = [];
+      ps.length = 0;
+      ls.length = 0;
       for (let c = poolStart[d]; c < poolStart[d + 1]; c++) {
         let u = 0;
         for (let k = 0; k < D; k++) u += w1[k] * pools[c * D + k];
-        us.push(u);
-        if (u > max) max = u;
-        if (u > bestU) {
-          secondU = bestU;
-          bestU = u;
+        ps.push(u);
+        ls.push(poolLabels[c]);
+        if (u > max) {
+          max = u;
           best = c;
-        } else if (u > secondU) secondU = u;
+        }
       }
       let z = 0;
-      for (const u of us) z += Math.exp(u - max);
+      for (let i = 0; i < ps.length; i++) z += ps[i] = Math.exp(ps[i] - max);
+      for (let i = 0; i < ps.length; i++) ps[i] /= z;
       const label = poolLabels[best];
       if (this.isTopic[label]) continue;
-      const p1 = Math.exp(bestU - max) / z;
-      const p2 = secondU > -Infinity ? Math.exp(secondU - max) / z : 0;
+      const { p1, p2 } = this.lead(label, ls, ps);
       xs.push(stage2Features(p1, p2, pools[best * D + 1], pools[best * D + 3], stats[d]));
       // An out-of-scope example answered with an entry is as wrong as another entry.
-      ys.push(label === this.model.labelOfDoc(d) ? 1 : 0);
+      const right = this.model.labelOfDoc(d);
+      ys.push(label === right || this.related[label].includes(right) ? 1 : 0);
       ws.push(weight[d]);
     }
     this.w2 = xs.length ? fitLogistic(xs, ys, 1e-2, 30, ws) : [];
+  }
+
+  /**
+   * The best label's probability with the labels that lead to the same place (a request and the
+   * entry that describes it), and the best rival's (any other label).
+   */
+  private lead(best: number, labels: ArrayLike<number>, probs: ArrayLike<number>): { p1: number; p2: number } {
+    let p1 = 0;
+    let p2 = 0;
+    const related = this.related[best];
+    for (let i = 0; i < labels.length; i++) {
+      const l = labels[i];
+      if (l === best || related.includes(l)) p1 += probs[i];
+      else if (probs[i] > p2) p2 = probs[i];
+    }
+    return { p1, p2 };
   }
 
   /** Stage 1 over the given labels: probabilities, best first. */
@@ -417,13 +445,9 @@ export class Matcher implements Classifier {
     const best = ranked.find((r) => !this.isTopic[r.label])!;
     const bestId = this.labels[best.label];
     // A request's own label and the FAQ entry that describes it lead to the same place: they
-    // are not rivals ("quero um boleto novo" may score both).
-    const topic = (label: number) => {
-      const id = this.labels[label];
-      return requestOfLabel(id) ?? this.kb.entries.get(id)?.flow ?? id;
-    };
-    const runnerUp = ranked.find((r) => r !== best && topic(r.label) !== topic(best.label))?.p ?? 0;
-    const pRight = this.w2.length ? sigmoid(dot(this.w2, stage2Features(best.p, runnerUp, best.knnMax, best.centroid, stats))) : best.p;
+    // are not rivals ("quero um boleto novo" may score both), and their probabilities add up.
+    const { p1: pBest, p2: runnerUp } = this.lead(best.label, ranked.map((r) => r.label), ranked.map((r) => r.p));
+    const pRight = this.w2.length ? sigmoid(dot(this.w2, stage2Features(pBest, runnerUp, best.knnMax, best.centroid, stats))) : pBest;
     // One keyword several entries share ("senha", "comissão"): ask which one.
     const stems = new Set(analysis.stems);
     if (stems.size === 1 && best.p < 0.97) {
@@ -435,7 +459,7 @@ export class Matcher implements Classifier {
       }
       if (close.length > 1) return { kind: 'clarify', options: close, confidence: pRight, candidates, greeting };
     }
-    if (best === first && pRight >= t.minConfidence && best.p - runnerUp >= t.minMargin) {
+    if ((best === first || this.related[best.label].includes(first.label)) && pRight >= t.minConfidence && pBest - runnerUp >= t.minMargin) {
       return { kind: 'answer', id: bestId, confidence: pRight, candidates, greeting };
     }
     // Unsure: offer the likely FAQ entries (never conversational intents) as options, when the
@@ -450,7 +474,7 @@ export class Matcher implements Classifier {
       covered += c.score;
       if (options.length === 3) break;
     }
-    if (options.length && covered * Math.min(1, pRight / best.p) >= t.clarifyFloor) {
+    if (options.length && covered * Math.min(1, pRight / pBest) >= t.clarifyFloor) {
       return { kind: 'clarify', options, confidence: pRight, candidates, greeting };
     }
     if (!this.kb.entries.has(bestId) && !requestOfLabel(bestId) && pRight >= t.minConfidence) {
@@ -458,7 +482,7 @@ export class Matcher implements Classifier {
       return { kind: 'answer', id: bestId, confidence: pRight, candidates, greeting };
     }
     const oos = candidates.find((c) => c.id === OUT_OF_SCOPE);
-    if (oos && oos.score >= best.p) return { kind: 'none', reason: 'out-of-scope', confidence: oos.score, candidates, greeting, ...(oos.topic ? { topic: oos.topic } : {}) };
+    if (oos && oos.score >= pBest) return { kind: 'none', reason: 'out-of-scope', confidence: oos.score, candidates, greeting, ...(oos.topic ? { topic: oos.topic } : {}) };
     return { kind: 'none', reason: 'low-confidence', confidence: pRight, candidates, greeting };
   }
 }
