@@ -113,9 +113,26 @@ export class Analyzer {
 
   /** Adds training text to the vocabulary that typos are corrected against. */
   learn(text: string): void {
-    for (const w of this.spell(fold(text).split(' ').filter(Boolean))) {
-      this.vocabulary.set(w, (this.vocabulary.get(w) ?? 0) + 1);
+    this.learnFolded(this.segment(text));
+  }
+
+  /** The same, for a text already through `segment`. */
+  learnFolded(words: string[]): void {
+    for (const w of this.spell(words)) {
+      if (w !== '|') this.vocabulary.set(w, (this.vocabulary.get(w) ?? 0) + 1);
     }
+  }
+
+  /** Folded words with `|` after each sentence: what `analyzeFolded` reads. */
+  segment(text: string): string[] {
+    const words: string[] = [];
+    for (const seg of stripData(text).split(SENTENCE_END)) {
+      const folded = fold(seg);
+      if (!folded) continue;
+      for (const w of folded.split(' ')) words.push(w);
+      words.push('|');
+    }
+    return words;
   }
 
   /** Whether a folded word occurs in the training text. */
@@ -236,20 +253,7 @@ export class Analyzer {
   }
 
   analyze(text: string): Analysis {
-    const segments = stripData(text).split(SENTENCE_END);
-    const words: string[] = [];
-    const weights: number[] = [];
-    for (const seg of segments) {
-      const folded = fold(seg);
-      if (!folded) continue;
-      for (const w of folded.split(' ')) {
-        words.push(w);
-        weights.push(1);
-      }
-      words.push('|');
-      weights.push(0);
-    }
-    return this.analyzeWords(words);
+    return this.analyzeWords(this.segment(text));
   }
 
   /** The same, for words already folded (the matcher folds once for smalltalk and matching). */

@@ -109,7 +109,7 @@ export function fitConditionalLogit(x: Float64Array, dims: number, start: Int32A
     for (let k = 0; k < dims; k++) change = Math.max(change, Math.abs(trial[k] - w[k]));
     w.set(trial);
     current = evaluate(w, true);
-    if (change < 1e-5) break;
+    if (change < 1e-3) break;
   }
   return Array.from(w);
 }

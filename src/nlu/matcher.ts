@@ -59,13 +59,15 @@ export interface TrainingText {
 }
 
 /** Per-label features of the conditional logit (stage 1). */
-const STAGE1_DIMS = 9;
+const STAGE1_DIMS = 6;
 /** Below this share of known words the text is another language or gibberish: not understood. */
 const MIN_KNOWN = 0.35;
 /** Share of out-of-scope messages the calibration assumes. */
 const OUT_OF_SCOPE_SHARE = 0.2;
+/** Left-out examples per label the calibration is fitted on (all of them below this). */
+const CALIBRATION_PER_LABEL = 30;
 /** Candidates kept per training example when fitting stage 1 (plus the right one). */
-const STAGE1_CANDIDATES = 8;
+const STAGE1_CANDIDATES = 6;
 
 function writeStage1(sc: Scores, l: number, isOutOfScope: boolean, out: Float64Array, o: number): void {
   const nb = sc.nbLogPost[l];
@@ -76,10 +78,6 @@ function writeStage1(sc: Scores, l: number, isOutOfScope: boolean, out: Float64A
   out[o + 3] = sc.centroid[l];
   out[o + 4] = isOutOfScope ? 1 : 0;
   out[o + 5] = knn * knn;
-  // Votes: which label each scorer puts first.
-  out[o + 6] = knn >= sc.best[1] ? 1 : 0;
-  out[o + 7] = sc.centroid[l] >= sc.best[2] ? 1 : 0;
-  out[o + 8] = nb >= sc.best[0] ? 1 : 0;
 }
 
 /** Labels with some evidence (a similar example or centroid); all of them if none has any. */
@@ -124,6 +122,7 @@ export class Matcher implements Classifier {
   private readonly smalltalkPhrases = new Map<string, Smalltalk>();
   private readonly anySmalltalk = new Set<string>();
   private readonly phi = new Float64Array(STAGE1_DIMS);
+  private utilities = new Float64Array(0);
   private readonly entryOfRequest = new Map<string, string>();
   /** Per label: the labels that lead to the same place (a request and the entries that describe it). */
   private related: number[][] = [];
@@ -163,14 +162,16 @@ export class Matcher implements Classifier {
     }
     for (const topic of kb.outOfScope ?? []) for (const text of topic.examples) training.push({ label: `${TOPIC_PREFIX}${topic.id}`, text });
     for (const t of extra) training.push(t);
-    for (const t of training) this.analyzer.learn(t.text);
+    // Folded once: the vocabulary is learned from it, then the features are read from it.
+    const folded = training.map((t) => this.analyzer.segment(t.text));
+    for (const words of folded) this.analyzer.learnFolded(words);
     this.analyzer.freeze();
 
     const labelIndex = new Map<string, number>();
     const docs: Array<{ label: number; features: Map<string, number> }> = [];
     training.forEach((t, i) => {
       if (keep && !keep(i)) return;
-      const features = this.analyzer.analyze(t.text).features;
+      const features = this.analyzer.analyzeFolded(folded[i]).features;
       if (features.size === 0) return;
       let l = labelIndex.get(t.label);
       if (l === undefined) {
@@ -189,6 +190,7 @@ export class Matcher implements Classifier {
         .filter(({ other }) => (flow !== null && kb.entries.get(other)?.flow === flow) || (!!entryFlow && requestOfLabel(other) === entryFlow))
         .map(({ j }) => j);
     });
+    this.utilities = new Float64Array(this.labels.length);
     this.model = new BaseModel(this.labels.length);
     this.model.train(docs);
     this.calibrate();
@@ -200,31 +202,48 @@ export class Matcher implements Classifier {
     const L = this.labels.length;
     if (n === 0 || L < 2) return;
     const D = STAGE1_DIMS;
-    // Each label weighs the same in the fit, whatever its number of examples.
     const perLabel = new Array<number>(L).fill(0);
     for (let d = 0; d < n; d++) perLabel[this.model.labelOfDoc(d)]++;
-    // Out of scope as a whole weighs OUT_OF_SCOPE_SHARE of the fit (its topics share it), about
-    // its share among first messages, however many topics the company writes down.
+    // Calibration needs a fair sample, not every example: at most CALIBRATION_PER_LABEL per
+    // label, spread over its examples (start-up time stays flat as the FAQ grows).
+    const sample: number[] = [];
+    const taken = new Array<number>(L).fill(0);
+    const seen = new Array<number>(L).fill(0);
+    for (let d = 0; d < n; d++) {
+      const l = this.model.labelOfDoc(d);
+      // Take the example when the share taken so far falls behind the share wanted.
+      const want = Math.min(1, CALIBRATION_PER_LABEL / perLabel[l]);
+      seen[l]++;
+      if (taken[l] < want * seen[l]) {
+        taken[l]++;
+        sample.push(d);
+      }
+    }
+    const m = sample.length;
+    // Each label weighs the same in the fit, whatever its number of examples; out of scope as a
+    // whole weighs OUT_OF_SCOPE_SHARE (its topics share it), about its share among first
+    // messages, however many topics the company writes down.
     const topics = this.isTopic.filter(Boolean).length;
     const entries = L - topics;
     const topicWeight = topics && entries ? (OUT_OF_SCOPE_SHARE / (1 - OUT_OF_SCOPE_SHARE)) * (entries / topics) : 1;
-    const weight = Float64Array.from({ length: n }, (_, d) => {
+    const weight = Float64Array.from(sample, (d) => {
       const l = this.model.labelOfDoc(d);
-      return (30 / Math.max(perLabel[l], 1)) * (this.isTopic[l] ? topicWeight : 1);
+      return (30 / Math.max(taken[l], 1)) * (this.isTopic[l] ? topicWeight : 1);
     });
-    // Every left-out doc's pool of labels with evidence, their stage-1 features and knn/centroid.
-    let pools = new Float64Array(n * 24 * D);
-    let poolLabels = new Int32Array(n * 24);
-    const poolStart = new Int32Array(n + 1);
+    // Every left-out example's pool of labels with evidence: their stage-1 features.
+    let pools = new Float64Array(m * 24 * D);
+    let poolLabels = new Int32Array(m * 24);
+    const poolStart = new Int32Array(m + 1);
     const stats: QueryStats[] = [];
-    // Stage-1 fitting samples: the best candidates of each doc plus the right one.
-    const x = new Float64Array(n * (STAGE1_CANDIDATES + 1) * D);
-    const start = new Int32Array(n + 1);
-    const y = new Int32Array(n);
+    // Stage-1 fitting samples: the best candidates of each example plus the right one.
+    const x = new Float64Array(m * (STAGE1_CANDIDATES + 1) * D);
+    const start = new Int32Array(m + 1);
+    const y = new Int32Array(m);
     let used = 0;
     let cand = 0;
     const pre: Array<{ l: number; v: number }> = [];
-    for (let d = 0; d < n; d++) {
+    for (let i = 0; i < m; i++) {
+      const d = sample[i];
       stats.push(this.model.scoreLeftOut(d));
       const sc = this.model.out;
       const right = this.model.labelOfDoc(d);
@@ -238,7 +257,7 @@ export class Matcher implements Classifier {
         grownLabels.set(poolLabels);
         poolLabels = grownLabels;
       }
-      poolStart[d] = used;
+      poolStart[i] = used;
       pre.length = 0;
       for (const l of pool) {
         writeStage1(sc, l, this.isTopic[l], pools, used * D);
@@ -246,17 +265,17 @@ export class Matcher implements Classifier {
         pre.push({ l, v: sc.nbLogPost[l] / 10 + 3 * sc.knnMax[l] + sc.centroid[l] });
       }
       pre.sort((a, b) => b.v - a.v);
-      start[d] = cand;
+      start[i] = cand;
       const chosen = pre.slice(0, STAGE1_CANDIDATES).map((c) => c.l);
       if (!chosen.includes(right)) chosen.push(right);
       for (const l of chosen) {
-        if (l === right) y[d] = cand;
+        if (l === right) y[i] = cand;
         writeStage1(sc, l, this.isTopic[l], x, cand * D);
         cand++;
       }
     }
-    poolStart[n] = used;
-    start[n] = cand;
+    poolStart[m] = used;
+    start[m] = cand;
     this.w1 = fitConditionalLogit(x.subarray(0, cand * D), D, start, y, weight);
 
     // Stage 2: on the examples whose best label would be answered (not out of scope), was it right?
@@ -266,12 +285,12 @@ export class Matcher implements Classifier {
     const w1 = this.w1;
     const ps: number[] = [];
     const ls: number[] = [];
-    for (let d = 0; d < n; d++) {
+    for (let i = 0; i < m; i++) {
       let best = -1;
       let max = -Infinity;
       ps.length = 0;
       ls.length = 0;
-      for (let c = poolStart[d]; c < poolStart[d + 1]; c++) {
+      for (let c = poolStart[i]; c < poolStart[i + 1]; c++) {
         let u = 0;
         for (let k = 0; k < D; k++) u += w1[k] * pools[c * D + k];
         ps.push(u);
@@ -282,16 +301,16 @@ export class Matcher implements Classifier {
         }
       }
       let z = 0;
-      for (let i = 0; i < ps.length; i++) z += ps[i] = Math.exp(ps[i] - max);
-      for (let i = 0; i < ps.length; i++) ps[i] /= z;
+      for (let j = 0; j < ps.length; j++) z += ps[j] = Math.exp(ps[j] - max);
+      for (let j = 0; j < ps.length; j++) ps[j] /= z;
       const label = poolLabels[best];
       if (this.isTopic[label]) continue;
       const { p1, p2 } = this.lead(label, ls, ps);
-      xs.push(stage2Features(p1, p2, pools[best * D + 1], pools[best * D + 3], stats[d]));
+      xs.push(stage2Features(p1, p2, pools[best * D + 1], pools[best * D + 3], stats[i]));
       // An out-of-scope example answered with an entry is as wrong as another entry.
-      const right = this.model.labelOfDoc(d);
+      const right = this.model.labelOfDoc(sample[i]);
       ys.push(label === right || this.related[label].includes(right) ? 1 : 0);
-      ws.push(weight[d]);
+      ws.push(weight[i]);
     }
     this.w2 = xs.length ? fitLogistic(xs, ys, 1e-2, 30, ws) : [];
   }
@@ -312,24 +331,51 @@ export class Matcher implements Classifier {
     return { p1, p2 };
   }
 
-  /** Stage 1 over the given labels: probabilities, best first. */
-  private probabilities(sc: Scores, pool: number[]): Ranked[] {
+  /**
+   * Stage 1 over the labels with evidence: probabilities, best first. Labels below 1e-4 are left
+   * out of the list (they change no decision), but at least the eight best are kept.
+   */
+  private probabilities(sc: Scores, labels: number): Ranked[] {
     const phi = this.phi;
     const w = this.w1;
-    const out: Ranked[] = [];
+    const u = this.utilities;
     let max = -Infinity;
-    for (const l of pool) {
+    let count = 0;
+    for (let l = 0; l < labels; l++) {
+      if (!(sc.knnMax[l] > 0 || sc.centroid[l] > 0)) {
+        u[l] = -Infinity;
+        continue;
+      }
+      count++;
       writeStage1(sc, l, this.isTopic[l], phi, 0);
-      let u = 0;
-      for (let k = 0; k < STAGE1_DIMS; k++) u += w[k] * phi[k];
-      if (u > max) max = u;
-      out.push({ label: l, p: u, knnMax: sc.knnMax[l], centroid: sc.centroid[l] });
+      let v = 0;
+      for (let k = 0; k < STAGE1_DIMS; k++) v += w[k] * phi[k];
+      u[l] = v;
+      if (v > max) max = v;
+    }
+    if (count === 0) {
+      // No evidence at all: every label alike.
+      for (let l = 0; l < labels; l++) u[l] = 0;
+      max = 0;
     }
     let z = 0;
-    for (const r of out) z += r.p = Math.exp(r.p - max);
-    for (const r of out) r.p /= z;
-    return out.sort((a, b) => b.p - a.p);
+    for (let l = 0; l < labels; l++) if (u[l] > -Infinity) z += u[l] = Math.exp(u[l] - max);
+    const out: Ranked[] = [];
+    for (let l = 0; l < labels; l++) {
+      if (u[l] === -Infinity) continue;
+      const p = u[l] / z;
+      if (p >= 1e-4) out.push({ label: l, p, knnMax: sc.knnMax[l], centroid: sc.centroid[l] });
+    }
+    out.sort((a, b) => b.p - a.p);
+    if (out.length < 8) {
+      const rest: Ranked[] = [];
+      for (let l = 0; l < labels; l++) if (u[l] !== -Infinity && u[l] / z < 1e-4) rest.push({ label: l, p: u[l] / z, knnMax: sc.knnMax[l], centroid: sc.centroid[l] });
+      rest.sort((a, b) => b.p - a.p);
+      out.push(...rest.slice(0, 8 - out.length));
+    }
+    return out;
   }
+
 
   /**
    * Splits a leading/trailing run of greeting/thanks words off the message: `rest` is the
@@ -382,7 +428,7 @@ export class Matcher implements Classifier {
   private rank(features: Map<string, number>): { ranked: Ranked[]; stats: QueryStats } {
     const stats = this.model.score(features);
     const sc = this.model.out;
-    return { ranked: this.probabilities(sc, evidence(sc, this.labels.length)), stats };
+    return { ranked: this.probabilities(sc, this.labels.length), stats };
   }
 
   /** The public candidate list: out-of-scope topics merged into one `fora-do-escopo`, best first. */

@@ -22,8 +22,6 @@ export interface Scores {
   knnTop3: Float64Array;
   /** Cosine similarity to the label's centroid. */
   centroid: Float64Array;
-  /** The best label's value of each scorer: [nbLogPost, knnMax, centroid]. */
-  best: Float64Array;
 }
 
 export interface QueryStats {
@@ -34,6 +32,12 @@ export interface QueryStats {
 }
 
 const NB_ALPHA = 0.1;
+/**
+ * Features in more than this share of the examples ("certificado", "cliente", "?como") are left
+ * out of the nearest-example similarities (they still weigh in the vectors' norms, naive Bayes
+ * and the centroids): they decide little there and make most of the work.
+ */
+const KNN_COMMON_SHARE = 0.06;
 
 export class BaseModel {
   readonly featureIds = new Map<string, number>();
@@ -61,10 +65,13 @@ export class BaseModel {
   private nbScale = new Float64Array(0);
   private nbMass = 1;
   private nbLogDen = 0;
-  private vocabSize = 0;
+  private knnMaxPostings = Infinity;
   // Scratch space reused by every query: no allocation proportional to the training set.
   private sims = new Float64Array(0);
-  private touched: number[] = [];
+  private touched = new Int32Array(0);
+  private qIdx = new Int32Array(64);
+  private qTf = new Float64Array(64);
+  private qVec = new Float64Array(64);
   private best3 = new Float64Array(0);
   private cent = new Float64Array(0);
   private nbScore = new Float64Array(0);
@@ -73,7 +80,7 @@ export class BaseModel {
 
   constructor(readonly labelCount: number) {
     const L = labelCount;
-    this.out = { nbLogPost: new Float64Array(L), knnMax: new Float64Array(L), knnTop3: new Float64Array(L), centroid: new Float64Array(L), best: new Float64Array(3) };
+    this.out = { nbLogPost: new Float64Array(L), knnMax: new Float64Array(L), knnTop3: new Float64Array(L), centroid: new Float64Array(L) };
   }
 
   train(docs: TrainingDoc[]): void {
@@ -98,7 +105,6 @@ export class BaseModel {
     const raw = docs.map((d) => ({ ...ids(d.features), label: d.label }));
     for (const r of raw) for (const id of r.idx) df[id]++;
     const V = this.featureIds.size;
-    this.vocabSize = V;
     const n = raw.length;
     this.idf = new Float64Array(V);
     for (let f = 0; f < V; f++) this.idf[f] = Math.log((n + 1) / (df[f] + 1)) + 1;
@@ -123,7 +129,7 @@ export class BaseModel {
     this.postDoc = Array.from(postCount, (c) => new Int32Array(c));
     this.postW = Array.from(postCount, (c) => new Float64Array(c));
     const fill = new Int32Array(V);
-    const centSum = new Map<number, Float64Array>(); // feature -> per-label sums
+    const centSum = new Float64Array(V * L); // [feature * L + label]: per-label sums
     for (let d = 0; d < n; d++) {
       const idx = this.docIdx[d];
       const vec = this.docVec[d];
@@ -131,16 +137,14 @@ export class BaseModel {
         const f = idx[k];
         this.postDoc[f][fill[f]] = d;
         this.postW[f][fill[f]++] = vec[k];
-        let sums = centSum.get(f);
-        if (!sums) centSum.set(f, (sums = new Float64Array(L)));
-        sums[this.docLabel[d]] += vec[k];
+        centSum[f * L + this.docLabel[d]] += vec[k];
       }
     }
     this.centNorm2 = new Float64Array(L);
     this.centDoc = new Array(V);
     this.centW = new Array(V);
     for (let f = 0; f < V; f++) {
-      const sums = centSum.get(f)!;
+      const sums = centSum.subarray(f * L, (f + 1) * L);
       const labels: number[] = [];
       const weights: number[] = [];
       for (let l = 0; l < L; l++) {
@@ -159,7 +163,7 @@ export class BaseModel {
       const vec = this.docVec[d];
       const l = this.docLabel[d];
       let dot = 0;
-      for (let k = 0; k < idx.length; k++) dot += vec[k] * centSum.get(idx[k])![l];
+      for (let k = 0; k < idx.length; k++) dot += vec[k] * centSum[idx[k] * L + l];
       this.docDotCent[d] = dot;
     }
 
@@ -185,7 +189,9 @@ export class BaseModel {
     this.nbLogTheta = new Float32Array(V * L);
     for (let f = 0; f < V; f++) for (let l = 0; l < L; l++) this.nbLogTheta[f * L + l] = Math.log(this.nbScale[l] * this.nbCount[f * L + l] + NB_ALPHA) - this.nbLogDen;
 
+    this.knnMaxPostings = Math.max(60, Math.round(KNN_COMMON_SHARE * n));
     this.sims = new Float64Array(n);
+    this.touched = new Int32Array(n);
     this.best3 = new Float64Array(L * 3);
     this.cent = new Float64Array(L);
     this.nbScore = new Float64Array(L);
@@ -201,32 +207,38 @@ export class BaseModel {
 
   /** Scores of a text given as features, into `this.out`. */
   score(features: Map<string, number>): QueryStats {
-    const idx: number[] = [];
-    const tf: number[] = [];
+    if (features.size > this.qIdx.length) {
+      this.qIdx = new Int32Array(features.size * 2);
+      this.qTf = new Float64Array(features.size * 2);
+      this.qVec = new Float64Array(features.size * 2);
+    }
+    const idx = this.qIdx;
+    const tf = this.qTf;
+    const vec = this.qVec;
+    let n = 0;
     let unknown = 0;
     let total = 0;
+    // Words never seen in training weigh on the query's norm: unrelated messages score lower.
+    let norm = 0;
     for (const [f, w] of features) {
       if (w <= 0) continue;
       total += w;
       const id = this.featureIds.get(f);
       if (id === undefined) {
         unknown += w;
+        const u = (1 + Math.log(w)) * this.maxIdf;
+        norm += u * u;
         continue;
       }
-      idx.push(id);
-      tf.push(w);
+      idx[n] = id;
+      tf[n] = w;
+      const v = (1 + Math.log(w)) * this.idf[id];
+      vec[n++] = v;
+      norm += v * v;
     }
-    // Words never seen in training weigh on the query's norm: unrelated messages score lower.
-    let norm = 0;
-    const vec = new Float64Array(idx.length);
-    for (let k = 0; k < idx.length; k++) {
-      vec[k] = (1 + Math.log(tf[k])) * this.idf[idx[k]];
-      norm += vec[k] * vec[k];
-    }
-    for (const [f, w] of features) if (w > 0 && !this.featureIds.has(f)) norm += ((1 + Math.log(w)) * this.maxIdf) ** 2;
     norm = Math.sqrt(norm) || 1;
-    for (let k = 0; k < vec.length; k++) vec[k] /= norm;
-    this.scoreVector(idx, tf, vec, -1);
+    for (let k = 0; k < n; k++) vec[k] /= norm;
+    this.scoreVector(n, idx, tf, vec, -1);
     return { known: total ? 1 - unknown / total : 0, size: features.size };
   }
 
@@ -234,7 +246,7 @@ export class BaseModel {
   scoreLeftOut(d: number): QueryStats {
     const idx = this.docIdx[d];
     const tf = this.docTf[d];
-    this.scoreVector(idx, tf, this.docVec[d], d);
+    this.scoreVector(idx.length, idx, tf, this.docVec[d], d);
     // Features only this doc had would be unknown without it.
     let unknown = 0;
     let total = 0;
@@ -245,25 +257,27 @@ export class BaseModel {
     return { known: total ? 1 - unknown / total : 0, size: idx.length };
   }
 
-  private scoreVector(idx: ArrayLike<number>, tf: ArrayLike<number>, vec: Float64Array, leftOut: number): void {
+  private scoreVector(n: number, idx: Int32Array, tf: Float64Array, vec: Float64Array, leftOut: number): void {
     const L = this.labelCount;
     const sims = this.sims;
     const touched = this.touched;
-    touched.length = 0;
+    let touchedCount = 0;
     const cent = this.cent.fill(0);
     const nb = this.nbScore.fill(0);
     const leftLabel = leftOut >= 0 ? this.docLabel[leftOut] : -1;
     // Without the left-out doc its label has fewer counts, hence a larger scale.
     const leftScale = leftLabel >= 0 ? this.nbMass / Math.max(this.nbTotal[leftLabel] - this.docTfSum[leftOut], 1e-9) : 0;
-    for (let k = 0; k < idx.length; k++) {
+    for (let k = 0; k < n; k++) {
       const f = idx[k];
       const w = vec[k];
       const pd = this.postDoc[f];
       const pw = this.postW[f];
-      for (let p = 0; p < pd.length; p++) {
+      // (Short texts keep them: "senha" alone is all they say.)
+      const limit = n > 4 && pd.length > this.knnMaxPostings ? 0 : pd.length;
+      for (let p = 0; p < limit; p++) {
         const doc = pd[p];
         if (doc === leftOut) continue;
-        if (sims[doc] === 0) touched.push(doc);
+        if (sims[doc] === 0) touched[touchedCount++] = doc;
         sims[doc] += w * pw[p];
       }
       const cd = this.centDoc[f];
@@ -279,7 +293,8 @@ export class BaseModel {
       }
     }
     const best = this.best3.fill(0);
-    for (const d of touched) {
+    for (let t = 0; t < touchedCount; t++) {
+      const d = touched[t];
       const s = sims[d];
       sims[d] = 0; // leave the shared buffer clean for the next query
       if (s <= 0) continue;
@@ -299,7 +314,6 @@ export class BaseModel {
     for (let l = 0; l < L; l++) z += Math.exp(nb[l] - max);
     const logZ = max + Math.log(z);
     const out = this.out;
-    out.best.fill(-Infinity);
     for (let l = 0; l < L; l++) {
       let c = cent[l];
       let n2 = this.centNorm2[l];
@@ -314,9 +328,6 @@ export class BaseModel {
       out.knnMax[l] = best[o];
       out.knnTop3[l] = (best[o] + best[o + 1] + best[o + 2]) / 3;
       out.centroid[l] = centroid > 0 ? centroid : 0;
-      if (out.nbLogPost[l] > out.best[0]) out.best[0] = out.nbLogPost[l];
-      if (out.knnMax[l] > out.best[1]) out.best[1] = out.knnMax[l];
-      if (out.centroid[l] > out.best[2]) out.best[2] = out.centroid[l];
     }
   }
 }

@@ -40,12 +40,14 @@ const SLASH_FORMS: Array<[RegExp, string]> = [
 /** Lower case, accents folded, WhatsApp slash forms expanded, emoji and punctuation removed. */
 export function fold(text: string): string {
   let t = text.toLowerCase();
-  for (const [re, to] of SLASH_FORMS) t = t.replace(re, to);
-  t = t.replace(/e-mail/g, 'email').replace(/e-(cpf|cnpj)/g, 'e$1').replace(/\b2\s*[ªºa°]\s*via\b/g, 'segunda via');
+  // Cheap tests first: most messages have no slash, hyphen or "2ª via".
+  if (t.includes('/')) for (const [re, to] of SLASH_FORMS) t = t.replace(re, to);
+  if (t.includes('e-')) t = t.replace(/e-mail/g, 'email').replace(/e-(cpf|cnpj)/g, 'e$1');
+  if (t.includes('via')) t = t.replace(/\b2\s*[ªºa°]\s*via\b/g, 'segunda via');
   // Most messages are plain ASCII: skip the Unicode decomposition for them.
   if (/[^\x00-\x7f]/.test(t)) t = t.normalize('NFD').replace(/\p{M}+/gu, '');
-  return t
-    .replace(/[^a-z0-9]+/g, ' ')
-    .replace(/(\p{L})\1{2,}/gu, '$1') // "boletooo" -> "boleto", "ooi" stays
-    .trim();
+  t = t.replace(/[^a-z0-9]+/g, ' ');
+  // "boletooo" -> "boleto", "ooi" stays (only letters are left by now).
+  if (/([a-z])\1\1/.test(t)) t = t.replace(/([a-z])\1{2,}/g, '$1');
+  return t.trim();
 }
