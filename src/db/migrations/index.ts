@@ -6,6 +6,7 @@ import { m0004_staff } from './0004_staff.js';
 import { m0005_hot_path } from './0005_hot_path.js';
 import { m0006_ticket_search } from './0006_ticket_search.js';
 import { m0007_operations } from './0007_operations.js';
+import { m0020_learning } from './0020_learning.js';
 
 // Migrations live in code (not FileMigrationProvider) so src/ under tsx and dist/ behave the same.
 // Each file is frozen in time: it takes Kysely<any> and imports nothing from the app.
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0005_hot_path': m0005_hot_path,
   '0006_ticket_search': m0006_ticket_search,
   '0007_operations': m0007_operations,
+  '0020_learning': m0020_learning,
 };
