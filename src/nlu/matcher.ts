@@ -113,6 +113,8 @@ export class Matcher implements Classifier {
   readonly analyzer: Analyzer;
   /** Every labelled text the matcher learns from (FAQ questions, examples, intents, topics), in order. */
   readonly training: TrainingText[] = [];
+  /** Index in `training` where the examples learned in the staff panel begin. */
+  learnedFrom = 0;
   private readonly labels: string[] = [];
   private readonly isTopic: boolean[] = [];
   private readonly model: BaseModel;
@@ -161,6 +163,7 @@ export class Matcher implements Classifier {
       for (const text of intent.examples) training.push({ label: intent.id, text });
     }
     for (const topic of kb.outOfScope ?? []) for (const text of topic.examples) training.push({ label: `${TOPIC_PREFIX}${topic.id}`, text });
+    this.learnedFrom = training.length;
     for (const t of extra) training.push(t);
     // Folded once: the vocabulary is learned from it, then the features are read from it.
     const folded = training.map((t) => this.analyzer.segment(t.text));

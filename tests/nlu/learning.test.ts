@@ -1,11 +1,18 @@
-import { describe, expect, it } from '@jest/globals';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { Db } from '../../src/db/database.js';
-import { listOpenUnanswered } from '../../src/db/learning.js';
+import { listLearned, listOpenUnanswered } from '../../src/db/learning.js';
 import { chatKey, recordUnanswered } from '../../src/learning/unanswered.js';
-import { startHarness } from '../support/harness.js';
+import { CUSTOMER, startHarness, tempDir } from '../support/harness.js';
 
 // The learning loop end to end on the real engine: what the bot did not answer is kept (masked),
 // grouped, taught by staff, and the running bot answers the next similar message.
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+});
 
 describe('unanswered messages', () => {
   it('are stored masked: no CPF, CNPJ, e-mail, phone or Pix key, and no chat id', async () => {
@@ -43,6 +50,108 @@ describe('unanswered messages', () => {
       expect(rows[0].kind).toBe('declined');
     } finally {
       await h.close();
+    }
+  });
+});
+
+describe('teaching from the panel', () => {
+  it('groups similar questions with the bot guesses, biggest first', async () => {
+    const h = await startHarness({ env: { GREETING_ENABLED: 'false' } });
+    try {
+      for (const [from, text] of [
+        ['5511900000001', 'quero sacar meus ganhos de indicação'],
+        ['5511900000002', 'como eu saco os ganhos das indicações?'],
+        ['5511900000003', 'da pra sacar os ganhos das indicações antes?'],
+        ['5511900000004', 'vcs tem integração com o meu erp?'],
+      ]) {
+        recordUnanswered(h.app.db, { chatId: from, text, kind: 'declined', guesses: ['beneficios-comissao-quando'], at: Date.now() });
+      }
+      const groups = h.app.learning.groups();
+      expect(groups[0].count).toBe(3);
+      expect(groups[0].people).toBe(3);
+      expect(groups[0].texts).toContain('quero sacar meus ganhos de indicação');
+      expect(groups[0].guesses[0]).toBe('beneficios-comissao-quando');
+      expect(groups.map((g) => g.count)).toEqual([3, 1]);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('assigning a group to an entry retrains the running bot: the next similar message is answered', async () => {
+    const h = await startHarness({ env: { GREETING_ENABLED: 'false' } });
+    try {
+      const probe = 'posso sacar os ganhos das minhas indicações quando?';
+      expect(h.ask(probe)).not.toContain('15º dia útil');
+      for (const text of ['quero sacar meus ganhos de indicação', 'quando da pra sacar os ganhos das indicações?', 'sacar ganhos das indicações, que dia?']) {
+        recordUnanswered(h.app.db, { chatId: CUSTOMER, text, kind: 'declined', guesses: [], at: Date.now() });
+      }
+      const before = h.app.matcher.generation;
+      const group = h.app.learning.groups().find((g) => g.texts.some((t) => t.includes('sacar')))!;
+      const r = h.app.learning.assign(group.ids, 'beneficios-comissao-quando', null);
+      expect(r.learned).toBe(group.ids.length);
+      expect(h.app.matcher.generation).toBe(before + 1);
+      expect(h.ask(probe)).toContain('15º dia útil');
+      expect(listOpenUnanswered(h.app.db).filter((x) => group.ids.includes(x.id))).toEqual([]);
+      expect(listLearned(h.app.db).map((e) => e.label)).toEqual(Array(group.ids.length).fill('beneficios-comissao-quando'));
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('marking a group out of scope makes the bot decline the subject and offer a person', async () => {
+    const h = await startHarness({ env: { GREETING_ENABLED: 'false' } });
+    try {
+      const ids = ['vcs tem integração com o meu erp?', 'o sistema de vcs integra com erp?', 'tem api pra integrar com meu erp?'].map(
+        (text) => recordUnanswered(h.app.db, { chatId: CUSTOMER, text, kind: 'declined', guesses: [], at: Date.now() })!,
+      );
+      h.app.learning.markOutOfScope(ids, null, null);
+      const c = h.app.matcher.classify('vocês integram com o erp da minha empresa?');
+      expect(c.kind === 'none' && c.reason).toBe('out-of-scope');
+      expect(c.kind === 'none' && c.topic).toBe('marcados-no-painel');
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('a text that already is an example of another entry is not taught (faq check stays valid)', async () => {
+    const h = await startHarness({ env: { GREETING_ENABLED: 'false' } });
+    try {
+      const id = recordUnanswered(h.app.db, { chatId: CUSTOMER, text: 'quando cai a comissao', kind: 'not-this', guesses: [], at: Date.now() })!;
+      const r = h.app.learning.assign([id], 'sobre-programa', null);
+      expect(r.learned).toBe(0);
+      expect(r.skipped[0].reason).toMatch(/já é um exemplo de "beneficios-comissao-quando"/);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('writing a question down lists it for whoever writes the FAQ, with its messages', async () => {
+    const h = await startHarness({ env: { GREETING_ENABLED: 'false' } });
+    try {
+      const id = recordUnanswered(h.app.db, { chatId: CUSTOMER, text: 'vcs tem app pra celular?', kind: 'declined', guesses: [], at: Date.now() })!;
+      h.app.learning.writeDown([id], 'O Indique Certo tem aplicativo?', null);
+      expect(h.app.learning.writtenDown()).toEqual([expect.objectContaining({ question: 'O Indique Certo tem aplicativo?', texts: ['vcs tem app pra celular?'] })]);
+      expect(h.app.learning.openCount()).toBe(0);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('a restarted bot trains the learned examples in at start-up', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const dbPath = path.join(dir, 'bot.db');
+    const first = await startHarness({ dbPath, env: { GREETING_ENABLED: 'false' } });
+    const ids = ['quero sacar meus ganhos de indicação', 'quando da pra sacar os ganhos das indicações?', 'sacar ganhos das indicações, que dia?'].map(
+      (text) => recordUnanswered(first.app.db, { chatId: CUSTOMER, text, kind: 'declined', guesses: [], at: Date.now() })!,
+    );
+    first.app.learning.assign(ids, 'beneficios-comissao-quando', null);
+    await first.close();
+    const second = await startHarness({ dbPath, env: { GREETING_ENABLED: 'false' } });
+    try {
+      expect(second.ask('posso sacar os ganhos das minhas indicações quando?')).toContain('15º dia útil');
+    } finally {
+      await second.close();
     }
   });
 });
