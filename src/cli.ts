@@ -17,6 +17,7 @@ const USAGE = `Uso: npm run bot -- <comando>
                            escreve uma linha JSON por resposta {"to","text","inReplyTo"?}
   chat --from 55119...     conversa com o bot no terminal (também: npm run chat -- --from ...)
   faq check                valida os arquivos de faq/ (esquema, ids, exemplos ambíguos)
+  faq export-learned       escreve em faq/ os exemplos ensinados no painel (Perguntas não respondidas)
   faq eval [ARQUIVOS...]   mede o entendimento nos conjuntos de avaliação (padrão: tests/nlu/*.yaml):
                            certas de primeira, perguntas de volta, recusas, erros, fora do escopo,
                            por estilo, curva e cobertura; só números, nunca as frases
@@ -261,7 +262,11 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'faq': {
       if (sub === 'check') {
-        const report = checkFaq(faqDir, config.nlu);
+        // Examples taught in the staff panel and not yet exported are part of what the bot knows.
+        const { readUnexportedLearned } = await import('./db/learning.js');
+        const learned = readUnexportedLearned(config.databasePath);
+        if (learned.length) process.stdout.write(`incluindo ${learned.length} exemplos aprendidos no painel (${config.databasePath}), ainda não exportados para faq/\n`);
+        const report = checkFaq(faqDir, config.nlu, learned);
         for (const w of report.warnings) process.stdout.write(`aviso: ${w.file}: ${w.entry}: ${w.message}\n`);
         for (const c of report.conflicts) process.stdout.write(`fora do escopo: ${c.file}: ${c.entry}: ${c.message}\n`);
         for (const e of report.errors) process.stdout.write(`ERRO: ${e.file}${e.entry ? `: ${e.entry}` : ''}: ${e.message}\n`);
@@ -276,6 +281,22 @@ async function main(argv: string[]): Promise<number> {
           `${report.errors.length ? 'FAQ com problemas' : 'FAQ ok'}: ${entries} entradas, ${report.examples} exemplos, ${report.errors.length} erros, ${report.conflicts.length} conflitos com fora do escopo, ${report.warnings.length} avisos\n`,
         );
         return report.errors.length ? 1 : 0;
+      }
+      if (sub === 'export-learned') {
+        const { Db } = await import('./db/database.js');
+        const { exportLearned } = await import('./learning/export.js');
+        const db = await Db.open(config.databasePath);
+        try {
+          const r = exportLearned(db, faqDir);
+          for (const w of r.written) process.stdout.write(`${w.file}: ${w.count} exemplo(s) em "${w.label}"\n`);
+          if (r.alreadyThere) process.stdout.write(`${r.alreadyThere} exemplo(s) já estavam em faq/\n`);
+          for (const o of r.orphans) process.stdout.write(`não exportado: "${o.text}" (${o.label} não existe mais em faq/)\n`);
+          const total = r.written.reduce((a, w) => a + w.count, 0);
+          process.stdout.write(total ? `${total} exemplo(s) aprendido(s) escritos em ${faqDir}. Rode npm run bot -- faq check e faça o commit.\n` : 'Nenhum exemplo aprendido novo para exportar.\n');
+          return 0;
+        } finally {
+          await db.close();
+        }
       }
       if (sub === 'eval') {
         const fs = await import('node:fs');

@@ -21,19 +21,21 @@ export interface CheckReport {
 }
 
 /**
- * A wrong answer this sure is an error to fix; below it, a warning to read. The matcher answers
- * from 0.5 up, and a calibrated 0.6 is wrong four times in ten: some of those are expected
- * where two entries are close, none at 0.9.
+ * A wrong answer this sure, while the example's own entry is not even a candidate (below
+ * OWN_LABEL_FLOOR), is an error to fix: the example reads as another entry's. Other wrong answers
+ * are warnings to read: a calibrated matcher is wrong now and then where two entries are close.
  */
 export const ERROR_CONFIDENCE = 0.9;
+export const OWN_LABEL_FLOOR = 0.02;
 
 const isOutOfScope = (label: string) => label === OUT_OF_SCOPE || label.startsWith(`${OUT_OF_SCOPE_LABEL}/`);
 
 /**
  * `bot faq check`: schema, duplicate ids, empty answers, and every example run through a
  * matcher trained without it (5-fold cross-validation). An example the matcher answers with
- * another entry with confidence (ERROR_CONFIDENCE) is an error: the bot would answer a customer
- * wrongly, and sure of itself; a less sure wrong answer is a warning. An out-of-scope example
+ * another entry with confidence (ERROR_CONFIDENCE), its own entry not even a candidate, is an
+ * error: it reads as the other entry's, and the bot would answer a customer wrongly, sure of
+ * itself; other wrong answers are warnings. An out-of-scope example
  * answered with an entry, or an entry's example declined as out of scope, is a conflict between
  * the FAQ and its territory (faq/fora-do-escopo.yaml) to read; one it only hesitates on (asks
  * back) is a warning. `learned` are the examples learned in the staff panel, checked with the rest.
@@ -106,7 +108,8 @@ export function checkFaq(dir: string, options?: MatcherOptions, learned: Trainin
         // Two entries that start the same request (desistência and emissão impossível both lead
         // to the refund) only differ in the text: a warning, not an error.
         const sameFlow = !!kb.entries.get(c.id)?.flow && kb.entries.get(c.id)?.flow === kb.entries.get(label)?.flow;
-        (expectNone ? conflicts : c.confidence >= ERROR_CONFIDENCE && !sameFlow ? errors : warnings).push(problem);
+        const own = c.candidates.find((x) => same(x.id, label))?.score ?? 0;
+        (expectNone ? conflicts : c.confidence >= ERROR_CONFIDENCE && own < OWN_LABEL_FLOOR && !sameFlow ? errors : warnings).push(problem);
       } else if (c.kind === 'none' && !expectNone) {
         if (c.reason === 'out-of-scope') conflicts.push({ file, entry: label, message: `exemplo "${text}" é recusado como fora do escopo${c.topic ? ` (tema "${c.topic}")` : ''}` });
         else warnings.push({ file, entry: label, message: `exemplo "${text}" não é reconhecido (${c.reason})` });

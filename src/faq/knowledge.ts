@@ -67,7 +67,7 @@ const lexiconSchema = z.object({
 });
 
 const outOfScopeSchema = z.object({
-  topics: z.array(z.object({ id: ID, title: z.string().trim().min(2), examples: z.array(z.string().trim().min(1)).min(3) })).min(1),
+  topics: z.array(z.object({ id: ID, title: z.string().trim().min(2), examples: z.array(z.string().trim().min(1)).min(1) })).min(1),
 });
 
 export type FaqEntry = z.infer<typeof entrySchema> & { category: string; file: string };

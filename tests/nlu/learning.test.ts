@@ -1,10 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
+import YAML from 'yaml';
 import { Db } from '../../src/db/database.js';
-import { listLearned, listOpenUnanswered } from '../../src/db/learning.js';
+import { insertLearned, listLearned, listOpenUnanswered, readUnexportedLearned } from '../../src/db/learning.js';
+import { checkFaq } from '../../src/faq/check.js';
+import { exportLearned } from '../../src/learning/export.js';
 import { chatKey, recordUnanswered } from '../../src/learning/unanswered.js';
+import { defaultFaqDir } from '../../src/paths.js';
 import { CUSTOMER, startHarness, tempDir } from '../support/harness.js';
+import { runTs } from '../core/support/process.js';
 
 // The learning loop end to end on the real engine: what the bot did not answer is kept (masked),
 // grouped, taught by staff, and the running bot answers the next similar message.
@@ -154,4 +159,60 @@ describe('teaching from the panel', () => {
       await second.close();
     }
   });
+});
+
+describe('faq export-learned and faq check', () => {
+  const faqCopy = () => {
+    const dir = tempDir('bot-faq-');
+    dirs.push(dir);
+    for (const f of fs.readdirSync(defaultFaqDir)) fs.copyFileSync(path.join(defaultFaqDir, f), path.join(dir, f));
+    return dir;
+  };
+
+  it('writes learned examples into the entry and the out-of-scope topic, keeps the rest of the file, and marks them exported', async () => {
+    const faq = faqCopy();
+    const db = await Db.open(':memory:');
+    try {
+      const at = '2026-12-01T12:00:00.000Z';
+      insertLearned(db, { label: 'beneficios-comissao-quando', text: 'quero sacar meus ganhos de indicação', unansweredId: null, by: null, at });
+      insertLearned(db, { label: 'fora-do-escopo/marcados-no-painel', text: 'vcs tem integração com o meu erp?', unansweredId: null, by: null, at });
+      const before = fs.readFileSync(path.join(faq, '05-beneficios.yaml'), 'utf8');
+      const r = exportLearned(db, faq);
+      expect(r.written).toEqual(
+        expect.arrayContaining([
+          { file: '05-beneficios.yaml', label: 'beneficios-comissao-quando', count: 1 },
+          { file: 'fora-do-escopo.yaml', label: 'fora-do-escopo/marcados-no-painel', count: 1 },
+        ]),
+      );
+      const after = fs.readFileSync(path.join(faq, '05-beneficios.yaml'), 'utf8');
+      // One line more, nothing else touched.
+      expect(after.split('\n').length).toBe(before.split('\n').length + 1);
+      expect(after).toContain('      - quero sacar meus ganhos de indicação\n');
+      const entry = (YAML.parse(after) as { entries: Array<{ id: string; examples: string[] }> }).entries.find((e) => e.id === 'beneficios-comissao-quando')!;
+      expect(entry.examples).toContain('quero sacar meus ganhos de indicação');
+      const topics = (YAML.parse(fs.readFileSync(path.join(faq, 'fora-do-escopo.yaml'), 'utf8')) as { topics: Array<{ id: string; examples: string[] }> }).topics;
+      expect(topics.find((t) => t.id === 'marcados-no-painel')?.examples).toEqual(['vcs tem integração com o meu erp?']);
+      expect(listLearned(db, { unexportedOnly: true })).toEqual([]);
+      expect(exportLearned(db, faq).written).toEqual([]);
+      const check = checkFaq(faq);
+      expect(check.errors).toEqual([]);
+      expect(check.examples).toBe(checkFaq(defaultFaqDir).examples + 2);
+    } finally {
+      await db.close();
+    }
+  }, 60_000);
+
+  it('faq check validates the examples learned in the panel that are not exported yet', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const dbPath = path.join(dir, 'bot.db');
+    const db = await Db.open(dbPath);
+    insertLearned(db, { label: 'beneficios-comissao-quando', text: 'quero sacar meus ganhos de indicação', unansweredId: null, by: null, at: '2026-12-01T12:00:00.000Z' });
+    await db.close();
+    expect(readUnexportedLearned(dbPath)).toEqual([{ label: 'beneficios-comissao-quando', text: 'quero sacar meus ganhos de indicação' }]);
+    const r = await runTs('src/cli.ts', ['faq', 'check'], { env: { DATABASE_PATH: dbPath, FAQ_DIR: undefined } });
+    expect(r.stdout).toContain('incluindo 1 exemplos aprendidos no painel');
+    expect(r.stdout).toMatch(/^FAQ ok: \d+ entradas/m);
+    expect(r.code).toBe(0);
+  }, 60_000);
 });
