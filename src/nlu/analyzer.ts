@@ -73,6 +73,16 @@ const NOUN_SUFFIXES: Array<[string, string]> = [
 const STEM_EXCEPTIONS: Record<string, string> = { pedido: 'pedid', pedidos: 'pedid', pedi: 'pedi', pedimos: 'pedi', solicitei: 'solicitei', solicitamos: 'solicitei', solicitacao: 'solicitaca', solicitacoes: 'solicitaca', abri: 'abri', abrimos: 'abri' };
 
 export const SENTENCE_END = /[.!?;\n]+/;
+const SENTENCE_SPLIT = /([.!?;\n]+)/;
+const isMark = (w: string) => w === '|' || w === '|?';
+/**
+ * A last question that starts with "e" / "mas" ("Qual a documentação para pessoa física? E pra
+ * empresa?") asks the same thing of something else: the sentences before it are context and
+ * weigh this much. (Other messages of several sentences weigh every sentence alike: their
+ * context tells the topic as often as their question.)
+ */
+const CONTEXT_WEIGHT = 0.5;
+const FOLLOW_UP_START = new Set(['e', 'mas']);
 
 /**
  * Text -> features: fold, expand WhatsApp spelling, fix typos against the training vocabulary,
@@ -119,18 +129,19 @@ export class Analyzer {
   /** The same, for a text already through `segment`. */
   learnFolded(words: string[]): void {
     for (const w of this.spell(words)) {
-      if (w !== '|') this.vocabulary.set(w, (this.vocabulary.get(w) ?? 0) + 1);
+      if (!isMark(w)) this.vocabulary.set(w, (this.vocabulary.get(w) ?? 0) + 1);
     }
   }
 
-  /** Folded words with `|` after each sentence: what `analyzeFolded` reads. */
+  /** Folded words with `|` after each sentence (`|?` after a question): what `analyzeFolded` reads. */
   segment(text: string): string[] {
     const words: string[] = [];
-    for (const seg of stripData(text).split(SENTENCE_END)) {
-      const folded = fold(seg);
+    const parts = stripData(text).split(SENTENCE_SPLIT);
+    for (let i = 0; i < parts.length; i += 2) {
+      const folded = fold(parts[i]);
       if (!folded) continue;
       for (const w of folded.split(' ')) words.push(w);
-      words.push('|');
+      words.push(parts[i + 1]?.includes('?') ? '|?' : '|');
     }
     return words;
   }
@@ -261,16 +272,37 @@ export class Analyzer {
     return this.analyzeWords(raw);
   }
 
-  /** `|` in `raw` marks a sentence end: pairs and frames never cross it. */
+  /** `|` (or `|?` after a question) in `raw` marks a sentence end: pairs and frames never cross it. */
   private analyzeWords(raw: string[]): Analysis {
     // Digit runs are order numbers, CPFs, dates: data, not meaning. "a3", "a1" stay.
     // A year keeps its meaning ("cnh de 2014 serve?" is about the CNH's date): it becomes "ano".
     const tokens: string[] = [];
     for (const t of this.spell(raw)) {
       if (/^(19|20)\d\d$/.test(t)) tokens.push('ano');
-      else if (!/^\d+$/.test(t)) tokens.push(t === '|' ? t : this.correct(t));
+      else if (!/^\d+$/.test(t)) tokens.push(isMark(t) ? t : this.correct(t));
     }
     const words = this.rewritePhrases(tokens);
+    // Sentence of each word, and the one in focus: a last sentence that is a follow-up question
+    // ("e pra empresa?") of a message with more than one (-1: every sentence weighs the same).
+    const sentence = new Int32Array(words.length);
+    let focus = -1;
+    let sentences = 0;
+    let open = false;
+    let first = '';
+    for (let i = 0; i < words.length; i++) {
+      sentence[i] = sentences;
+      if (isMark(words[i])) {
+        if (open) focus = words[i] === '|?' && FOLLOW_UP_START.has(first) ? sentences : -1;
+        if (open) sentences++;
+        open = false;
+      } else {
+        if (!open) first = words[i];
+        open = true;
+      }
+    }
+    if (open) sentences++;
+    if (sentences < 2) focus = -1;
+    const weightAt = (i: number) => (focus < 0 || sentence[i] === focus ? 1 : CONTEXT_WEIGHT);
     const features = new Map<string, number>();
     const add = (f: string, w: number) => features.set(f, (features.get(f) ?? 0) + w);
     const stems: string[] = [];
@@ -279,7 +311,7 @@ export class Analyzer {
     let prev: string | null = null;
     for (let i = 0; i < words.length; i++) {
       const w = words[i];
-      if (w === '|') {
+      if (isMark(w)) {
         prev = null;
         continue;
       }
@@ -287,23 +319,25 @@ export class Analyzer {
       const s = this.stem(w);
       at[i] = s;
       stems.push(s);
-      add(s, 1);
+      const weight = weightAt(i);
+      add(s, weight);
       // Pairs keep a little word order: "nao cheg" vs "cheg" alone.
-      if (prev !== null) add(`${prev}_${s}`, 0.5);
+      if (prev !== null) add(`${prev}_${s}`, 0.5 * weight);
       prev = s;
     }
     for (const hit of findFrames(words)) {
-      add(`?${hit.frame}`, 1);
+      const weight = weightAt(hit.end - 1);
+      add(`?${hit.frame}`, weight);
       for (let j = hit.end; j < Math.min(words.length, hit.end + 4); j++) {
-        if (words[j] === '|') break;
+        if (isMark(words[j])) break;
         const s = at[j];
         if (s && !KEEP.has(words[j])) {
-          add(`?${hit.frame}>${s}`, 0.5);
+          add(`?${hit.frame}>${s}`, 0.5 * weight);
           break;
         }
       }
     }
-    return { words: words.filter((w) => w !== '|'), stems, features };
+    return { words: words.filter((w) => !isMark(w)), stems, features };
   }
 }
 

@@ -1,4 +1,4 @@
-import { Analyzer, SENTENCE_END, isFunctionWord, stripData, type Analysis } from './analyzer.js';
+import { Analyzer, isFunctionWord, stripData, type Analysis } from './analyzer.js';
 import { OUT_OF_SCOPE_LABEL, requestLabel, requestOfLabel, type KnowledgeBase } from '../faq/knowledge.js';
 import { ABBREVIATIONS, fold } from './spelling.js';
 import { BaseModel, type QueryStats, type Scores } from './model.js';
@@ -386,24 +386,20 @@ export class Matcher implements Classifier {
    */
   private smalltalk(text: string): { kind: Smalltalk | null; rest: string[]; greeting: boolean; lead: Smalltalk | null } {
     const words: string[] = [];
-    for (const seg of text.split(SENTENCE_END)) {
-      const folded = fold(seg);
-      if (!folded) continue;
-      for (const w of folded.split(' ')) {
-        const expanded = ABBREVIATIONS[w];
-        if (expanded) words.push(...expanded.split(' '));
-        else words.push(w);
-      }
-      words.push('|');
+    for (const w of this.analyzer.segment(text)) {
+      const expanded = ABBREVIATIONS[w];
+      if (expanded) words.push(...expanded.split(' '));
+      else words.push(w);
     }
-    const isSmall = (w: string) => w === '|' || this.anySmalltalk.has(w);
+    const isMark = (w: string) => w === '|' || w === '|?';
+    const isSmall = (w: string) => isMark(w) || this.anySmalltalk.has(w);
     let start = 0;
     while (start < words.length && isSmall(words[start])) start++;
     let end = words.length;
     while (end > start && isSmall(words[end - 1])) end--;
     const greeting = start > 0 && words.slice(0, start).some((w) => this.smalltalkWords.get('saudacao')?.has(w));
     // Only words that never occur in a question ("obrigado", "tchau"; not "preciso", "me") make a run smalltalk.
-    const small = [...words.slice(0, start), ...words.slice(end)].filter((w) => w !== '|' && !isFunctionWord(w) && !this.analyzer.knows(w));
+    const small = [...words.slice(0, start), ...words.slice(end)].filter((w) => !isMark(w) && !isFunctionWord(w) && !this.analyzer.knows(w));
     const kindOf = (ws: string[]): Smalltalk => {
       const exact = this.smalltalkPhrases.get(ws.join(' '));
       if (exact) return exact;
@@ -419,12 +415,14 @@ export class Matcher implements Classifier {
       }
       return best;
     };
-    const all = words.filter((w) => w !== '|');
+    const all = words.filter((w) => !isMark(w));
     if (all.length === 0) return { kind: null, rest: [], greeting, lead: null };
     const exact = this.smalltalkPhrases.get(all.join(' '));
     if (exact) return { kind: exact, rest: [], greeting, lead: null };
     if (start >= end) return { kind: kindOf(all), rest: [], greeting, lead: null };
-    return { kind: null, rest: words.slice(start, end), greeting, lead: small.length ? kindOf(small) : null };
+    // The sentence mark after the rest stays: "...? e pra empresa?" keeps its last question in focus.
+    const rest = [...words.slice(start, end), words.slice(end).find(isMark) ?? '|'];
+    return { kind: null, rest, greeting, lead: small.length ? kindOf(small) : null };
   }
 
   /** Every label's calibrated probability for a text's features, best first. */

@@ -32,6 +32,9 @@ export interface QueryStats {
 }
 
 const NB_ALPHA = 0.1;
+
+/** Sublinear term weight: 1 + log(count) from one occurrence up, the raw weight below (pairs, context). */
+const tfWeight = (w: number): number => (w >= 1 ? 1 + Math.log(w) : w);
 /**
  * Features in more than this share of the examples ("certificado", "cliente", "?como") are left
  * out of the nearest-example similarities (they still weigh in the vectors' norms, naive Bayes
@@ -115,7 +118,7 @@ export class BaseModel {
     this.docTf = raw.map((r) => Float64Array.from(r.tf));
     this.docTfSum = Float64Array.from(raw, (r) => r.tf.reduce((a, b) => a + b, 0));
     this.docVec = raw.map((r) => {
-      const v = Float64Array.from(r.idx, (id, k) => (1 + Math.log(r.tf[k])) * this.idf[id]);
+      const v = Float64Array.from(r.idx, (id, k) => tfWeight(r.tf[k]) * this.idf[id]);
       let norm = 0;
       for (const x of v) norm += x * x;
       norm = Math.sqrt(norm) || 1;
@@ -226,13 +229,13 @@ export class BaseModel {
       const id = this.featureIds.get(f);
       if (id === undefined) {
         unknown += w;
-        const u = (1 + Math.log(w)) * this.maxIdf;
+        const u = tfWeight(w) * this.maxIdf;
         norm += u * u;
         continue;
       }
       idx[n] = id;
       tf[n] = w;
-      const v = (1 + Math.log(w)) * this.idf[id];
+      const v = tfWeight(w) * this.idf[id];
       vec[n++] = v;
       norm += v * v;
     }
