@@ -3,6 +3,7 @@ import type { Config } from '../../config.js';
 import type { Engine } from '../../conversation/engine.js';
 import type { Db } from '../../db/database.js';
 import type { StaffSession, StaffUser, Team, TicketType } from '../../db/schema.js';
+import type { LearningService } from '../../learning/service.js';
 import type { Logger } from '../../logger.js';
 import type { KnowledgeBase } from '../../faq/knowledge.js';
 import type { RequestRegistry } from '../../requests.js';
@@ -24,6 +25,8 @@ export interface PanelContext {
   sla: SlaClock;
   /** The FAQ, for the overview's question labels (optional: ids are shown without it). */
   kb?: KnowledgeBase;
+  /** "Perguntas não respondidas" (the page exists when the app has a learning service). */
+  learning?: LearningService;
 }
 
 /** What the auth middleware attaches to a request. */

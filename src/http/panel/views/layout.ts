@@ -35,7 +35,7 @@ export function layout(ctx: ViewContext, title: string, body: Html, opts: { flas
   <ul>
     <li><a href="/fila">Fila</a></li>
     <li><a href="/conta">Minha conta</a></li>
-    ${u.role === 'admin' ? html`<li><a href="/visao-geral">Visão geral</a></li><li><a href="/usuarios">Usuários</a></li>` : ''}
+    ${u.role === 'admin' ? html`<li><a href="/visao-geral">Visão geral</a></li><li><a href="/usuarios">Usuários</a></li><li><a href="/perguntas">Perguntas não respondidas</a></li>` : ''}
   </ul>
   <span class="who">${u.name} <small>(${ROLE_LABEL[u.role]})</small></span>
   <form method="post" action="/logout" class="inline">${csrfField(ctx)}<button type="submit" class="link">Sair</button></form>
