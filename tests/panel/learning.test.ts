@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { listLearned } from '../../src/db/learning.js';
+import { recordUnanswered } from '../../src/learning/unanswered.js';
 import { csrfOf, login, startPanel, type Panel } from './support.js';
 
 // "Perguntas não respondidas" over a real port: admins only, what customers wrote (masked) in
@@ -32,8 +33,10 @@ describe('Perguntas não respondidas', () => {
   });
 
   it('shows what the bot declined, grouped, masked, with its guesses', async () => {
-    customer('quero sacar meus ganhos de indicação, meu cpf é 529.982.247-25');
-    customer('preciso sacar meus ganhos de indicação');
+    // Two messages as the conversation side records them, one through the engine itself.
+    const guesses = ['fora-do-escopo/conta-do-parceiro', 'beneficios-comissao-quando'];
+    recordUnanswered(p.h.app.db, { chatId: '5511911110001', text: 'quero sacar meus ganhos de indicação, meu cpf é 529.982.247-25', kind: 'declined', guesses, at: Date.now() });
+    recordUnanswered(p.h.app.db, { chatId: '5511911110002', text: 'preciso sacar meus ganhos de indicação', kind: 'clarify-unresolved', guesses, at: Date.now() });
     customer('vcs tem integração com o meu erp?');
     const admin = (await login(p, 'admin@example.com')).agent;
     const page = (await admin.get('/perguntas').expect(200)).text;
@@ -41,7 +44,8 @@ describe('Perguntas não respondidas', () => {
     expect(page).toContain('2 mensagens de 2 pessoas');
     expect(page).toContain('<q>quero sacar meus ganhos de indicação, meu cpf é [cpf]</q>');
     expect(page).not.toContain('529.982.247-25');
-    expect(page).toContain('O bot pensou em:');
+    expect(page).toMatch(/O bot pensou em:<\/strong> fora do escopo: Cadastro e conta do parceiro[^·]*· Quando recebo a comissão/);
+    expect(page).toContain('&quot;Você quis dizer&quot; e a pessoa não escolheu');
     expect(page).toContain('vcs tem integração com o meu erp?');
     expect(page).toMatch(/<optgroup label="Benefícios">.*Quando recebo a comissão/s);
   });
