@@ -25,11 +25,12 @@ const LABELLED_DOCUMENT = /\b(cpf|cnpj)\s*(n[ºo°.]?\s*|:\s*|e\s+)?\d[\d.\-/]{9
  * e-mail that did not arrive).
  */
 export function stripData(text: string): string {
-  const raw = text.length > 2000 ? text.slice(0, 2000) : text;
-  return raw
-    .replace(EMAIL, /e-?mail/i.test(raw) ? ' ' : ' email ')
-    .replace(URL, ' link ')
-    .replace(LABELLED_DOCUMENT, ' ');
+  let raw = text.length > 2000 ? text.slice(0, 2000) : text;
+  // Cheap tests first: most messages have no address, no link and no number.
+  if (raw.includes('@')) raw = raw.replace(EMAIL, /e-?mail/i.test(raw) ? ' ' : ' email ');
+  if (/http|www\./i.test(raw)) raw = raw.replace(URL, ' link ');
+  if (/\d/.test(raw)) raw = raw.replace(LABELLED_DOCUMENT, ' ');
+  return raw;
 }
 
 export interface Analysis {
@@ -133,10 +134,13 @@ export class Analyzer {
     }
   }
 
-  /** Folded words with `|` after each sentence (`|?` after a question): what `analyzeFolded` reads. */
-  segment(text: string): string[] {
+  /**
+   * Folded words with `|` after each sentence (`|?` after a question): what `analyzeFolded`
+   * reads. `strip: false` when the caller already took the data out (stripData).
+   */
+  segment(text: string, strip = true): string[] {
     const words: string[] = [];
-    const parts = stripData(text).split(SENTENCE_SPLIT);
+    const parts = (strip ? stripData(text) : text).split(SENTENCE_SPLIT);
     for (let i = 0; i < parts.length; i += 2) {
       const folded = fold(parts[i]);
       if (!folded) continue;

@@ -80,11 +80,13 @@ function writeStage1(sc: Scores, l: number, isOutOfScope: boolean, out: Float64A
   out[o + 5] = knn * knn;
 }
 
-/** Labels with some evidence (a similar example or centroid); all of them if none has any. */
-function evidence(sc: Scores, labels: number): number[] {
+/** Labels with some evidence (a similar example or centroid). */
+function evidence(sc: Scores): number[] {
   const pool: number[] = [];
-  for (let l = 0; l < labels; l++) if (sc.knnMax[l] > 0 || sc.centroid[l] > 0) pool.push(l);
-  if (pool.length === 0) for (let l = 0; l < labels; l++) pool.push(l);
+  for (let i = 0; i < sc.count; i++) {
+    const l = sc.labels[i];
+    if (sc.knnMax[l] > 0 || sc.centroid[l] > 0) pool.push(l);
+  }
   return pool;
 }
 
@@ -123,7 +125,6 @@ export class Matcher implements Classifier {
   private readonly smalltalkWords = new Map<Smalltalk, Set<string>>();
   private readonly smalltalkPhrases = new Map<string, Smalltalk>();
   private readonly anySmalltalk = new Set<string>();
-  private readonly phi = new Float64Array(STAGE1_DIMS);
   private utilities = new Float64Array(0);
   private readonly entryOfRequest = new Map<string, string>();
   /** Per label: the labels that lead to the same place (a request and the entries that describe it). */
@@ -250,7 +251,7 @@ export class Matcher implements Classifier {
       stats.push(this.model.scoreLeftOut(d));
       const sc = this.model.out;
       const right = this.model.labelOfDoc(d);
-      const pool = evidence(sc, L);
+      const pool = evidence(sc);
       if (!pool.includes(right)) pool.push(right);
       if ((used + pool.length) * D > pools.length) {
         const grown = new Float64Array(Math.max(pools.length * 2, (used + pool.length) * D));
@@ -336,48 +337,54 @@ export class Matcher implements Classifier {
 
   /**
    * Stage 1 over the labels with evidence: probabilities, best first. Labels below 1e-4 are left
-   * out of the list (they change no decision), but at least the eight best are kept.
+   * out of the list (they change no decision), but at least the eight best are kept. No label
+   * with evidence: an empty list.
    */
-  private probabilities(sc: Scores, labels: number): Ranked[] {
-    const phi = this.phi;
-    const w = this.w1;
+  private probabilities(sc: Scores): Ranked[] {
     const u = this.utilities;
+    const n = sc.count;
+    const ids = sc.labels;
     let max = -Infinity;
-    let count = 0;
-    for (let l = 0; l < labels; l++) {
-      if (!(sc.knnMax[l] > 0 || sc.centroid[l] > 0)) {
-        u[l] = -Infinity;
+    // writeStage1's features times the weights, inlined: this runs for every label of every message.
+    const { nbLogPost, knnMax, knnTop3, centroid } = sc;
+    const [w0, w1, w2, w3, w4, w5] = this.w1;
+    for (let i = 0; i < n; i++) {
+      const l = ids[i];
+      const knn = knnMax[l];
+      const cen = centroid[l];
+      if (!(knn > 0 || cen > 0)) {
+        u[i] = -Infinity;
         continue;
       }
-      count++;
-      writeStage1(sc, l, this.isTopic[l], phi, 0);
-      let v = 0;
-      for (let k = 0; k < STAGE1_DIMS; k++) v += w[k] * phi[k];
-      u[l] = v;
+      const nb = nbLogPost[l];
+      const v = w0 * ((nb > -30 ? nb : -30) / 10) + w1 * knn + w2 * knnTop3[l] + w3 * cen + (this.isTopic[l] ? w4 : 0) + w5 * knn * knn;
+      u[i] = v;
       if (v > max) max = v;
     }
-    if (count === 0) {
-      // No evidence at all: every label alike.
-      for (let l = 0; l < labels; l++) u[l] = 0;
-      max = 0;
-    }
+    if (max === -Infinity) return [];
     let z = 0;
-    for (let l = 0; l < labels; l++) if (u[l] > -Infinity) z += u[l] = Math.exp(u[l] - max);
+    for (let i = 0; i < n; i++) {
+      const d = u[i] - max;
+      // exp(-30) is 1e-13: no share of probability worth an exp().
+      if (d > -30) z += u[i] = Math.exp(d);
+      else if (u[i] > -Infinity) u[i] = 0;
+    }
     const out: Ranked[] = [];
-    for (let l = 0; l < labels; l++) {
-      if (u[l] === -Infinity) continue;
-      const p = u[l] / z;
-      if (p >= 1e-4) out.push({ label: l, p, knnMax: sc.knnMax[l], centroid: sc.centroid[l] });
+    const rest: Ranked[] = [];
+    for (let i = 0; i < n; i++) {
+      if (u[i] === -Infinity) continue;
+      const l = ids[i];
+      const r = { label: l, p: u[i] / z, knnMax: knnMax[l], centroid: centroid[l] };
+      (r.p >= 1e-4 ? out : rest).push(r);
     }
     out.sort((a, b) => b.p - a.p);
-    if (out.length < 8) {
-      const rest: Ranked[] = [];
-      for (let l = 0; l < labels; l++) if (u[l] !== -Infinity && u[l] / z < 1e-4) rest.push({ label: l, p: u[l] / z, knnMax: sc.knnMax[l], centroid: sc.centroid[l] });
+    if (out.length < 8 && rest.length) {
       rest.sort((a, b) => b.p - a.p);
       out.push(...rest.slice(0, 8 - out.length));
     }
     return out;
   }
+
 
 
   /**
@@ -386,7 +393,7 @@ export class Matcher implements Classifier {
    */
   private smalltalk(text: string): { kind: Smalltalk | null; rest: string[]; greeting: boolean; lead: Smalltalk | null } {
     const words: string[] = [];
-    for (const w of this.analyzer.segment(text)) {
+    for (const w of this.analyzer.segment(text, false)) {
       const expanded = ABBREVIATIONS[w];
       if (expanded) words.push(...expanded.split(' '));
       else words.push(w);
@@ -398,8 +405,6 @@ export class Matcher implements Classifier {
     let end = words.length;
     while (end > start && isSmall(words[end - 1])) end--;
     const greeting = start > 0 && words.slice(0, start).some((w) => this.smalltalkWords.get('saudacao')?.has(w));
-    // Only words that never occur in a question ("obrigado", "tchau"; not "preciso", "me") make a run smalltalk.
-    const small = [...words.slice(0, start), ...words.slice(end)].filter((w) => !isMark(w) && !isFunctionWord(w) && !this.analyzer.knows(w));
     const kindOf = (ws: string[]): Smalltalk => {
       const exact = this.smalltalkPhrases.get(ws.join(' '));
       if (exact) return exact;
@@ -415,21 +420,31 @@ export class Matcher implements Classifier {
       }
       return best;
     };
-    const all = words.filter((w) => !isMark(w));
-    if (all.length === 0) return { kind: null, rest: [], greeting, lead: null };
-    const exact = this.smalltalkPhrases.get(all.join(' '));
-    if (exact) return { kind: exact, rest: [], greeting, lead: null };
-    if (start >= end) return { kind: kindOf(all), rest: [], greeting, lead: null };
+    if (start >= end) {
+      // Nothing but smalltalk (or nothing at all): a known phrase, else the closest kind.
+      const all = words.filter((w) => !isMark(w));
+      if (all.length === 0) return { kind: null, rest: [], greeting, lead: null };
+      return { kind: this.smalltalkPhrases.get(all.join(' ')) ?? kindOf(all), rest: [], greeting, lead: null };
+    }
+    // Only words that never occur in a question ("obrigado", "tchau"; not "preciso", "me") make a run smalltalk.
+    let lead: Smalltalk | null = null;
+    if (start > 0 || end < words.length) {
+      const small = [...words.slice(0, start), ...words.slice(end)].filter((w) => !isMark(w) && !isFunctionWord(w) && !this.analyzer.knows(w));
+      if (small.length) lead = kindOf(small);
+    }
     // The sentence mark after the rest stays: "...? e pra empresa?" keeps its last question in focus.
-    const rest = [...words.slice(start, end), words.slice(end).find(isMark) ?? '|'];
-    return { kind: null, rest, greeting, lead: small.length ? kindOf(small) : null };
+    let mark = '|';
+    for (let i = end; i < words.length; i++) if (isMark(words[i])) { mark = words[i]; break; }
+    const rest = start === 0 && end === words.length ? words : [...words.slice(start, end), mark];
+    return { kind: null, rest, greeting, lead };
   }
+
 
   /** Every label's calibrated probability for a text's features, best first. */
   private rank(features: Map<string, number>): { ranked: Ranked[]; stats: QueryStats } {
     const stats = this.model.score(features);
     const sc = this.model.out;
-    return { ranked: this.probabilities(sc, this.labels.length), stats };
+    return { ranked: this.probabilities(sc), stats };
   }
 
   /** The public candidate list: out-of-scope topics merged into one `fora-do-escopo`, best first. */

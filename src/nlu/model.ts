@@ -12,8 +12,14 @@ export interface TrainingDoc {
   features: Map<string, number>;
 }
 
-/** Base scores of every label for one text (index = label), rewritten by each call. */
+/**
+ * Base scores for one text (index = label), rewritten by each call. Only the labels in
+ * `labels[0..count)` (those sharing a feature with the text) are written; the others have no
+ * evidence at all and are left out by every reader.
+ */
 export interface Scores {
+  labels: Int32Array;
+  count: number;
   /** Naive Bayes log-posterior (0 is certain). */
   nbLogPost: Float64Array;
   /** Best cosine similarity to one of the label's examples. */
@@ -62,12 +68,16 @@ export class BaseModel {
   /** Each doc's dot product with its own label's centroid sum (leave-one-out). */
   private docDotCent = new Float64Array(0);
   /** Naive Bayes: counts per (feature, label), flat [f * L + l], and totals per label. */
-  private nbCount = new Float64Array(0);
-  private nbLogTheta = new Float32Array(0);
+  /**
+   * Naive Bayes, sparse: per feature, aligned with its centroid postings (the labels that have
+   * it), the count and log((scale * count + alpha) / alpha). A label without the feature scores
+   * log(alpha / den) like every other label without it: that term is the same for all and
+   * cancels in the posterior, so only the labels that have the feature are visited.
+   */
+  private nbCount: Float64Array[] = [];
+  private nbDelta: Float64Array[] = [];
   private nbTotal = new Float64Array(0);
-  private nbScale = new Float64Array(0);
   private nbMass = 1;
-  private nbLogDen = 0;
   private knnMaxPostings = Infinity;
   // Scratch space reused by every query: no allocation proportional to the training set.
   private sims = new Float64Array(0);
@@ -78,12 +88,14 @@ export class BaseModel {
   private best3 = new Float64Array(0);
   private cent = new Float64Array(0);
   private nbScore = new Float64Array(0);
+  private labelSeen = new Uint8Array(0);
   /** The last call's scores (shared: read them before the next call). */
   readonly out: Scores;
 
   constructor(readonly labelCount: number) {
     const L = labelCount;
-    this.out = { nbLogPost: new Float64Array(L), knnMax: new Float64Array(L), knnTop3: new Float64Array(L), centroid: new Float64Array(L) };
+    this.out = { nbLogPost: new Float64Array(L), knnMax: new Float64Array(L), knnTop3: new Float64Array(L), centroid: new Float64Array(L), labels: new Int32Array(L), count: 0 };
+    this.labelSeen = new Uint8Array(L);
   }
 
   train(docs: TrainingDoc[]): void {
@@ -171,14 +183,14 @@ export class BaseModel {
     }
 
     // Naive Bayes counts.
-    this.nbCount = new Float64Array(V * L);
+    const counts = new Float64Array(V * L);
     this.nbTotal = new Float64Array(L);
     for (let d = 0; d < n; d++) {
       const l = this.docLabel[d];
       const idx = this.docIdx[d];
       const tf = this.docTf[d];
       for (let k = 0; k < idx.length; k++) {
-        this.nbCount[idx[k] * L + l] += tf[k];
+        counts[idx[k] * L + l] += tf[k];
         this.nbTotal[l] += tf[k];
       }
     }
@@ -187,10 +199,20 @@ export class BaseModel {
     let mass = 0;
     for (const t of this.nbTotal) mass += t;
     this.nbMass = mass / Math.max(L, 1);
-    this.nbScale = Float64Array.from(this.nbTotal, (t) => (t > 0 ? this.nbMass / t : 0));
-    this.nbLogDen = Math.log(this.nbMass + NB_ALPHA * V);
-    this.nbLogTheta = new Float32Array(V * L);
-    for (let f = 0; f < V; f++) for (let l = 0; l < L; l++) this.nbLogTheta[f * L + l] = Math.log(this.nbScale[l] * this.nbCount[f * L + l] + NB_ALPHA) - this.nbLogDen;
+    const scale = Float64Array.from(this.nbTotal, (t) => (t > 0 ? this.nbMass / t : 0));
+    this.nbCount = new Array(V);
+    this.nbDelta = new Array(V);
+    for (let f = 0; f < V; f++) {
+      const labels = this.centDoc[f];
+      const c = new Float64Array(labels.length);
+      const delta = new Float64Array(labels.length);
+      for (let p = 0; p < labels.length; p++) {
+        c[p] = counts[f * L + labels[p]];
+        delta[p] = Math.log((scale[labels[p]] * c[p] + NB_ALPHA) / NB_ALPHA);
+      }
+      this.nbCount[f] = c;
+      this.nbDelta[f] = delta;
+    }
 
     this.knnMaxPostings = Math.max(60, Math.round(KNN_COMMON_SHARE * n));
     this.sims = new Float64Array(n);
@@ -265,8 +287,12 @@ export class BaseModel {
     const sims = this.sims;
     const touched = this.touched;
     let touchedCount = 0;
-    const cent = this.cent.fill(0);
-    const nb = this.nbScore.fill(0);
+    const cent = this.cent;
+    const nb = this.nbScore;
+    const out = this.out;
+    const seen = this.labelSeen;
+    const labels = out.labels;
+    let count = 0;
     const leftLabel = leftOut >= 0 ? this.docLabel[leftOut] : -1;
     // Without the left-out doc its label has fewer counts, hence a larger scale.
     const leftScale = leftLabel >= 0 ? this.nbMass / Math.max(this.nbTotal[leftLabel] - this.docTfSum[leftOut], 1e-9) : 0;
@@ -285,17 +311,30 @@ export class BaseModel {
       }
       const cd = this.centDoc[f];
       const cw = this.centW[f];
-      for (let p = 0; p < cd.length; p++) cent[cd[p]] += w * cw[p];
-      const base = f * L;
+      const nd = this.nbDelta[f];
       const x = tf[k];
-      for (let l = 0; l < L; l++) nb[l] += x * this.nbLogTheta[base + l];
-      if (leftLabel >= 0) {
-        // This doc's own counts leave its label.
-        const c = this.nbCount[base + leftLabel] - x;
-        nb[leftLabel] += x * (Math.log(leftScale * Math.max(c, 0) + NB_ALPHA) - this.nbLogDen - this.nbLogTheta[base + leftLabel]);
+      for (let p = 0; p < cd.length; p++) {
+        const l = cd[p];
+        if (seen[l] === 0) {
+          seen[l] = 1;
+          labels[count++] = l;
+          cent[l] = 0;
+          nb[l] = 0;
+        }
+        cent[l] += w * cw[p];
+        nb[l] += x * nd[p];
+        if (l === leftLabel) {
+          // This doc's own counts leave its label.
+          const c = this.nbCount[f][p] - x;
+          nb[l] += x * (Math.log((leftScale * (c > 0 ? c : 0) + NB_ALPHA) / NB_ALPHA) - nd[p]);
+        }
       }
     }
-    const best = this.best3.fill(0);
+    const best = this.best3;
+    for (let i = 0; i < count; i++) {
+      const o = labels[i] * 3;
+      best[o] = best[o + 1] = best[o + 2] = 0;
+    }
     for (let t = 0; t < touchedCount; t++) {
       const d = touched[t];
       const s = sims[d];
@@ -311,13 +350,15 @@ export class BaseModel {
         best[o + 1] = s;
       } else if (s > best[o + 2]) best[o + 2] = s;
     }
-    let max = -Infinity;
-    for (let l = 0; l < L; l++) if (nb[l] > max) max = nb[l];
-    let z = 0;
-    for (let l = 0; l < L; l++) z += Math.exp(nb[l] - max);
+    // Naive Bayes posterior: the labels without any of the features all score 0.
+    let max = count < L ? 0 : -Infinity;
+    for (let i = 0; i < count; i++) if (nb[labels[i]] > max) max = nb[labels[i]];
+    let z = (L - count) * Math.exp(-max);
+    for (let i = 0; i < count; i++) z += Math.exp(nb[labels[i]] - max);
     const logZ = max + Math.log(z);
-    const out = this.out;
-    for (let l = 0; l < L; l++) {
+    for (let i = 0; i < count; i++) {
+      const l = labels[i];
+      seen[l] = 0;
       let c = cent[l];
       let n2 = this.centNorm2[l];
       if (l === leftLabel) {
@@ -332,5 +373,7 @@ export class BaseModel {
       out.knnTop3[l] = (best[o] + best[o + 1] + best[o + 2]) / 3;
       out.centroid[l] = centroid > 0 ? centroid : 0;
     }
+    out.count = count;
   }
+
 }
