@@ -50,7 +50,7 @@ export interface MatcherOptions {
   clarifyFloor: number;
 }
 
-export const DEFAULT_MATCHER_OPTIONS: MatcherOptions = { minConfidence: 0.5, minMargin: 0.08, clarifyFloor: 0.3 };
+export const DEFAULT_MATCHER_OPTIONS: MatcherOptions = { minConfidence: 0.4, minMargin: 0.08, clarifyFloor: 0.3 };
 
 /** A labelled text the matcher learns from. */
 export interface TrainingText {
