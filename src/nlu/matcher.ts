@@ -23,7 +23,18 @@ export interface Candidate {
 }
 
 export type Classification =
-  | { kind: 'answer'; id: string; confidence: number; candidates: Candidate[]; greeting: boolean }
+  | {
+      kind: 'answer';
+      id: string;
+      confidence: number;
+      candidates: Candidate[];
+      greeting: boolean;
+      /**
+       * The FAQ entries to offer if the person says "não era isso" (best first, at most 3): the
+       * runner-ups with some evidence, whatever their (calibrated, often small) probability.
+       */
+      alternatives: string[];
+    }
   | { kind: 'clarify'; options: string[]; confidence: number; candidates: Candidate[]; greeting: boolean }
   | { kind: 'smalltalk'; id: Smalltalk; confidence: 1; candidates: Candidate[]; greeting: boolean }
   | {
@@ -467,6 +478,30 @@ export class Matcher implements Classifier {
     return out.sort((a, b) => b.score - a.score).slice(0, 5);
   }
 
+  /**
+   * Runner-up FAQ entries after `best`, by how much the text looks like their examples (the
+   * calibrated probability of a runner-up is often tiny after a clear answer): at most 3.
+   */
+  private alternatives(ranked: Ranked[], best: Ranked): string[] {
+    const own = this.entryFor(this.labels[best.label]);
+    const sc = this.model.out; // the scores of the text being decided
+    const p = new Map(ranked.map((r) => [r.label, r.p]));
+    const scored: Array<{ entry: string; v: number }> = [];
+    for (let i = 0; i < sc.count; i++) {
+      const l = sc.labels[i];
+      if (l === best.label || this.isTopic[l]) continue;
+      const entry = this.entryFor(this.labels[l]);
+      const knn = sc.knnMax[l];
+      const pl = p.get(l) ?? 0;
+      if (!entry || entry === own || (knn < 0.35 && pl < 0.01)) continue;
+      const v = knn + 2 * pl;
+      const seen = scored.find((x) => x.entry === entry);
+      if (seen) seen.v = Math.max(seen.v, v);
+      else scored.push({ entry, v });
+    }
+    return scored.sort((a, b) => b.v - a.v).slice(0, 3).map((x) => x.entry);
+  }
+
   /** The FAQ entry to offer for a label in "Você quis dizer" (a request is offered through its entry). */
   private entryFor(id: string): string | null {
     if (this.kb.entries.has(id)) return id;
@@ -522,7 +557,7 @@ export class Matcher implements Classifier {
       if (close.length > 1) return { kind: 'clarify', options: close, confidence: pRight, candidates, greeting };
     }
     if ((best === first || this.related[best.label].includes(first.label)) && pRight >= t.minConfidence && pBest - runnerUp >= t.minMargin) {
-      return { kind: 'answer', id: bestId, confidence: pRight, candidates, greeting };
+      return { kind: 'answer', id: bestId, confidence: pRight, candidates, greeting, alternatives: this.alternatives(ranked, best) };
     }
     // Unsure: offer the likely FAQ entries (never conversational intents) as options, when the
     // right one is likely among them (stage 2's correction of the best label applied to them all).
@@ -541,7 +576,7 @@ export class Matcher implements Classifier {
     }
     if (!this.kb.entries.has(bestId) && !requestOfLabel(bestId) && pRight >= t.minConfidence) {
       // The best label is an intent such as "atendente" without a clear lead: take it.
-      return { kind: 'answer', id: bestId, confidence: pRight, candidates, greeting };
+      return { kind: 'answer', id: bestId, confidence: pRight, candidates, greeting, alternatives: this.alternatives(ranked, best) };
     }
     const oos = candidates.find((c) => c.id === OUT_OF_SCOPE);
     if (oos && oos.score >= pBest) return { kind: 'none', reason: 'out-of-scope', confidence: oos.score, candidates, greeting, ...(oos.topic ? { topic: oos.topic } : {}) };
