@@ -84,6 +84,7 @@ const isMark = (w: string) => w === '|' || w === '|?';
  */
 const CONTEXT_WEIGHT = 0.5;
 const FOLLOW_UP_START = new Set(['e', 'mas']);
+const PAST_PLURAL = /(aram|eram|iram)$/;
 
 /**
  * Text -> features: fold, expand WhatsApp spelling, fix typos against the training vocabulary,
@@ -325,6 +326,9 @@ export class Analyzer {
       stems.push(s);
       const weight = weightAt(i);
       add(s, weight);
+      // "já reenviaram?", "mandaram?": they did it already, a question about something asked
+      // before (its status), not a request; the stem alone would read as "reenviar".
+      if (w.length > 5 && PAST_PLURAL.test(w)) add('~feito', weight);
       // Pairs keep a little word order: "nao cheg" vs "cheg" alone.
       if (prev !== null) add(`${prev}_${s}`, 0.5 * weight);
       prev = s;

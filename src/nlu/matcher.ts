@@ -479,8 +479,9 @@ export class Matcher implements Classifier {
   }
 
   /**
-   * Runner-up FAQ entries after `best`, by how much the text looks like their examples (the
-   * calibrated probability of a runner-up is often tiny after a clear answer): at most 3.
+   * Runner-up FAQ entries after `best`, most probable first, with some evidence (a similar
+   * example or 1 % of probability: a runner-up's calibrated probability is often tiny after a
+   * clear answer, yet it is the next best): at most 3.
    */
   private alternatives(ranked: Ranked[], best: Ranked): string[] {
     const own = this.entryFor(this.labels[best.label]);
@@ -494,7 +495,7 @@ export class Matcher implements Classifier {
       const knn = sc.knnMax[l];
       const pl = p.get(l) ?? 0;
       if (!entry || entry === own || (knn < 0.35 && pl < 0.01)) continue;
-      const v = knn + 2 * pl;
+      const v = pl + knn * 1e-3; // probability first, similarity breaks ties
       const seen = scored.find((x) => x.entry === entry);
       if (seen) seen.v = Math.max(seen.v, v);
       else scored.push({ entry, v });
