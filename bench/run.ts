@@ -4,7 +4,8 @@
  *  1. the whole engine (Engine.handle: normalise, classify, machine step, SQLite writes) on a file
  *     database in WAL mode, 10,000 distinct chats, realistic mixed messages, round-robin so that
  *     every message restores another chat's snapshot;
- *  2. the matcher alone (classifications per second) on the held-out phrasings;
+ *  2. the matcher alone (classifications per second) on the held-out phrasings, and its start-up
+ *     (loading the FAQ and training, calibration included) in a fresh process;
  *  3. RSS with 100,000 stored conversations (after traffic over all of them, after GC);
  *  4. start-up of `bot simulate` to its first reply (a real process);
  *  5. the staff panel's own figures, when bench/panel.ts exists (runPanelBench()).
@@ -108,8 +109,43 @@ function matcherBench(app: App): void {
   const t0 = performance.now();
   while (performance.now() - t0 < 2000) for (const t of texts) (app.matcher.classify(t), n++);
   const rate = n / ((performance.now() - t0) / 1000);
-  add({ name: `matcher: classifications/s (${texts.length} held-out phrasings)`, value: fmt(rate), target: '>= 20,000', ok: rate >= 20_000 });
-  add({ name: 'matcher: classifications per CPU-second', value: fmt(n / cpuSecs(cpu0)), target: '' });
+  const perCpu = n / cpuSecs(cpu0);
+  // One thread: classifications per CPU-second is the rate on one core, whatever else runs.
+  add({ name: `matcher: classifications/s (${texts.length} held-out phrasings, wall clock)`, value: fmt(rate), target: '' });
+  add({ name: 'matcher: classifications per CPU-second (one core)', value: fmt(perCpu), target: '>= 30,000', ok: perCpu >= 30_000 });
+}
+
+/**
+ * The matcher's start-up in a fresh process (compiled dist/, as `npm run bot` runs): loading the
+ * FAQ and training, calibration included, on a cold JIT. Median of 5.
+ */
+function matcherStartupBench(): void {
+  const dist = path.join(projectRoot, 'dist/src');
+  const code = `process.env.DOTENV_CONFIG_QUIET = 'true';
+const { loadKnowledge } = await import(${JSON.stringify(pathToFileURL(path.join(dist, 'understanding.js')).href)});
+const { Matcher } = await import(${JSON.stringify(pathToFileURL(path.join(dist, 'nlu/matcher.js')).href)});
+const t0 = performance.now(); const c0 = process.cpuUsage();
+const kb = loadKnowledge();
+const t1 = performance.now();
+const m = new Matcher(kb);
+const t2 = performance.now(); const c = process.cpuUsage(c0);
+process.stdout.write(JSON.stringify({ total: t2 - t0, train: t2 - t1, cpu: (c.user + c.system) / 1000, examples: m.training.length }));`;
+  const runs: Array<{ total: number; train: number; cpu: number; examples: number }> = [];
+  for (let i = 0; i < 5; i++) {
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    delete env.NODE_OPTIONS;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { cwd: projectRoot, env, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`matcher start-up run failed: ${r.stderr}`);
+    runs.push(JSON.parse(r.stdout));
+  }
+  runs.sort((a, b) => a.total - b.total);
+  const m = runs[2];
+  add({
+    name: `matcher: start-up, FAQ load + training (${fmt(m.examples)} examples, fresh process, median of 5)`,
+    value: `${fmt(m.total)} ms (training ${fmt(m.train)} ms, ${fmt(m.cpu)} CPU-ms)`,
+    target: '< 500 ms',
+    ok: m.total < 500,
+  });
 }
 
 async function rssBench(app: App): Promise<void> {
@@ -211,6 +247,7 @@ async function main(): Promise<void> {
     await rssBench(app);
     await app.close();
     await startupBench(dir);
+    matcherStartupBench();
     await panelBench();
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

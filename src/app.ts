@@ -7,6 +7,9 @@ import { defaultRequests, loadKnowledge } from './understanding.js';
 import { RequestRegistry, type RequestType } from './requests.js';
 import type { Logger } from './logger.js';
 import { Matcher } from './nlu/matcher.js';
+import { MatcherHolder } from './nlu/holder.js';
+import { LearningService } from './learning/service.js';
+import { listLearned } from './db/learning.js';
 import { defaultFaqDir } from './paths.js';
 import { createFlowServices, type FlowServices } from './tickets/services.js';
 import { loadBusinessHours } from './business-hours.js';
@@ -16,7 +19,10 @@ export interface App {
   db: Db;
   requests: RequestRegistry;
   kb: KnowledgeBase;
-  matcher: Matcher;
+  /** The matcher the engine reads for every message; the learning service swaps retrained ones in. */
+  matcher: MatcherHolder;
+  /** "Perguntas não respondidas": what the bot did not answer, and what staff taught it. */
+  learning: LearningService;
   engine: Engine;
   services: FlowServices;
   logger: Logger;
@@ -49,13 +55,18 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
   const requests = overrides.requests ? new RequestRegistry(overrides.requests) : defaultRequests();
   const { kb, matcher } = understanding(config, requests);
   const db = await Db.open(config.databasePath);
+  // One holder per app (the trained matcher is shared by apps on the same FAQ); examples staff
+  // taught in the panel are trained in at start-up, and again whenever they teach more.
+  const holder = new MatcherHolder(matcher);
+  const learning = new LearningService({ db, kb, holder, options: config.nlu, logger: logger.child({ module: 'learning' }), clock: overrides.clock });
+  if (listLearned(db).length) learning.retrain();
   // Outside business hours the bot still opens tickets and says when the team picks them up.
   const hours = loadBusinessHours(process.env, config.timezone);
   const services = createFlowServices(db, requests, { pickup: (team, now) => hours.pickup(team, now), idleTimeoutMs: config.idleTimeoutMs });
   const engine = new Engine({
     db,
     kb,
-    matcher,
+    matcher: holder,
     requests,
     handoffTimeoutMs: config.handoffTimeoutMs,
     logger: logger.child({ module: 'engine' }),
@@ -71,7 +82,8 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
     db,
     requests,
     kb,
-    matcher,
+    matcher: holder,
+    learning,
     engine,
     services,
     logger,

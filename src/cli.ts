@@ -5,7 +5,7 @@ import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { checkFaq } from './faq/check.js';
 import { createLogger } from './logger.js';
-import { evaluate, formatEvaluation, loadHeldOut } from './nlu/evaluate.js';
+import { evaluateSet, formatReport, loadHeldOut } from './nlu/evaluate.js';
 import { Matcher } from './nlu/matcher.js';
 import { defaultFaqDir, projectRoot } from './paths.js';
 import { runSimulate } from './channels/simulate.js';
@@ -17,7 +17,10 @@ const USAGE = `Uso: npm run bot -- <comando>
                            escreve uma linha JSON por resposta {"to","text","inReplyTo"?}
   chat --from 55119...     conversa com o bot no terminal (também: npm run chat -- --from ...)
   faq check                valida os arquivos de faq/ (esquema, ids, exemplos ambíguos)
-  faq eval [ARQUIVO]       mede a acurácia no conjunto de teste separado (tests/nlu/heldout.yaml)
+  faq export-learned       escreve em faq/ os exemplos ensinados no painel (Perguntas não respondidas)
+  faq eval [ARQUIVOS...]   mede o entendimento nos conjuntos de avaliação (padrão: tests/nlu/*.yaml):
+                           certas de primeira, perguntas de volta, recusas, erros, fora do escopo,
+                           por estilo, curva e cobertura; só números, nunca as frases
   import orders ARQ.csv    importa pedidos (pedido,documento,email,forma_pagamento,status_pagamento,
                            data_compra,data_emissao,parceiro; opcionais: valor (1.234,56) e
                            nome_comprador); linhas inválidas são listadas
@@ -260,21 +263,52 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'faq': {
       if (sub === 'check') {
-        const report = checkFaq(faqDir, config.nlu);
+        // Examples taught in the staff panel and not yet exported are part of what the bot knows.
+        const { readUnexportedLearned } = await import('./db/learning.js');
+        const learned = readUnexportedLearned(config.databasePath);
+        if (learned.length) process.stdout.write(`incluindo ${learned.length} exemplos aprendidos no painel (${config.databasePath}), ainda não exportados para faq/\n`);
+        const report = checkFaq(faqDir, config.nlu, learned);
         for (const w of report.warnings) process.stdout.write(`aviso: ${w.file}: ${w.entry}: ${w.message}\n`);
+        for (const c of report.conflicts) process.stdout.write(`fora do escopo: ${c.file}: ${c.entry}: ${c.message}\n`);
         for (const e of report.errors) process.stdout.write(`ERRO: ${e.file}${e.entry ? `: ${e.entry}` : ''}: ${e.message}\n`);
+        const cv = report.crossValidation;
+        if (cv.total) {
+          const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(1).replace('.', ',')} %`;
+          const weakest = cv.perLabel.slice(0, 5).map((l) => `${l.label} ${pct(l.right, l.total)}`).join(', ');
+          process.stdout.write(`validação cruzada: ${cv.right} de ${cv.total} exemplos decididos certo por um modelo que não os viu (${pct(cv.right, cv.total)}); mais fracos: ${weakest}\n`);
+        }
         const entries = report.kb?.entries.size ?? 0;
         process.stdout.write(
-          `${report.errors.length ? 'FAQ com problemas' : 'FAQ ok'}: ${entries} entradas, ${report.examples} exemplos, ${report.errors.length} erros, ${report.warnings.length} avisos\n`,
+          `${report.errors.length ? 'FAQ com problemas' : 'FAQ ok'}: ${entries} entradas, ${report.examples} exemplos, ${report.errors.length} erros, ${report.conflicts.length} conflitos com fora do escopo, ${report.warnings.length} avisos\n`,
         );
         return report.errors.length ? 1 : 0;
       }
+      if (sub === 'export-learned') {
+        const { Db } = await import('./db/database.js');
+        const { exportLearned } = await import('./learning/export.js');
+        const db = await Db.open(config.databasePath);
+        try {
+          const r = exportLearned(db, faqDir);
+          for (const w of r.written) process.stdout.write(`${w.file}: ${w.count} exemplo(s) em "${w.label}"\n`);
+          if (r.alreadyThere) process.stdout.write(`${r.alreadyThere} exemplo(s) já estavam em faq/\n`);
+          for (const o of r.orphans) process.stdout.write(`não exportado: "${o.text}" (${o.label} não existe mais em faq/)\n`);
+          const total = r.written.reduce((a, w) => a + w.count, 0);
+          process.stdout.write(total ? `${total} exemplo(s) aprendido(s) escritos em ${faqDir}. Rode npm run bot -- faq check e faça o commit.\n` : 'Nenhum exemplo aprendido novo para exportar.\n');
+          return 0;
+        } finally {
+          await db.close();
+        }
+      }
       if (sub === 'eval') {
-        const file = rest[0] ?? path.join(projectRoot, 'tests/nlu/heldout.yaml');
+        const fs = await import('node:fs');
+        const dir = path.join(projectRoot, 'tests/nlu');
+        const files = rest.length ? rest : fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => path.join(dir, f));
         const { loadKnowledge } = await import('./understanding.js');
-        const kb = loadKnowledge(faqDir);
-        const ev = evaluate(new Matcher(kb, config.nlu), loadHeldOut(file));
-        process.stdout.write(formatEvaluation(ev) + '\n');
+        const matcher = new Matcher(loadKnowledge(faqDir), config.nlu);
+        for (const file of files) {
+          const items = loadHeldOut(file);
+          process.stdout.write(formatReport(evaluateSet(matcher, items, path.relative(projectRoot, path.resolve(file)))) + '\n');
+        }
         return 0;
       }
       break;

@@ -23,7 +23,7 @@ const schema = z.object({
   PRIVACY_NOTICE_TEXT: z
     .string()
     .default('🔒 Seus dados (como CPF e e-mail) são usados só para atender você, conforme a LGPD. Para saber mais ou pedir a exclusão, é só pedir um atendente.'),
-  NLU_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.5),
+  NLU_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.4),
   NLU_MIN_MARGIN: z.coerce.number().min(0).max(1).default(0.08),
   FAQ_DIR: z.string().optional(),
   HANDOFF_TIMEOUT_MINUTES: z.coerce.number().positive().default(240),

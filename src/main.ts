@@ -58,6 +58,7 @@ async function main(): Promise<void> {
   const http = createStaffApp({
     db: app.db,
     engine: app.engine,
+    learning: app.learning,
     logger,
     config,
     kb: app.kb,

@@ -5,8 +5,9 @@ import * as repo from '../db/conversations.js';
 import type { Conversation } from '../db/schema.js';
 import type { KnowledgeBase } from '../faq/knowledge.js';
 import type { Logger } from '../logger.js';
-import type { Classification, Matcher } from '../nlu/matcher.js';
+import type { Classification, Classifier } from '../nlu/matcher.js';
 import { parseChoice, parseCommand } from '../nlu/replies.js';
+import { guessesOf, recordUnanswered } from '../learning/unanswered.js';
 import { messageEventType, type FlowEmitted, type MessagePayload, type ReplyEmitted } from './events.js';
 import type { FormDeps } from './form.js';
 import { createRouterMachine, HUMAN_FLOW, ROUTER_VERSION } from './router.js';
@@ -65,7 +66,8 @@ export interface HandleResult {
 export interface EngineOptions {
   db: Db;
   kb: KnowledgeBase;
-  matcher: Matcher;
+  /** Read for every message: a MatcherHolder lets the learning loop swap a retrained matcher in. */
+  matcher: Classifier;
   /** The registered request types: their flows become the router's children. */
   requests: RequestRegistry;
   handoffTimeoutMs: number;
@@ -84,6 +86,8 @@ export const MAX_TEXT = 2000;
 /** Longest text stored in the inbound journal. */
 const MAX_STORED = 4000;
 const REST_STATES = new Set(['home', 'ended', 'mainMenu']);
+/** A protocol number ("FIN-000123") is a status question the router answers, not a miss. */
+const PROTOCOL_LIKE = /\b(FIN|SUP)\s*-?\s*\d/i;
 const NO_NLU: Classification = { kind: 'none', reason: 'empty', confidence: 0, candidates: [], greeting: false };
 
 /** Longest message id stored as is; longer ones are stored as their hash (still deduped). */
@@ -212,6 +216,7 @@ export class Engine {
       // Counted per hour for the overview (what was decided, never the text).
       decision = decisionOf(event, idle ? undefined : stored?.snapshot);
       recordDecision(db, at, decision);
+      this.noteDeclined(msg.chatId, idle ? undefined : stored, event, at);
       // One WhatsApp message per answer: fewer bubbles read better and weigh less on rate limits.
       const replies = (lines.length ? [lines.join('\n\n')] : []).map((t) => ({
         id: repo.insertOutbound(db, { channel: msg.channel, chatId: msg.chatId, text: t, inReplyTo, now: nowIso }),
@@ -243,6 +248,18 @@ export class Engine {
       this.o.logger.error({ err, database: this.o.db.file, problem }, 'message not recorded: the database does not take writes');
       return { duplicate: false, replies: [], unrecorded: STORAGE_CUSTOMER_TEXT };
     }
+  }
+
+  /**
+   * Free text the bot could not answer outside a request ("declined") goes to the staff panel's
+   * "Perguntas não respondidas", masked. Inside a request free text is data (a name, a reason).
+   */
+  private noteDeclined(chatId: string, stored: Conversation | undefined, event: AnyEventObject | string | undefined, at: number): void {
+    if (typeof event !== 'object' || event.type !== 'text') return;
+    const { nlu, text } = event as unknown as MessagePayload;
+    if (nlu.kind !== 'none' || nlu.reason === 'empty' || PROTOCOL_LIKE.test(text)) return;
+    if (stored && /"value":"flow_/.test(stored.snapshot)) return;
+    recordUnanswered(this.o.db, { chatId, text, kind: 'declined', guesses: guessesOf(nlu), at });
   }
 
   /** The router event for a message: command, menu number, media or classified free text. */

@@ -278,6 +278,34 @@ export interface SavedReplyTable {
   updated_at: string;
 }
 
+export type UnansweredKind = 'declined' | 'clarify-unresolved' | 'not-this' | 'handover-after-miss';
+export type UnansweredStatus = 'open' | 'assigned' | 'out_of_scope' | 'new_question' | 'dismissed';
+
+/** A message the bot did not answer (learning loop): masked, the chat only as a hash. */
+export interface UnansweredMessageTable {
+  id: Generated<number>;
+  chat_key: string;
+  text: string;
+  kind: UnansweredKind;
+  guesses: string; // JSON array of labels, best first
+  at: string;
+  status: Generated<UnansweredStatus>;
+  resolution: string | null;
+  resolved_by: number | null;
+  resolved_at: string | null;
+}
+
+/** An example staff taught the matcher from an unanswered message (masked). */
+export interface LearnedExampleTable {
+  id: Generated<number>;
+  label: string;
+  text: string;
+  unanswered_id: number | null;
+  created_by: number | null;
+  created_at: string;
+  exported_at: string | null;
+}
+
 export interface Database {
   contacts: ContactTable;
   conversations: ConversationTable;
@@ -305,6 +333,8 @@ export interface Database {
   message_stats: MessageStatTable;
   audit_log: AuditLogTable;
   health_checks: HealthCheckTable;
+  unanswered_messages: UnansweredMessageTable;
+  learned_examples: LearnedExampleTable;
 }
 
 export type Contact = Selectable<ContactTable>;
@@ -320,3 +350,5 @@ export type Partner = Selectable<PartnerTable>;
 export type StaffUser = Selectable<StaffUserTable>;
 export type StaffSession = Selectable<StaffSessionTable>;
 export type ApiToken = Selectable<ApiTokenTable>;
+export type UnansweredMessage = Selectable<UnansweredMessageTable>;
+export type LearnedExample = Selectable<LearnedExampleTable>;

@@ -6,7 +6,8 @@ import YAML from 'yaml';
 import { z } from 'zod';
 
 // The FAQ is data: faq/NN-*.yaml are the menu categories, intents.yaml the conversational
-// intents, lexicon.yaml the domain synonyms. Adding an entry needs no code change.
+// intents, fora-do-escopo.yaml the territory around the FAQ (topics the bot must decline and
+// hand to a person), lexicon.yaml the domain synonyms. Adding an entry needs no code change.
 //
 // Request types (flows/) bring their own phrasings ("quero um boleto novo"): they are trained
 // as labels `request:<id>` next to the FAQ entries, and an entry's `flow:` must name one of them.
@@ -50,17 +51,43 @@ const intentsSchema = z.object({
 
 const lexiconSchema = z.object({
   synonyms: z.record(z.string().regex(/^[a-z0-9]+$/), z.array(z.string().trim().min(1))).default({}),
+  /** Phrases rewritten only in the right context ("segunda via" is a boleto, unless it is the CNH's). */
+  contextual: z
+    .array(
+      z
+        .object({
+          phrase: z.string().trim().min(1),
+          to: z.string().regex(/^[a-z0-9]+$/),
+          when: z.array(z.string().trim().min(1)).min(1).optional(),
+          unless: z.array(z.string().trim().min(1)).min(1).optional(),
+        })
+        .refine((r) => r.when || r.unless, 'diga quando a troca vale (when) ou quando não vale (unless)'),
+    )
+    .default([]),
+});
+
+const outOfScopeSchema = z.object({
+  topics: z.array(z.object({ id: ID, title: z.string().trim().min(2), examples: z.array(z.string().trim().min(1)).min(1) })).min(1),
 });
 
 export type FaqEntry = z.infer<typeof entrySchema> & { category: string; file: string };
 export type FaqCategory = { id: string; title: string; order: number; file: string; entries: FaqEntry[] };
 export type Intent = { id: ConversationalIntent; examples: string[]; file: string };
+/** A subject around the FAQ that it does not answer (prices, renewal, token...): declined, a person offered. */
+export type OutOfScopeTopic = { id: string; title: string; examples: string[]; file: string };
+export type ContextualPhrase = { phrase: string; to: string; when?: string[]; unless?: string[] };
+
+/** The label out-of-scope messages get (the intent of intents.yaml and every topic of fora-do-escopo.yaml). */
+export const OUT_OF_SCOPE_LABEL = 'fora-do-escopo';
 
 export interface KnowledgeBase {
   categories: FaqCategory[]; // in menu order
   entries: Map<string, FaqEntry>;
   intents: Intent[];
   synonyms: Record<string, string[]>;
+  contextual: ContextualPhrase[];
+  /** Topics around the FAQ that it does not cover (faq/fora-do-escopo.yaml). */
+  outOfScope: OutOfScopeTopic[];
   /** The registered request types' phrasings (labels `request:<id>` for the matcher). */
   requests: RequestPhrasings[];
 }
@@ -125,6 +152,8 @@ export function loadKnowledgeBase(dir: string, requests: RequestPhrasings[] = []
   const entries = new Map<string, FaqEntry>();
   let intents: Intent[] = [];
   let synonyms: Record<string, string[]> = {};
+  let contextual: ContextualPhrase[] = [];
+  const outOfScope: OutOfScopeTopic[] = [];
 
   for (const file of files) {
     const doc = parseYaml(path.join(dir, file));
@@ -137,7 +166,21 @@ export function loadKnowledgeBase(dir: string, requests: RequestPhrasings[] = []
     if (file.startsWith('lexicon.')) {
       const r = lexiconSchema.safeParse(doc);
       if (!r.success) problems.push(...describeZodError(file, doc, r.error));
-      else synonyms = r.data.synonyms;
+      else {
+        synonyms = r.data.synonyms;
+        contextual = r.data.contextual;
+      }
+      continue;
+    }
+    if (file.startsWith(`${OUT_OF_SCOPE_LABEL}.`)) {
+      const r = outOfScopeSchema.safeParse(doc);
+      if (!r.success) problems.push(...describeZodError(file, doc, r.error));
+      else {
+        for (const t of r.data.topics) {
+          if (outOfScope.some((o) => o.id === t.id)) problems.push(`${file}: tema "${t.id}" repetido`);
+          else outOfScope.push({ ...t, file });
+        }
+      }
       continue;
     }
     const r = categorySchema.safeParse(doc);
@@ -179,5 +222,5 @@ export function loadKnowledgeBase(dir: string, requests: RequestPhrasings[] = []
   }
   if (problems.length) throw new FaqError(problems);
   categories.sort((a, b) => a.order - b.order);
-  return { categories, entries, intents, synonyms, requests };
+  return { categories, entries, intents, synonyms, contextual, outOfScope, requests };
 }

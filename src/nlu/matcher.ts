@@ -1,104 +1,159 @@
-import { Analyzer, stripData } from './analyzer.js';
-import { requestLabel, requestOfLabel, type KnowledgeBase } from '../faq/knowledge.js';
-import { fold } from './spelling.js';
-import { SoftmaxRegression } from './softmax.js';
+import { Analyzer, isFunctionWord, stripData, type Analysis } from './analyzer.js';
+import { OUT_OF_SCOPE_LABEL, requestLabel, requestOfLabel, type KnowledgeBase } from '../faq/knowledge.js';
+import { ABBREVIATIONS, fold } from './spelling.js';
+import { BaseModel, type QueryStats, type Scores } from './model.js';
+import { dot, fitConditionalLogit, fitLogistic, sigmoid } from './calibration.js';
 
 /** Label of messages that the FAQ does not cover. */
-export const OUT_OF_SCOPE = 'fora-do-escopo';
+export const OUT_OF_SCOPE = OUT_OF_SCOPE_LABEL;
 const SMALLTALK = ['saudacao', 'agradecimento', 'despedida'] as const;
 export type Smalltalk = (typeof SMALLTALK)[number];
+/** Training labels of the out-of-scope topics: `fora-do-escopo/<topic>`; candidates show them as `fora-do-escopo`. */
+const TOPIC_PREFIX = `${OUT_OF_SCOPE_LABEL}/`;
 
 export interface Candidate {
+  /** An FAQ entry id, `request:<id>`, an intent (atendente, status-protocolo) or `fora-do-escopo`. */
   id: string;
-  /** Blend of the nearest-neighbour score and the regression's probability (0..1). */
+  /** Calibrated probability that this label is what the text asks (0..1). */
   score: number;
-  /** The nearest-neighbour part alone: how much the text looks like this entry's examples. */
+  /** Closest training example's cosine similarity: how much the text looks like this label's examples. */
   similarity: number;
+  /** For `fora-do-escopo`: the closest out-of-scope topic (faq/fora-do-escopo.yaml). */
+  topic?: string;
 }
 
 export type Classification =
-  | { kind: 'answer'; id: string; confidence: number; candidates: Candidate[]; greeting: boolean }
+  | {
+      kind: 'answer';
+      id: string;
+      confidence: number;
+      candidates: Candidate[];
+      greeting: boolean;
+      /**
+       * The FAQ entries to offer if the person says "não era isso" (best first, at most 3): the
+       * runner-ups with some evidence, whatever their (calibrated, often small) probability.
+       */
+      alternatives: string[];
+    }
   | { kind: 'clarify'; options: string[]; confidence: number; candidates: Candidate[]; greeting: boolean }
   | { kind: 'smalltalk'; id: Smalltalk; confidence: 1; candidates: Candidate[]; greeting: boolean }
-  | { kind: 'none'; reason: 'empty' | 'out-of-scope' | 'low-confidence'; confidence: number; candidates: Candidate[]; greeting: boolean };
+  | {
+      kind: 'none';
+      reason: 'empty' | 'out-of-scope' | 'low-confidence';
+      confidence: number;
+      candidates: Candidate[];
+      greeting: boolean;
+      /** When out of scope: the topic it is about (faq/fora-do-escopo.yaml id), if one stands out. */
+      topic?: string;
+    };
+
+/** What the engine needs from a matcher: the holder that swaps retrained matchers has it too. */
+export interface Classifier {
+  classify(text: string): Classification;
+}
 
 export interface MatcherOptions {
-  /** Answer at once at or above this score (0..1) when the runner-up is far enough. */
+  /** Answer when the calibrated probability that the best label is right reaches this (0..1). */
   minConfidence: number;
-  /** Minimum distance to the runner-up to answer without asking. */
+  /** ...and the best label leads the runner-up by at least this much probability. */
   minMargin: number;
-  /** Below this score nothing fits: say so and show the menu. */
+  /** Ask back ("Você quis dizer") when the right entry is among the options with at least this probability. */
   clarifyFloor: number;
 }
 
-export const DEFAULT_MATCHER_OPTIONS: MatcherOptions = { minConfidence: 0.5, minMargin: 0.08, clarifyFloor: 0.3 };
+export const DEFAULT_MATCHER_OPTIONS: MatcherOptions = { minConfidence: 0.4, minMargin: 0.08, clarifyFloor: 0.3 };
 
-type SparseVector = Map<string, number>;
-
-interface Doc {
+/** A labelled text the matcher learns from. */
+export interface TrainingText {
   label: string;
   text: string;
-  vector: SparseVector;
 }
 
-function features(stems: string[]): Map<string, number> {
-  const tf = new Map<string, number>();
-  for (let i = 0; i < stems.length; i++) {
-    tf.set(stems[i], (tf.get(stems[i]) ?? 0) + 1);
-    // Bigrams keep a little word order: "nao cheg" vs "cheg" alone.
-    if (i + 1 < stems.length) {
-      const bg = `${stems[i]}_${stems[i + 1]}`;
-      tf.set(bg, (tf.get(bg) ?? 0) + 0.5);
-    }
+/** Per-label features of the conditional logit (stage 1). */
+const STAGE1_DIMS = 6;
+/** Below this share of known words the text is another language or gibberish: not understood. */
+const MIN_KNOWN = 0.35;
+/** Share of out-of-scope messages the calibration assumes. */
+const OUT_OF_SCOPE_SHARE = 0.2;
+/** Left-out examples per label the calibration is fitted on (all of them below this). */
+const CALIBRATION_PER_LABEL = 30;
+/** Candidates kept per training example when fitting stage 1 (plus the right one). */
+const STAGE1_CANDIDATES = 6;
+
+function writeStage1(sc: Scores, l: number, isOutOfScope: boolean, out: Float64Array, o: number): void {
+  const nb = sc.nbLogPost[l];
+  const knn = sc.knnMax[l];
+  out[o] = (nb > -30 ? nb : -30) / 10;
+  out[o + 1] = knn;
+  out[o + 2] = sc.knnTop3[l];
+  out[o + 3] = sc.centroid[l];
+  out[o + 4] = isOutOfScope ? 1 : 0;
+  out[o + 5] = knn * knn;
+}
+
+/** Labels with some evidence (a similar example or centroid). */
+function evidence(sc: Scores): number[] {
+  const pool: number[] = [];
+  for (let i = 0; i < sc.count; i++) {
+    const l = sc.labels[i];
+    if (sc.knnMax[l] > 0 || sc.centroid[l] > 0) pool.push(l);
   }
-  return tf;
+  return pool;
 }
 
-function normalize(v: SparseVector): SparseVector {
-  let norm = 0;
-  for (const w of v.values()) norm += w * w;
-  norm = Math.sqrt(norm) || 1;
-  for (const [k, w] of v) v.set(k, w / norm);
-  return v;
+/** Stage 2: P(best label right) from the decision's shape. */
+function stage2Features(p1: number, p2: number, knnMax: number, centroid: number, stats: QueryStats): number[] {
+  const logit = (p: number) => Math.log(Math.max(p, 1e-6) / Math.max(1 - p, 1e-6));
+  return [1, logit(p1), p1 - p2, knnMax, centroid, stats.known, Math.log1p(stats.size)];
+}
+
+interface Ranked {
+  label: number;
+  p: number;
+  knnMax: number;
+  centroid: number;
 }
 
 /**
- * TF-IDF nearest-neighbour matcher over stemmed features, trained at start-up on the FAQ's
- * questions and examples. The score of a label blends its closest example, its three closest
- * and its centroid, so one lucky example cannot carry a wrong answer alone. Out-of-scope
- * examples compete as a label of their own, and words never seen in training weigh on the
- * query's norm, which pulls the score of unrelated messages down.
+ * The understanding: trained at start-up on the FAQ's questions and examples, the request types'
+ * phrasings, the intents and the out-of-scope topics. Three base scorers (naive Bayes, nearest
+ * examples, centroids) are combined by a conditional logit and a second calibration, both
+ * fitted on each training example scored by a model that never saw it (leave-one-out), so the
+ * confidence is a probability of being right; the decision answers when it is high and the lead
+ * is clear, asks back when the right entry is likely among a few, and says "não sei" otherwise.
  */
-export class Matcher {
+export class Matcher implements Classifier {
   readonly analyzer: Analyzer;
-  private readonly docs: Doc[] = [];
-  private readonly index = new Map<string, Array<{ doc: number; weight: number }>>();
-  private readonly idf = new Map<string, number>();
-  private maxIdf = 1;
-  private readonly centroids = new Map<string, SparseVector>();
+  /** Every labelled text the matcher learns from (FAQ questions, examples, intents, topics), in order. */
+  readonly training: TrainingText[] = [];
+  /** Index in `training` where the examples learned in the staff panel begin. */
+  learnedFrom = 0;
   private readonly labels: string[] = [];
+  private readonly isTopic: boolean[] = [];
+  private readonly model: BaseModel;
+  private w1: number[] = new Array<number>(STAGE1_DIMS).fill(0);
+  private w2: number[] = [];
   private readonly smalltalkWords = new Map<Smalltalk, Set<string>>();
   private readonly smalltalkPhrases = new Map<string, Smalltalk>();
   private readonly anySmalltalk = new Set<string>();
-  private regression!: SoftmaxRegression;
-  private docLabel!: Int32Array;
-  /** feature -> (label index, centroid weight), so centroid similarity is one pass over the query. */
-  private readonly centroidIndex = new Map<string, Array<{ label: number; weight: number }>>();
-  /** Per-query similarity scratch space (zeroed again after use): no 1,500-float allocation per message. */
-  private simBuffer!: Float64Array;
-  /** Every labelled text the matcher learns from (FAQ questions, examples, intents), in order. */
-  training: Array<{ label: string; text: string }> = [];
+  private utilities = new Float64Array(0);
+  private readonly entryOfRequest = new Map<string, string>();
+  /** Per label: the labels that lead to the same place (a request and the entries that describe it). */
+  private related: number[][] = [];
 
   constructor(
     readonly kb: KnowledgeBase,
     private readonly options: MatcherOptions = DEFAULT_MATCHER_OPTIONS,
     /** Cross-validation support: train only on the examples this keeps (by index in `training`). */
     keep?: (index: number) => boolean,
+    /** Examples learned in the staff panel (label = an entry id, `request:<id>` or `fora-do-escopo`). */
+    extra: TrainingText[] = [],
   ) {
-    this.analyzer = new Analyzer(kb.synonyms);
-    const training: Array<{ label: string; text: string }> = [];
+    this.analyzer = new Analyzer(kb.synonyms, kb.contextual);
+    const training = this.training;
     for (const entry of kb.entries.values()) {
       for (const text of [entry.question, ...entry.examples]) training.push({ label: entry.id, text });
+      if (entry.flow && !this.entryOfRequest.has(entry.flow)) this.entryOfRequest.set(entry.flow, entry.id);
     }
     for (const request of kb.requests) {
       for (const text of request.examples) training.push({ label: requestLabel(request.id), text });
@@ -119,178 +174,413 @@ export class Matcher {
       }
       for (const text of intent.examples) training.push({ label: intent.id, text });
     }
-    for (const t of training) this.analyzer.learn(t.text);
+    for (const topic of kb.outOfScope ?? []) for (const text of topic.examples) training.push({ label: `${TOPIC_PREFIX}${topic.id}`, text });
+    this.learnedFrom = training.length;
+    for (const t of extra) training.push(t);
+    // Folded once: the vocabulary is learned from it, then the features are read from it.
+    const folded = training.map((t) => this.analyzer.segment(t.text));
+    for (const words of folded) this.analyzer.learnFolded(words);
     this.analyzer.freeze();
 
-    this.training = training;
-    const tfs = training.filter((_, i) => !keep || keep(i)).map((t) => ({ label: t.label, text: t.text, tf: features(this.analyzer.analyze(t.text).stems) }));
-    const df = new Map<string, number>();
-    for (const { tf } of tfs) for (const f of tf.keys()) df.set(f, (df.get(f) ?? 0) + 1);
-    const n = tfs.length;
-    for (const [f, d] of df) this.idf.set(f, Math.log((n + 1) / (d + 1)) + 1);
-    this.maxIdf = Math.log(n + 1) + 1;
-
-    const sums = new Map<string, SparseVector>();
-    for (const { label, text, tf } of tfs) {
-      if (tf.size === 0) continue;
-      const v = this.weigh(tf, false);
-      const docIndex = this.docs.push({ label, text, vector: v }) - 1;
-      for (const [f, w] of v) {
-        if (!this.index.has(f)) this.index.set(f, []);
-        this.index.get(f)!.push({ doc: docIndex, weight: w });
+    const labelIndex = new Map<string, number>();
+    const docs: Array<{ label: number; features: Map<string, number> }> = [];
+    training.forEach((t, i) => {
+      if (keep && !keep(i)) return;
+      const features = this.analyzer.analyzeFolded(folded[i]).features;
+      if (features.size === 0) return;
+      let l = labelIndex.get(t.label);
+      if (l === undefined) {
+        l = this.labels.push(t.label) - 1;
+        labelIndex.set(t.label, l);
+        this.isTopic.push(t.label === OUT_OF_SCOPE || t.label.startsWith(TOPIC_PREFIX));
       }
-      if (!sums.has(label)) {
-        sums.set(label, new Map());
-        this.labels.push(label);
-      }
-      const sum = sums.get(label)!;
-      for (const [f, w] of v) sum.set(f, (sum.get(f) ?? 0) + w);
-    }
-    for (const [label, sum] of sums) this.centroids.set(label, normalize(sum));
-    this.regression = new SoftmaxRegression(this.labels);
-    this.docLabel = Int32Array.from(this.docs, (d) => this.labels.indexOf(d.label));
-    this.simBuffer = new Float64Array(this.docs.length);
-    this.labels.forEach((label, l) => {
-      for (const [f, weight] of this.centroids.get(label)!) {
-        if (!this.centroidIndex.has(f)) this.centroidIndex.set(f, []);
-        this.centroidIndex.get(f)!.push({ label: l, weight });
-      }
+      docs.push({ label: l, features });
     });
-    const classOf = new Map(this.labels.map((l, i) => [l, i]));
-    this.regression.train(this.docs.map((d) => ({ x: d.vector, y: classOf.get(d.label)! })));
+    // A request's label and the entries that describe it (their flow:) lead to the same place.
+    this.related = this.labels.map((id) => {
+      const flow = requestOfLabel(id);
+      const entryFlow = kb.entries.get(id)?.flow;
+      return this.labels
+        .map((other, j) => ({ other, j }))
+        .filter(({ other }) => (flow !== null && kb.entries.get(other)?.flow === flow) || (!!entryFlow && requestOfLabel(other) === entryFlow))
+        .map(({ j }) => j);
+    });
+    this.utilities = new Float64Array(this.labels.length);
+    this.model = new BaseModel(this.labels.length);
+    this.model.train(docs);
+    this.calibrate();
   }
 
-  private weigh(tf: Map<string, number>, query: boolean): SparseVector {
-    const v: SparseVector = new Map();
-    for (const [f, count] of tf) {
-      const idf = this.idf.get(f) ?? (query ? this.maxIdf : 0);
-      if (idf > 0) v.set(f, (1 + Math.log(count)) * idf);
+  /** Fits both stages on the left-out scores of every training example. */
+  private calibrate(): void {
+    const n = this.model.docCount;
+    const L = this.labels.length;
+    if (n === 0 || L < 2) return;
+    const D = STAGE1_DIMS;
+    const perLabel = new Array<number>(L).fill(0);
+    for (let d = 0; d < n; d++) perLabel[this.model.labelOfDoc(d)]++;
+    // Calibration needs a fair sample, not every example: at most CALIBRATION_PER_LABEL per
+    // label, spread over its examples (start-up time stays flat as the FAQ grows).
+    const sample: number[] = [];
+    const taken = new Array<number>(L).fill(0);
+    const seen = new Array<number>(L).fill(0);
+    for (let d = 0; d < n; d++) {
+      const l = this.model.labelOfDoc(d);
+      // Take the example when the share taken so far falls behind the share wanted.
+      const want = Math.min(1, CALIBRATION_PER_LABEL / perLabel[l]);
+      seen[l]++;
+      if (taken[l] < want * seen[l]) {
+        taken[l]++;
+        sample.push(d);
+      }
     }
-    return normalize(v);
+    const m = sample.length;
+    // Each label weighs the same in the fit, whatever its number of examples; out of scope as a
+    // whole weighs OUT_OF_SCOPE_SHARE (its topics share it), about its share among first
+    // messages, however many topics the company writes down.
+    const topics = this.isTopic.filter(Boolean).length;
+    const entries = L - topics;
+    const topicWeight = topics && entries ? (OUT_OF_SCOPE_SHARE / (1 - OUT_OF_SCOPE_SHARE)) * (entries / topics) : 1;
+    const weight = Float64Array.from(sample, (d) => {
+      const l = this.model.labelOfDoc(d);
+      return (30 / Math.max(taken[l], 1)) * (this.isTopic[l] ? topicWeight : 1);
+    });
+    // Every left-out example's pool of labels with evidence: their stage-1 features.
+    let pools = new Float64Array(m * 24 * D);
+    let poolLabels = new Int32Array(m * 24);
+    const poolStart = new Int32Array(m + 1);
+    const stats: QueryStats[] = [];
+    // Stage-1 fitting samples: the best candidates of each example plus the right one.
+    const x = new Float64Array(m * (STAGE1_CANDIDATES + 1) * D);
+    const start = new Int32Array(m + 1);
+    const y = new Int32Array(m);
+    let used = 0;
+    let cand = 0;
+    const pre: Array<{ l: number; v: number }> = [];
+    for (let i = 0; i < m; i++) {
+      const d = sample[i];
+      stats.push(this.model.scoreLeftOut(d));
+      const sc = this.model.out;
+      const right = this.model.labelOfDoc(d);
+      const pool = evidence(sc);
+      if (!pool.includes(right)) pool.push(right);
+      if ((used + pool.length) * D > pools.length) {
+        const grown = new Float64Array(Math.max(pools.length * 2, (used + pool.length) * D));
+        grown.set(pools);
+        pools = grown;
+        const grownLabels = new Int32Array(grown.length / D);
+        grownLabels.set(poolLabels);
+        poolLabels = grownLabels;
+      }
+      poolStart[i] = used;
+      pre.length = 0;
+      for (const l of pool) {
+        writeStage1(sc, l, this.isTopic[l], pools, used * D);
+        poolLabels[used++] = l;
+        pre.push({ l, v: sc.nbLogPost[l] / 10 + 3 * sc.knnMax[l] + sc.centroid[l] });
+      }
+      pre.sort((a, b) => b.v - a.v);
+      start[i] = cand;
+      const chosen = pre.slice(0, STAGE1_CANDIDATES).map((c) => c.l);
+      if (!chosen.includes(right)) chosen.push(right);
+      for (const l of chosen) {
+        if (l === right) y[i] = cand;
+        writeStage1(sc, l, this.isTopic[l], x, cand * D);
+        cand++;
+      }
+    }
+    poolStart[m] = used;
+    start[m] = cand;
+    this.w1 = fitConditionalLogit(x.subarray(0, cand * D), D, start, y, weight);
+
+    // Stage 2: on the examples whose best label would be answered (not out of scope), was it right?
+    const xs: number[][] = [];
+    const ys: number[] = [];
+    const ws: number[] = [];
+    const w1 = this.w1;
+    const ps: number[] = [];
+    const ls: number[] = [];
+    for (let i = 0; i < m; i++) {
+      let best = -1;
+      let max = -Infinity;
+      ps.length = 0;
+      ls.length = 0;
+      for (let c = poolStart[i]; c < poolStart[i + 1]; c++) {
+        let u = 0;
+        for (let k = 0; k < D; k++) u += w1[k] * pools[c * D + k];
+        ps.push(u);
+        ls.push(poolLabels[c]);
+        if (u > max) {
+          max = u;
+          best = c;
+        }
+      }
+      let z = 0;
+      for (let j = 0; j < ps.length; j++) z += ps[j] = Math.exp(ps[j] - max);
+      for (let j = 0; j < ps.length; j++) ps[j] /= z;
+      const label = poolLabels[best];
+      if (this.isTopic[label]) continue;
+      const { p1, p2 } = this.lead(label, ls, ps);
+      xs.push(stage2Features(p1, p2, pools[best * D + 1], pools[best * D + 3], stats[i]));
+      // An out-of-scope example answered with an entry is as wrong as another entry.
+      const right = this.model.labelOfDoc(sample[i]);
+      ys.push(label === right || this.related[label].includes(right) ? 1 : 0);
+      ws.push(weight[i]);
+    }
+    this.w2 = xs.length ? fitLogistic(xs, ys, 1e-2, 30, ws) : [];
   }
 
-  /** Splits a leading/trailing run of greeting/thanks words off the message. */
-  private smalltalk(text: string): { kind: Smalltalk | null; rest: string; restWords?: string[]; greeting: boolean } {
-    const words = fold(text).split(' ').filter(Boolean);
-    const isSmall = (w: string) => this.anySmalltalk.has(w);
+  /**
+   * The best label's probability with the labels that lead to the same place (a request and the
+   * entry that describes it), and the best rival's (any other label).
+   */
+  private lead(best: number, labels: ArrayLike<number>, probs: ArrayLike<number>): { p1: number; p2: number } {
+    let p1 = 0;
+    let p2 = 0;
+    const related = this.related[best];
+    for (let i = 0; i < labels.length; i++) {
+      const l = labels[i];
+      if (l === best || related.includes(l)) p1 += probs[i];
+      else if (probs[i] > p2) p2 = probs[i];
+    }
+    return { p1, p2 };
+  }
+
+  /**
+   * Stage 1 over the labels with evidence: probabilities, best first. Labels below 1e-4 are left
+   * out of the list (they change no decision), but at least the eight best are kept. No label
+   * with evidence: an empty list.
+   */
+  private probabilities(sc: Scores): Ranked[] {
+    const u = this.utilities;
+    const n = sc.count;
+    const ids = sc.labels;
+    let max = -Infinity;
+    // writeStage1's features times the weights, inlined: this runs for every label of every message.
+    const { nbLogPost, knnMax, knnTop3, centroid } = sc;
+    const [w0, w1, w2, w3, w4, w5] = this.w1;
+    for (let i = 0; i < n; i++) {
+      const l = ids[i];
+      const knn = knnMax[l];
+      const cen = centroid[l];
+      if (!(knn > 0 || cen > 0)) {
+        u[i] = -Infinity;
+        continue;
+      }
+      const nb = nbLogPost[l];
+      const v = w0 * ((nb > -30 ? nb : -30) / 10) + w1 * knn + w2 * knnTop3[l] + w3 * cen + (this.isTopic[l] ? w4 : 0) + w5 * knn * knn;
+      u[i] = v;
+      if (v > max) max = v;
+    }
+    if (max === -Infinity) return [];
+    let z = 0;
+    for (let i = 0; i < n; i++) {
+      const d = u[i] - max;
+      // exp(-30) is 1e-13: no share of probability worth an exp().
+      if (d > -30) z += u[i] = Math.exp(d);
+      else if (u[i] > -Infinity) u[i] = 0;
+    }
+    const out: Ranked[] = [];
+    const rest: Ranked[] = [];
+    for (let i = 0; i < n; i++) {
+      if (u[i] === -Infinity) continue;
+      const l = ids[i];
+      const r = { label: l, p: u[i] / z, knnMax: knnMax[l], centroid: centroid[l] };
+      (r.p >= 1e-4 ? out : rest).push(r);
+    }
+    out.sort((a, b) => b.p - a.p);
+    if (out.length < 8 && rest.length) {
+      rest.sort((a, b) => b.p - a.p);
+      out.push(...rest.slice(0, 8 - out.length));
+    }
+    return out;
+  }
+
+
+
+  /**
+   * Splits a leading/trailing run of greeting/thanks words off the message: `rest` is the
+   * folded words between them (`|` marks a sentence end), `lead` the kind of the run.
+   */
+  private smalltalk(text: string): { kind: Smalltalk | null; rest: string[]; greeting: boolean; lead: Smalltalk | null } {
+    const words: string[] = [];
+    for (const w of this.analyzer.segment(text, false)) {
+      const expanded = ABBREVIATIONS[w];
+      if (expanded) words.push(...expanded.split(' '));
+      else words.push(w);
+    }
+    const isMark = (w: string) => w === '|' || w === '|?';
+    const isSmall = (w: string) => isMark(w) || this.anySmalltalk.has(w);
     let start = 0;
     while (start < words.length && isSmall(words[start])) start++;
     let end = words.length;
     while (end > start && isSmall(words[end - 1])) end--;
     const greeting = start > 0 && words.slice(0, start).some((w) => this.smalltalkWords.get('saudacao')?.has(w));
-    if (start === end && words.length > 0) {
-      // Only smalltalk: a known phrase, else the intent whose vocabulary covers most words.
-      const exact = this.smalltalkPhrases.get(words.join(' '));
-      if (exact) return { kind: exact, rest: '', greeting };
+    const kindOf = (ws: string[]): Smalltalk => {
+      const exact = this.smalltalkPhrases.get(ws.join(' '));
+      if (exact) return exact;
       let best: Smalltalk = 'saudacao';
       let bestCount = -1;
       for (const kind of ['agradecimento', 'despedida', 'saudacao'] as const) {
         const vocab = this.smalltalkWords.get(kind);
-        const count = vocab ? words.filter((w) => vocab.has(w)).length : 0;
+        const count = vocab ? ws.filter((w) => vocab.has(w)).length : 0;
         if (count > bestCount) {
           best = kind;
           bestCount = count;
         }
       }
-      return { kind: best, rest: '', greeting };
+      return best;
+    };
+    if (start >= end) {
+      // Nothing but smalltalk (or nothing at all): a known phrase, else the closest kind.
+      const all = words.filter((w) => !isMark(w));
+      if (all.length === 0) return { kind: null, rest: [], greeting, lead: null };
+      return { kind: this.smalltalkPhrases.get(all.join(' ')) ?? kindOf(all), rest: [], greeting, lead: null };
     }
-    return { kind: null, rest: words.slice(start, end).join(' '), restWords: words.slice(start, end), greeting };
+    // Only words that never occur in a question ("obrigado", "tchau"; not "preciso", "me") make a run smalltalk.
+    let lead: Smalltalk | null = null;
+    if (start > 0 || end < words.length) {
+      const small = [...words.slice(0, start), ...words.slice(end)].filter((w) => !isMark(w) && !isFunctionWord(w) && !this.analyzer.knows(w));
+      if (small.length) lead = kindOf(small);
+    }
+    // The sentence mark after the rest stays: "...? e pra empresa?" keeps its last question in focus.
+    let mark = '|';
+    for (let i = end; i < words.length; i++) if (isMark(words[i])) { mark = words[i]; break; }
+    const rest = start === 0 && end === words.length ? words : [...words.slice(start, end), mark];
+    return { kind: null, rest, greeting, lead };
   }
 
-  /** Scores every label for the analysed text, best first. */
-  private rankStems(stems: string[]): Candidate[] {
-    if (stems.length === 0) return [];
-    const q = this.weigh(features(stems), true);
-    const k = this.labels.length;
-    // Similarity to every example and every label's centroid, through the inverted indexes.
-    const sims = this.simBuffer;
-    const touched: number[] = [];
-    const centroidSim = new Float64Array(k);
-    for (const [f, w] of q) {
-      const postings = this.index.get(f);
-      if (postings) {
-        for (const p of postings) {
-          if (sims[p.doc] === 0) touched.push(p.doc);
-          sims[p.doc] += w * p.weight;
-        }
-      }
-      const inCentroids = this.centroidIndex.get(f);
-      if (inCentroids) for (const c of inCentroids) centroidSim[c.label] += w * c.weight;
-    }
-    // Three best similarities per label, in a flat array: labels x 3.
-    const best = new Float64Array(k * 3);
-    const seen = new Uint8Array(k);
-    for (const i of touched) {
-      const s = sims[i];
-      sims[i] = 0; // leave the shared buffer clean for the next query
-      if (s <= 0) continue;
-      const l = this.docLabel[i];
-      seen[l] = 1;
-      const o = l * 3;
-      if (s > best[o]) {
-        best[o + 2] = best[o + 1];
-        best[o + 1] = best[o];
-        best[o] = s;
-      } else if (s > best[o + 1]) {
-        best[o + 2] = best[o + 1];
-        best[o + 1] = s;
-      } else if (s > best[o + 2]) best[o + 2] = s;
-    }
+
+  /** Every label's calibrated probability for a text's features, best first. */
+  private rank(features: Map<string, number>): { ranked: Ranked[]; stats: QueryStats } {
+    const stats = this.model.score(features);
+    const sc = this.model.out;
+    return { ranked: this.probabilities(sc), stats };
+  }
+
+  /** The public candidate list: out-of-scope topics merged into one `fora-do-escopo`, best first. */
+  private candidates(ranked: Ranked[]): Candidate[] {
     const out: Candidate[] = [];
-    const probs = this.regression.probabilities(q);
-    for (let l = 0; l < k; l++) {
-      if (!seen[l]) continue;
-      const o = l * 3;
-      const knn = 0.5 * best[o] + 0.2 * ((best[o] + best[o + 1] + best[o + 2]) / 3) + 0.3 * centroidSim[l];
-      out.push({ id: this.labels[l], score: 0.5 * knn + 0.5 * probs[l], similarity: knn });
+    let oos: Candidate | null = null;
+    for (const r of ranked) {
+      const { p } = r;
+      const label = this.labels[r.label];
+      if (r.p < 1e-4 && out.length >= 5) break;
+      if (this.isTopic[r.label]) {
+        if (!oos) {
+          oos = { id: OUT_OF_SCOPE, score: 0, similarity: 0, ...(label.startsWith(TOPIC_PREFIX) ? { topic: label.slice(TOPIC_PREFIX.length) } : {}) };
+          out.push(oos);
+        }
+        oos.score += p;
+        oos.similarity = Math.max(oos.similarity, r.knnMax);
+      } else out.push({ id: label, score: p, similarity: r.knnMax });
     }
-    return out.sort((a, b) => b.score - a.score);
+    return out.sort((a, b) => b.score - a.score).slice(0, 5);
   }
 
-  classify(input: string): Classification {
+  /**
+   * Runner-up FAQ entries after `best`, most probable first, with some evidence (a similar
+   * example or 1 % of probability: a runner-up's calibrated probability is often tiny after a
+   * clear answer, yet it is the next best): at most 3.
+   */
+  private alternatives(ranked: Ranked[], best: Ranked): string[] {
+    const own = this.entryFor(this.labels[best.label]);
+    const sc = this.model.out; // the scores of the text being decided
+    const p = new Map(ranked.map((r) => [r.label, r.p]));
+    const scored: Array<{ entry: string; v: number }> = [];
+    for (let i = 0; i < sc.count; i++) {
+      const l = sc.labels[i];
+      if (l === best.label || this.isTopic[l]) continue;
+      const entry = this.entryFor(this.labels[l]);
+      const knn = sc.knnMax[l];
+      const pl = p.get(l) ?? 0;
+      if (!entry || entry === own || (knn < 0.35 && pl < 0.01)) continue;
+      const v = pl + knn * 1e-3; // probability first, similarity breaks ties
+      const seen = scored.find((x) => x.entry === entry);
+      if (seen) seen.v = Math.max(seen.v, v);
+      else scored.push({ entry, v });
+    }
+    return scored.sort((a, b) => b.v - a.v).slice(0, 3).map((x) => x.entry);
+  }
+
+  /** The FAQ entry to offer for a label in "Você quis dizer" (a request is offered through its entry). */
+  private entryFor(id: string): string | null {
+    if (this.kb.entries.has(id)) return id;
+    const flow = requestOfLabel(id);
+    return flow ? (this.entryOfRequest.get(flow) ?? null) : null;
+  }
+
+  /** `options` overrides the thresholds for this call (the evaluation draws its curve with it). */
+  classify(input: string, t: MatcherOptions = this.options): Classification {
     const text = stripData(input);
     const small = this.smalltalk(text);
     if (small.kind) return { kind: 'smalltalk', id: small.kind, confidence: 1, candidates: [], greeting: small.greeting };
-    const { stems } = small.restWords?.length ? this.analyzer.analyzeFolded(small.restWords) : this.analyzer.analyze(text);
-    const candidates = this.rankStems(stems).slice(0, 5);
-    const greeting = small.greeting;
-    if (candidates.length === 0) {
-      // No word at all (emoji, punctuation) is "empty"; words the FAQ never uses (another
-      // language, gibberish) are text we did not understand, not a non-text message.
-      const reason = stems.length === 0 ? 'empty' : 'low-confidence';
-      return { kind: 'none', reason, confidence: 0, candidates, greeting };
+    const c = this.decide(this.analyzer.analyzeFolded(small.rest), small.greeting, t);
+    // Thanks or goodbye around words that ask nothing ("valeu, ajudou muito"): the smalltalk.
+    if (small.lead && small.lead !== 'saudacao' && c.kind === 'none' && c.reason !== 'out-of-scope' && !/\?/.test(text)) {
+      return { kind: 'smalltalk', id: small.lead, confidence: 1, candidates: [], greeting: small.greeting };
     }
-    const [first, second] = candidates;
-    if (first.id === OUT_OF_SCOPE && first.score >= this.options.clarifyFloor) {
-      return { kind: 'none', reason: 'out-of-scope', confidence: first.score, candidates, greeting };
+    return c;
+  }
+
+  private decide(analysis: Analysis, greeting: boolean, t: MatcherOptions): Classification {
+    if (analysis.features.size === 0) return { kind: 'none', reason: 'empty', confidence: 0, candidates: [], greeting };
+    const { ranked, stats } = this.rank(analysis.features);
+    const candidates = this.candidates(ranked);
+    const first = ranked[0];
+    if (!first || stats.known < MIN_KNOWN) {
+      // Words the FAQ never uses (another language, gibberish) are text we did not understand.
+      return { kind: 'none', reason: 'low-confidence', confidence: 0, candidates, greeting };
     }
-    const inScope = candidates.filter((c) => c.id !== OUT_OF_SCOPE);
-    const best = inScope[0];
-    if (!best || best.score < this.options.clarifyFloor) {
-      return { kind: 'none', reason: 'low-confidence', confidence: best?.score ?? 0, candidates, greeting };
+    const top = candidates[0];
+    if (top.id === OUT_OF_SCOPE) {
+      const inScope = candidates.find((c) => c.id !== OUT_OF_SCOPE);
+      // Out of scope, unless an entry is nearly as likely: then it is worth asking.
+      if (!inScope || top.score - inScope.score >= t.minMargin || inScope.score < t.clarifyFloor / 2) {
+        return { kind: 'none', reason: 'out-of-scope', confidence: top.score, candidates, greeting, ...(top.topic ? { topic: top.topic } : {}) };
+      }
     }
-    // One keyword ("senha", "comissão") that several entries share: ask which one.
-    if (stems.length === 1) {
-      const close = inScope.filter((c) => this.kb.entries.has(c.id) && c.similarity >= 0.75 * best.similarity).slice(0, 3);
-      if (close.length > 1) return { kind: 'clarify', options: close.map((c) => c.id), confidence: best.score, candidates, greeting };
-    }
+    const best = ranked.find((r) => !this.isTopic[r.label])!;
+    const bestId = this.labels[best.label];
     // A request's own label and the FAQ entry that describes it lead to the same place: they
-    // are not rivals ("quero um boleto novo" may score both).
-    const topic = (id: string) => requestOfLabel(id) ?? this.kb.entries.get(id)?.flow ?? id;
-    const rival = candidates.find((c) => c !== best && topic(c.id) !== topic(best.id));
-    const margin = best.score - (rival ? rival.score : 0);
-    if (best === first && best.score >= this.options.minConfidence && margin >= this.options.minMargin) {
-      return { kind: 'answer', id: best.id, confidence: best.score, candidates, greeting };
+    // are not rivals ("quero um boleto novo" may score both), and their probabilities add up.
+    const { p1: pBest, p2: runnerUp } = this.lead(best.label, ranked.map((r) => r.label), ranked.map((r) => r.p));
+    const pRight = this.w2.length ? sigmoid(dot(this.w2, stage2Features(pBest, runnerUp, best.knnMax, best.centroid, stats))) : pBest;
+    // One keyword several entries share ("senha", "comissão"): ask which one.
+    const stems = new Set(analysis.stems);
+    if (stems.size === 1 && best.p < 0.97) {
+      const close: string[] = [];
+      for (const r of ranked) {
+        const entry = this.isTopic[r.label] ? null : this.entryFor(this.labels[r.label]);
+        if (entry && !close.includes(entry) && r.knnMax >= 0.75 * best.knnMax) close.push(entry);
+        if (close.length === 3) break;
+      }
+      if (close.length > 1) return { kind: 'clarify', options: close, confidence: pRight, candidates, greeting };
     }
-    // Unsure: offer the closest FAQ entries (never conversational intents) as options.
-    const options = inScope
-      .filter((c) => this.kb.entries.has(c.id) && c.score >= this.options.clarifyFloor && c.score >= best.score * 0.75)
-      .slice(0, 3)
-      .map((c) => c.id);
-    if (options.length === 0) {
-      // The best label is an intent such as "atendente" without a clear win: take it.
-      return { kind: 'answer', id: best.id, confidence: best.score, candidates, greeting };
+    if ((best === first || this.related[best.label].includes(first.label)) && pRight >= t.minConfidence && pBest - runnerUp >= t.minMargin) {
+      return { kind: 'answer', id: bestId, confidence: pRight, candidates, greeting, alternatives: this.alternatives(ranked, best) };
     }
-    return { kind: 'clarify', options, confidence: best.score, candidates, greeting };
+    // Unsure: offer the likely FAQ entries (never conversational intents) as options, when the
+    // right one is likely among them (stage 2's correction of the best label applied to them all).
+    const options: string[] = [];
+    let covered = 0;
+    for (const c of candidates) {
+      if (c.id === OUT_OF_SCOPE || c.score < best.p * 0.25) continue;
+      const entry = this.entryFor(c.id);
+      if (!entry || options.includes(entry)) continue;
+      options.push(entry);
+      covered += c.score;
+      if (options.length === 3) break;
+    }
+    if (options.length && covered * Math.min(1, pRight / pBest) >= t.clarifyFloor) {
+      return { kind: 'clarify', options, confidence: pRight, candidates, greeting };
+    }
+    if (!this.kb.entries.has(bestId) && !requestOfLabel(bestId) && pRight >= t.minConfidence) {
+      // The best label is an intent such as "atendente" without a clear lead: take it.
+      return { kind: 'answer', id: bestId, confidence: pRight, candidates, greeting, alternatives: this.alternatives(ranked, best) };
+    }
+    const oos = candidates.find((c) => c.id === OUT_OF_SCOPE);
+    if (oos && oos.score >= pBest) return { kind: 'none', reason: 'out-of-scope', confidence: oos.score, candidates, greeting, ...(oos.topic ? { topic: oos.topic } : {}) };
+    return { kind: 'none', reason: 'low-confidence', confidence: pRight, candidates, greeting };
   }
 }

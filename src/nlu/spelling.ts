@@ -23,7 +23,9 @@ export const ABBREVIATIONS: Record<string, string> = {
   whats: 'whatsapp', wpp: 'whatsapp', zap: 'whatsapp', zapzap: 'whatsapp', wts: 'whatsapp',
   cel: 'celular', tel: 'telefone', info: 'informacao', infos: 'informacoes',
   emial: 'email', imeil: 'email', mail: 'email',
-  vdd: 'verdade', blz: 'beleza', bjs: 'beijos', abs: 'abraco',
+  vdd: 'verdade', blz: 'beleza', bjs: 'beijos', abs: 'abraco', fds: 'fim de semana', ctz: 'certeza', qro: 'quero', kero: 'quero',
+  dnv: 'de novo', nd: 'nada', qm: 'quem', ond: 'onde', cm: 'como', fzr: 'fazer', hrs: 'horas', hr: 'hora', vlr: 'valor',
+  porfavor: 'por favor', pfvor: 'por favor', dms: 'demais', tmbm: 'tambem', tbem: 'tambem',
   add: 'adicionar', ajd: 'ajuda', aki: 'aqui', aq: 'aqui', ent: 'entao',
 };
 
@@ -35,15 +37,48 @@ const SLASH_FORMS: Array<[RegExp, string]> = [
   [/(^|\s)n\/\s*/g, '$1nao '],
 ];
 
+// Accented letters to their base letter, computed once per character (most messages use the
+// same dozen: á, ã, ç, é...); anything that is not a letter or digit becomes a space.
+const baseOf = new Map<number, string>();
+function base(code: number): string {
+  let b = baseOf.get(code);
+  if (b === undefined) {
+    b = String.fromCharCode(code).normalize('NFD').replace(/\p{M}+/gu, '');
+    if (!/^[a-z0-9]+$/.test(b)) b = ' ';
+    baseOf.set(code, b);
+  }
+  return b;
+}
+
 /** Lower case, accents folded, WhatsApp slash forms expanded, emoji and punctuation removed. */
 export function fold(text: string): string {
   let t = text.toLowerCase();
-  for (const [re, to] of SLASH_FORMS) t = t.replace(re, to);
-  t = t.replace(/e-mail/g, 'email').replace(/e-(cpf|cnpj)/g, 'e$1');
-  // Most messages are plain ASCII: skip the Unicode decomposition for them.
-  if (/[^\x00-\x7f]/.test(t)) t = t.normalize('NFD').replace(/\p{M}+/gu, '');
-  return t
-    .replace(/[^a-z0-9]+/g, ' ')
-    .replace(/(\p{L})\1{2,}/gu, '$1') // "boletooo" -> "boleto", "ooi" stays
-    .trim();
+  // Cheap tests first: most messages have no slash, hyphen or "2ª via".
+  if (t.includes('/')) for (const [re, to] of SLASH_FORMS) t = t.replace(re, to);
+  if (t.includes('e-')) t = t.replace(/e-mail/g, 'email').replace(/e-(cpf|cnpj)/g, 'e$1');
+  if (t.includes('via')) t = t.replace(/\b2\s*[ªºa°]\s*via\b/g, 'segunda via');
+  // One pass: letters and digits kept (accents folded), runs of anything else become one space.
+  let out = '';
+  let space = true; // no leading space
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    let ch: string;
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) ch = t[i];
+    else if (c < 128) ch = ' ';
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      ch = ' '; // emoji and other astral characters (a surrogate pair)
+      i++;
+    } else ch = base(c);
+    if (ch === ' ') {
+      if (!space) out += ' ';
+      space = true;
+    } else {
+      out += ch;
+      space = false;
+    }
+  }
+  if (space && out.length) out = out.slice(0, -1);
+  // "boletooo" -> "boleto", "ooi" stays (only letters are left by now).
+  if (/([a-z])\1\1/.test(out)) out = out.replace(/([a-z])\1{2,}/g, '$1');
+  return out;
 }

@@ -1,40 +1,68 @@
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { loadKnowledge } from '../../src/understanding.js';
-import { evaluate, formatEvaluation, loadHeldOut } from '../../src/nlu/evaluate.js';
+import { evaluateSet, formatReport, loadHeldOut, type SetReport } from '../../src/nlu/evaluate.js';
 import { Matcher } from '../../src/nlu/matcher.js';
 import { fold } from '../../src/nlu/spelling.js';
 import { projectRoot } from '../../src/paths.js';
 
-// tests/nlu/heldout.yaml was written apart from faq/ and is never used for training.
+// The evaluation sets were written apart from faq/: tests/nlu/heldout.yaml and devset.yaml by
+// the team (development and regression sets now), blind-dev-2026-12.yaml by people who never read
+// faq/ (blind once, a development set since), blind-final-2026-12.yaml by them too (never read). These tests guard the figures users notice: right
+// answers at once, wrong answers, out-of-scope questions answered with the FAQ. What a set does
+// not cover is a line of `faq eval`'s report, not a failure.
 const kb = loadKnowledge(path.join(projectRoot, 'faq'));
 const matcher = new Matcher(kb);
-const items = loadHeldOut(path.join(projectRoot, 'tests/nlu/heldout.yaml'));
+const report = (file: string): SetReport => {
+  const r = evaluateSet(matcher, loadHeldOut(path.join(projectRoot, 'tests/nlu', file)), file);
+  process.stderr.write(`\n${formatReport(r)}\n`);
+  return r;
+};
+const share = (n: number, d: number) => (d ? n / d : 0);
 
-describe('held-out accuracy', () => {
-  it('covers every FAQ entry and out-of-scope messages, with no phrasing copied from training', () => {
-    expect(items.length).toBeGreaterThanOrEqual(150);
-    const labels = new Set(items.map((i) => i.expect));
-    for (const id of kb.entries.keys()) expect(labels).toContain(id);
-    expect(items.filter((i) => i.expect === 'out_of_scope').length).toBeGreaterThanOrEqual(30);
-    const training = new Set<string>();
-    for (const e of kb.entries.values()) for (const t of [e.question, ...e.examples]) training.add(fold(t));
-    for (const i of kb.intents) for (const t of i.examples) training.add(fold(t));
-    const copied = items.filter((i) => training.has(fold(i.text)));
-    expect(copied).toEqual([]);
+describe.each([
+  // file, right at once (in scope) at least, wrong answers at most, out of scope answered at most
+  ['heldout.yaml', 0.93, 0.02, 0.06],
+  ['devset.yaml', 0.93, 0.025, 0.05],
+  ['blind-dev-2026-12.yaml', 0.91, 0.025, 0.07],
+  // Read: no. Measured once at the end of issue 9 (87.1 % / 3.2 % / 6.0 %): a guard against
+  // regressions, never a target to tune against.
+  ['blind-final-2026-12.yaml', 0.85, 0.04, 0.08],
+])('%s', (file, right, wrong, answered) => {
+  const r = report(file);
+
+  it(`answers at least ${right * 100} % of the in-scope phrasings right at once`, () => {
+    expect(share(r.inScope.right, r.inScope.total)).toBeGreaterThanOrEqual(right);
   });
 
-  it('gets at least 90% top-1 and rarely answers a wrong entry with confidence', () => {
-    const ev = evaluate(matcher, items);
-    // The figure and the confusion of the misses, for whoever reads the test log.
-    process.stderr.write(`\n[held-out] ${formatEvaluation(ev)}\n`);
-    expect(ev.accuracy).toBeGreaterThanOrEqual(0.9);
-    // A wrong answer is worse than a question back: keep confident mistakes under 3%.
-    expect(ev.answeredWrong / ev.total).toBeLessThan(0.03);
+  it(`answers a wrong entry for at most ${wrong * 100} % of them`, () => {
+    expect(share(r.inScope.wrong, r.inScope.total)).toBeLessThanOrEqual(wrong);
   });
 
-  it('rejects most out-of-scope questions instead of answering some FAQ', () => {
-    const ev = evaluate(matcher, items);
-    expect(ev.outOfScope.rejected / ev.outOfScope.total).toBeGreaterThanOrEqual(0.8);
+  it(`answers at most ${answered * 100} % of the out-of-scope questions with the FAQ`, () => {
+    expect(share(r.outOfScope.answered, r.outOfScope.total)).toBeLessThanOrEqual(answered);
+  });
+});
+
+describe('evaluation sets', () => {
+  it('the held-out set has no phrasing copied into the training examples', () => {
+    const training = new Set(matcher.training.map((t) => fold(t.text)));
+    const copied = loadHeldOut(path.join(projectRoot, 'tests/nlu/heldout.yaml')).filter((i) => training.has(fold(i.text)));
+    expect(copied.map((i) => i.text)).toEqual([]);
+  });
+
+  it('the report names the entries a set does not cover instead of failing', () => {
+    const items = loadHeldOut(path.join(projectRoot, 'tests/nlu/heldout.yaml')).filter((i) => i.expect !== 'compra-etapas');
+    const r = evaluateSet(matcher, items, 'sem compra-etapas');
+    expect(r.notCovered).toContain('compra-etapas');
+    expect(formatReport(r)).toMatch(/sem nenhuma frase neste conjunto: .*compra-etapas/);
+  });
+
+  it('the report gives figures only, never a phrasing', () => {
+    const items = loadHeldOut(path.join(projectRoot, 'tests/nlu/blind-dev-2026-12.yaml'));
+    const text = formatReport(evaluateSet(matcher, items, 'blind'));
+    for (const i of items) if (i.text.length > 12) expect(text).not.toContain(i.text);
+    expect(text).toMatch(/por estilo .*real \d+,\d %/);
+    expect(text).toMatch(/curva .*0\.50: \d+,\d % \/ \d+,\d % \/ \d+,\d %/);
   });
 });

@@ -80,6 +80,14 @@ describe('classification', () => {
     expect(matcher.classify('oi, bom dia').kind).toBe('smalltalk');
   });
 
+  it('an answer carries the entries to offer after "não era isso": the close sibling first', () => {
+    const c = matcher.classify('senha do carrinho serve pra que');
+    expect(c.kind === 'answer' && c.id).toBe('compra-senha-carrinho');
+    expect(c.kind === 'answer' && c.alternatives[0]).toBe('agendamento-senha-emissao');
+    const d = matcher.classify('qual documentação pra pessoa fisica');
+    expect(d.kind === 'answer' && d.alternatives).toContain('documentacao-pessoa-juridica');
+  });
+
   it('does not answer questions outside the FAQ with an FAQ entry', () => {
     for (const t of ['qual o preço do e-cpf a1', 'vcs vendem seguro de carro?', 'me conta uma piada']) {
       expect(matcher.classify(t).kind).toBe('none');

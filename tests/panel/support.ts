@@ -27,7 +27,7 @@ export interface Panel {
 
 export async function startPanel(panel: Partial<PanelConfig> = {}, overrides: AppOverrides = {}, o: { dbPath?: string; logger?: Logger } = {}): Promise<Panel> {
   const h = await startHarness({ env: { GREETING_ENABLED: 'false' }, overrides, dbPath: o.dbPath });
-  const app = createStaffApp({ db: h.app.db, engine: h.app.engine, logger: o.logger ?? silentLogger, config: h.app.config, kb: h.app.kb, panel: { loginDelayMs: 0, ...panel } });
+  const app = createStaffApp({ db: h.app.db, engine: h.app.engine, logger: o.logger ?? silentLogger, config: h.app.config, kb: h.app.kb, learning: h.app.learning, panel: { loginDelayMs: 0, ...panel } });
   const server = http.createServer(app);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const { port } = server.address() as AddressInfo;

@@ -6,6 +6,7 @@ import { m0004_staff } from './0004_staff.js';
 import { m0005_hot_path } from './0005_hot_path.js';
 import { m0006_ticket_search } from './0006_ticket_search.js';
 import { m0007_operations } from './0007_operations.js';
+import { m0020_learning } from './0020_learning.js';
 import { m0030_order_amount } from './0030_order_amount.js';
 import { m0031_ticket_updated } from './0031_ticket_updated.js';
 import { m0032_ticket_ratings } from './0032_ticket_ratings.js';
@@ -22,6 +23,7 @@ export const migrations: Record<string, Migration> = {
   '0005_hot_path': m0005_hot_path,
   '0006_ticket_search': m0006_ticket_search,
   '0007_operations': m0007_operations,
+  '0020_learning': m0020_learning,
   '0030_order_amount': m0030_order_amount,
   '0031_ticket_updated': m0031_ticket_updated,
   '0032_ticket_ratings': m0032_ticket_ratings,

@@ -5,6 +5,7 @@ import { rateLimit } from 'express-rate-limit';
 import type { Config } from '../../config.js';
 import type { Engine } from '../../conversation/engine.js';
 import type { Db } from '../../db/database.js';
+import type { LearningService } from '../../learning/service.js';
 import type { Logger } from '../../logger.js';
 import type { KnowledgeBase } from '../../faq/knowledge.js';
 import { projectRoot } from '../../paths.js';
@@ -31,6 +32,8 @@ export interface StaffAppDeps {
   /** The FAQ (question labels on the overview). */
   kb?: KnowledgeBase;
   clock?: () => number;
+  /** The learning loop behind "Perguntas não respondidas" (admins). */
+  learning?: LearningService;
 }
 
 export const STATIC_DIR = path.join(projectRoot, 'src/http/static');
@@ -45,7 +48,7 @@ export function createStaffApp(deps: StaffAppDeps): Express {
   const logger = deps.logger.child({ module: 'panel' });
   const sla = panel.slaClock === 'business' ? new BusinessClock(loadBusinessHours(process.env, deps.config.timezone), deps.config.timezone) : calendarClock;
   const live = new LiveQueue(deps.db, requests, logger, { ...LIVE_DEFAULTS, checkMs: panel.liveCheckMs });
-  const ctx: PanelContext = { db: deps.db, engine: deps.engine, requests, logger, config: deps.config, panel, clock: deps.clock ?? Date.now, sla, kb: deps.kb, live };
+  const ctx: PanelContext = { db: deps.db, engine: deps.engine, requests, logger, config: deps.config, panel, clock: deps.clock ?? Date.now, sla, kb: deps.kb, live, learning: deps.learning };
   const storage = new StorageHealth(deps.db, logger);
   const health = deps.health ?? {
     readiness: () => {

@@ -3,6 +3,7 @@ import type { Config } from '../../config.js';
 import type { Engine } from '../../conversation/engine.js';
 import type { Db } from '../../db/database.js';
 import type { StaffSession, StaffUser, Team, TicketType } from '../../db/schema.js';
+import type { LearningService } from '../../learning/service.js';
 import type { Logger } from '../../logger.js';
 import type { KnowledgeBase } from '../../faq/knowledge.js';
 import type { RequestRegistry } from '../../requests.js';
@@ -27,6 +28,8 @@ export interface PanelContext {
   kb?: KnowledgeBase;
   /** Live queue streams and the waiting counts every page shows. */
   live: LiveQueue;
+  /** "Perguntas não respondidas" (the page exists when the app has a learning service). */
+  learning?: LearningService;
 }
 
 /** What the auth middleware attaches to a request. */

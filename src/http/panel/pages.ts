@@ -27,6 +27,7 @@ import { ticketPage } from './views/ticket.js';
 import { usersPage } from './views/users.js';
 import { overviewPage } from './views/overview.js';
 import { overview } from '../../staff/overview.js';
+import { learningRoutes } from './learning.js';
 
 // The panel's pages: queue, ticket, account (API tokens), users (admins). Plain forms that POST
 // and redirect (303) with a fixed flash code; the CSRF token rides in every form.
@@ -365,6 +366,9 @@ export function pagesRouter(ctx: PanelContext): express.Router {
     setUserActive(db, id, action === 'enable', nowIso());
     res.redirect(303, '/usuarios?ok=user_changed');
   });
+
+  // ---- unanswered questions (admins) ----
+  learningRoutes(r, ctx, { viewOf, flashOf, adminOnly });
 
   r.use((req, res) => res.status(404).type('html').send(errorPage(viewOf(req), 404, 'Página não encontrada.')));
   return r;

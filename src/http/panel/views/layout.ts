@@ -37,7 +37,7 @@ export function layout(ctx: ViewContext, title: string, body: Html, opts: { flas
   <ul>
     <li><a href="/fila">Fila${ctx.waiting ? html` <span class="waiting" id="waiting" aria-live="off"><span class="w-open"><span data-n>${String(ctx.waiting.open)}</span> ${ctx.waiting.open === 1 ? 'aberto' : 'abertos'}</span> <span class="w-progress"><span data-n>${String(ctx.waiting.in_progress)}</span> em andamento</span></span>` : ''}</a></li>
     <li><a href="/conta">Minha conta</a></li>
-    ${u.role === 'admin' ? html`<li><a href="/visao-geral">Visão geral</a></li><li><a href="/whatsapp/">WhatsApp</a></li><li><a href="/respostas">Respostas salvas</a></li><li><a href="/avaliacoes">Avaliações</a></li><li><a href="/usuarios">Usuários</a></li>` : ''}
+    ${u.role === 'admin' ? html`<li><a href="/visao-geral">Visão geral</a></li><li><a href="/whatsapp/">WhatsApp</a></li><li><a href="/respostas">Respostas salvas</a></li><li><a href="/avaliacoes">Avaliações</a></li><li><a href="/usuarios">Usuários</a></li><li><a href="/perguntas">Perguntas não respondidas</a></li>` : ''}
   </ul>
   <button type="button" class="link notify-toggle" id="notify-toggle" hidden aria-pressed="false">Avisar novos tickets</button>
   <span class="who">${u.name} <small>(${ROLE_LABEL[u.role]})</small></span>
