@@ -1,6 +1,7 @@
 import type { Extracted, Parsed, Step } from '../src/conversation/form.js';
 import { choiceStep, documentStep, emailStep } from '../src/conversation/steps.js';
 import type { Ticket } from '../src/db/schema.js';
+import { parseYesNo } from '../src/nlu/replies.js';
 import { fold } from '../src/nlu/spelling.js';
 import { defineRequest } from '../src/requests.js';
 import { isValidEmail, maskEmail } from '../src/validation/email.js';
@@ -16,6 +17,7 @@ const firstName = (t: Ticket) => {
 // "manda pros dois", "nos dois e-mails", "também pro antigo": both addresses.
 const BOTH = /\b(dois|duas|ambos|ambas|os 2|nos 2|tambem|tb|tbm)\b/;
 const SAME = /^(o |a |no |pro |pra |para o |para )?(mesm[oa])( email| endereco)?$|\b(pode ser|pode|mand\w*|envi\w*|reenvi\w*)\b.*\bmesm[oa]\b|^(esse|este) mesmo$|\b(o mesmo|no mesmo|pro mesmo|pra o mesmo|mesmo email|mesmo endereco)\b/;
+const SAID_SAME = /\b(reenvi\w*|mand\w*|envi\w*|pode ser)\b.{0,15}\b(pro|pra o|para o|no|o) mesmo( email| endereco)?\b(?! (cpf|cnpj|numero|pedido))/;
 const NEW_EMAIL_CUE = /\b(outro|novo|nova|reenvi\w*|mand\w* (pro|para o|pra|no)|envi\w* (para|pro|pra|no)|tambem|tb|dois|ambos|alternativ\w*|pessoal|atual)\b/;
 
 const purchaseEmail = emailStep('email', 'E-mail da compra', 'Qual *e-mail* foi informado na compra?', { mentions: /\b(email da compra|email (que|q) (usei|coloquei|cadastrei|informei)|email)\b/ });
@@ -29,12 +31,16 @@ const newEmail: Step = {
   parse: (text, v, env): Parsed => {
     const t = fold(text);
     if (SAME.test(t)) return { ok: true, value: null, set: { both: undefined } };
+    // "sim" to "quer receber em outro e-mail?": then which one.
+    if (parseYesNo(text) === 'yes' && !/@/.test(text)) return { ok: false, error: 'Combinado! Qual é o *outro e-mail*? (ex.: *nome@provedor.com*)' };
     const r = plainNewEmail.parse(text, v, env);
     if (r.ok === true && r.value && BOTH.test(t)) return { ...r, set: { both: true } };
     if (r.ok !== true && BOTH.test(t) && typeof v.otherEmail === 'string') return { ok: true, value: v.otherEmail, set: { both: true } };
     return r;
   },
   extract: (m, v, env, how): Extracted | undefined => {
+    // "..., pode reenviar pro mesmo" in a message that also says other things.
+    if (!how.filled && !how.asked && SAID_SAME.test(m.folded)) return { value: null, token: 'resend:same', set: { both: undefined } };
     const found = plainNewEmail.extract!(m, v, env, how);
     return found && ('value' in found || 'suggest' in found) && BOTH.test(m.folded) ? { ...found, set: { both: true } } : found;
   },
@@ -82,9 +88,12 @@ export const confirmationResend = defineRequest({
             words: /^(?!.*\bnao (olhei|procurei|vi|verifiquei|sei)\b).*\b(sim|ja|procurei|olhei|verifiquei|nao (esta|ta|tem|achei|encontrei|veio)|nada)\b/,
             strong: /\b(ja (olh\w*|procur\w*|vi|viu|verifiqu\w*|verific\w*|chequ\w*|conferi\w*)\b.{0,30}\b(spam|lixo|lixeira|tudo)|(spam|lixo)\b.{0,30}\b(nada|nao (esta|ta|tem|achei|veio|encontrei))|nao (esta|ta) no (spam|lixo))\b/,
           },
-          { value: 'nao', label: 'Ainda não procurei', words: /\b(ainda nao|nao procurei|nao olhei|vou olhar|nao vi)\b/ },
+          { value: 'nao', label: 'Ainda não procurei', words: /\b(ainda nao|nao procurei|nao olhei|vou olhar|nao vi)\b|^nao( ainda)?$/ },
           { value: 'achei', label: 'Procurei agora e encontrei', words: /\b(achei|encontrei|estava la|tava la|chegou|apareceu)\b/ },
         ]),
+        // Sent to another address, the old inbox's spam folder no longer matters.
+        skip: (v) => typeof v.newEmail === 'string',
+        keep: true,
         help: '*Spam* e *Lixo eletrônico* são pastas do seu e-mail (no Gmail, Outlook, Hotmail...) para onde vão as mensagens que o provedor acha que são propaganda. Às vezes o e-mail da compra cai lá.',
         check: (v) => {
           if (v.spamChecked === 'achei') return { finish: 'Que ótimo! 🎉 Então está tudo certo com a sua compra. Se precisar de algo mais, digite *menu*.' };
@@ -103,7 +112,7 @@ export const confirmationResend = defineRequest({
         document: String(v.document),
         email: String(v.email),
         searchTerms: v.newEmail ? [String(v.newEmail)] : [],
-        data: { document: v.document, email: v.email, spamChecked: true, resendTo, request: 'reenviar o resumo da compra' },
+        data: { document: v.document, email: v.email, spamChecked: v.spamChecked === 'sim', resendTo, request: 'reenviar o resumo da compra' },
       };
     },
   },

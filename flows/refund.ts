@@ -58,7 +58,7 @@ function orderCheck(v: Values, env: FormEnv): Check {
 const needsFacts = (v: Values) => v.reason === 'desistencia' && v.verified !== true;
 
 // Giving the purchase up, in the words people use for it: by the policy, all of these are a desistência.
-const WITHDRAWAL = /\b(desist\w*|me arrependi|arrependi\w*|nao (vou |vamos )?(mais )?(precis\w*|us\w*|utiliz\w*) mais|nao (precisamos|preciso) mais|(loja|empresa|firma) fechou|ja (tinha|tem|temos) (um )?(outro )?certificado|comprei (errado|o (modelo|produto|certificado|tipo) errado|sem querer|por engano|duas vezes)|(modelo|produto|certificado|tipo) errado|nao (preciso|quero) mais (o|do|de) (certificado|produto)|nao preciso mais dele|mudei de ideia|nao vou (mais )?usar|quer desistir|comprou errado|comprou o (modelo|produto|certificado|tipo) errado)\b/;
+const WITHDRAWAL = /\b(desist\w*|me arrependi|arrependi\w*|nao (vou |vamos )?(mais )?(precis\w*|us\w*|utiliz\w*) mais|nao (precisamos|preciso) mais|(loja|empresa|firma) fechou|ja (tinha|tem|temos) (um )?(outro )?certificado|comprei (errado|o (modelo|produto|certificado|tipo) errado|sem querer|por engano|duas vezes)|(por|foi um|se deu por|houve um) (engano|equivoco)|nao (vou|vamos) mais (precisar|usar|utilizar)|nao (vamos|vou) precisar mais|(ja|que ja) (possui|possuimos|temos|tenho|tem) (um )?(outro )?certificado|(solicitar|pedir|pedimos|solicitamos) o cancelamento|cancelamento (da|de|do) (compra|pedido|certificado)|cancelar (a|minha|essa|nossa) compra|(modelo|produto|certificado|tipo) errado|nao (preciso|quero) mais (o|do|de) (certificado|produto)|nao preciso mais dele|mudei de ideia|nao vou (mais )?usar|quer desistir|comprou errado|comprou o (modelo|produto|certificado|tipo) errado)\b/;
 
 const data = (t: Ticket) => JSON.parse(t.data) as Record<string, unknown>;
 const firstName = (t: Ticket) => {
@@ -129,7 +129,7 @@ export const refund = defineRequest({
     steps: [
       {
         ...choiceStep('requester', 'Quem pede', 'Quem está pedindo o estorno?', [
-          { value: 'cliente', label: 'Sou o cliente (comprador)', words: /\b(client[ea]s?|comprador[ae]?s?|eu mesm[oa]|eu comprei|eu que comprei|nos mesmos|nos compramos|sou eu)\b|^(eu|euu|eu mesmo|eu msm)$/, strong: /\b(sou (o|a) (propri[oa] )?(cliente|comprador|compradora)|eu (mesmo|mesma) comprei|eu que comprei|comprei (pra|para) mim)\b/ },
+          { value: 'cliente', label: 'Sou o cliente (comprador)', words: /\b(client[ea]s?|comprador[ae]?s?|dono|dona|socio|socia|proprietari[oa]|funcionari[oa]|eu mesm[oa]|eu comprei|eu que comprei|nos mesmos|nos compramos|sou eu)\b|^(eu|euu|eu mesmo|eu msm)$/, strong: /\b(sou (o|a) (propri[oa] )?(cliente|comprador|compradora)|sou (o |a )?(dono|dona|socio|socia|proprietari[oa]|funcionari[oa]) da (propria )?empresa|eu (mesmo|mesma) comprei|eu que comprei|comprei (pra|para) mim)\b/ },
           { value: 'parceiro', label: 'Sou o parceiro Indique Certo', words: /\b(parceir[oa]|revend|indique certo)\b/, strong: /\b(sou (o |a )?parceir[oa]|(meu|minha) client[ea]|do meu cliente|da minha cliente)\b/ },
         ]),
         initial: (_v, env) => (env.services.partnerByPhone(env.services.contact(env.chatId).phone) ? 'parceiro' : undefined),

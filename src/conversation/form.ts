@@ -80,6 +80,8 @@ export interface Step {
   initial?(v: Values, env: FormEnv): unknown;
   /** The value as shown back in the summary (masked personal data). */
   show?(value: unknown, v: Values): string;
+  /** The value as acknowledged right after the person typed it ("Corrigido: ..."): an e-mail in full, so a typo can be seen. */
+  echo?(value: unknown, v: Values): string;
   /** True when this step does not apply (e.g. the e-mail when the order number is known). */
   skip?(v: Values, env: FormEnv): boolean;
   /** Runs once the value is stored: order checks, policy, early endings. */
@@ -410,7 +412,7 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
       }
       stored = true;
       checks.push(step);
-      if (correction) corrected.push(describe(step));
+      if (correction) corrected.push(step.echo ? `*${step.label}* ${step.echo(c.values[step.key], c.values)}` : describe(step));
       else if (step !== asked && !opts.quiet && !step.hidden && applies(step)) noted.push(describe(step));
     }
     if (corrected.length) say(formTexts.corrected(corrected));
@@ -540,6 +542,14 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
         if (c.replies.length === before) resume();
         else if (c.invalid >= 3) toHuman();
         return;
+      }
+      // "Sou a cliente. Não tenho o número do pedido.": the not-knowing of another question is its answer too.
+      for (const clause of text.split(/[.;!?\n]+/)) {
+        if (!readSignals(clause).dontKnow) continue;
+        const folded = fold(clause);
+        const about = def.steps.filter((st) => applies(st) && !has(st) && st.unknown && st.mentions?.test(folded));
+        const u = about.length === 1 ? about[0]!.unknown!(c.values, env) : null;
+        if (u && 'value' in u && !put(about[0]!, u.value, u.set)) runCheck(about[0]!);
       }
       // The person answered other questions instead of this one: set it aside, ask it at the end.
       const answeredOthers = facts.some((f) => !f.correction && f.step !== asked && 'value' in f.ex);

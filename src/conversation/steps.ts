@@ -106,7 +106,8 @@ export function orderStep(opts: { allowUnknown: boolean }): Step {
       const correcting = how.filled && m.signals.correction && /\b(pedido|numero)\b/.test(m.folded);
       // The message that starts a request, or one that speaks of the order ("o pedido acho que é 48213"):
       // a lone bare number is the order.
-      const lone = !how.filled && m.scan.numbers.length === 1 && (m.first || /\bpedido\b/.test(m.folded));
+      // (A year is not: "certificado válido até 2027".)
+      const lone = !how.filled && m.scan.numbers.length === 1 && !/^(19[5-9]\d|20\d\d)$/.test(m.scan.numbers[0]!.value) && (m.first || /\bpedido\b/.test(m.folded));
       const found = cued ?? (how.asked || correcting || lone ? firstFree(m, m.scan.numbers, (n) => `num:${n}`) : undefined);
       if (!found || (how.filled && found.value === v.orderNumber)) return undefined;
       return { value: found.value, token: found.token, set: { orderUnknown: undefined } };
@@ -155,7 +156,7 @@ export function emailStep(key: string, label: string, question: string, opts: Em
       for (const e of m.scan.emails) {
         const token = `email:${e.value}`;
         if (m.used.has(token)) continue;
-        if (!how.asked && opts.cue && !opts.cue.test(before(m, e.index))) continue;
+        if (!how.asked && opts.cue && !opts.cue.test(before(m, e.index, 60))) continue;
         if (how.filled && e.value === v[key]) return undefined;
         const fix = suggestEmailFix(e.value);
         return fix ? { suggest: emailSuggestion(fix, e.value), original: e.value, token } : { value: e.value, token };
@@ -164,6 +165,7 @@ export function emailStep(key: string, label: string, question: string, opts: Em
     },
     validate: (value) => (value === null && opts.optional) || isValidEmail(String(value)) ? null : error,
     show: (value) => (value ? maskEmail(String(value)) : 'não'),
+    echo: (value) => (value ? String(value) : 'não'),
     unknown: () =>
       opts.optional
         ? { value: null }
@@ -300,10 +302,13 @@ export function dateStep(key: string, label: string, question: string, validate?
       return { ok: false, error };
     },
     extract: (m, v, env, how) => {
-      const hasDate = m.scan.dates.some((f) => !m.used.has(`date:${f.index}`));
+      // "o mais rápido possível, ela precisa pra ontem": urgency, not a date.
+      const today = localDateOf(env.now);
+      const hasDate = m.scan.dates.some((f) => !m.used.has(`date:${f.index}`) && !(opts.asap && compareLocalDate(f.value, today) < 0 && /\b(pra|para) ontem\b/.test(m.folded)));
       if (opts.asap && !hasDate && !m.used.has('asap') && ASAP_WORDS.test(m.folded) && (how.asked || (opts.cue?.test(m.folded) ?? false))) {
         return how.filled && v[key] === ASAP ? undefined : { value: ASAP, token: 'asap' };
       }
+      let first: { value: LocalDate; token: string } | undefined;
       for (const f of m.scan.dates) {
         const token = `date:${f.index}`;
         if (m.used.has(token)) continue;
@@ -314,9 +319,11 @@ export function dateStep(key: string, label: string, question: string, validate?
         if (!how.asked && !cued && !loose) continue;
         const value = opts.past ? pastDate(m.raw.slice(f.index, f.index + f.length), env.now) ?? f.value : f.value;
         if (how.filled && JSON.stringify(value) === JSON.stringify(v[key])) return undefined;
-        return { value, token };
+        // "dia 7 é depois, então depois de amanhã": of two dates, the one that fits the question.
+        if (!validate || !validate(value, v, env.now)) return { value, token };
+        first ??= { value, token };
       }
-      return undefined;
+      return first;
     },
     validate: (value, v, env) => {
       if (value === ASAP) return opts.asap ? null : error;
@@ -338,7 +345,8 @@ export function pastDate(text: string, now: Date): LocalDate | null {
   if (!d || compareLocalDate(d, today) <= 0) return d;
   if (/\d\s*[/.-]\s*\d/.test(text)) return d; // an explicit dd/mm stays as written
   const t = fold(text);
-  if (/\b(domingo|segunda|terca|quarta|quinta|sexta|sabado)\b/.test(t)) return addDays(d, -7);
+  // "segunda-feira, dia 23": the day of the month decides, the weekday only names it.
+  if (/\b(domingo|segunda|terca|quarta|quinta|sexta|sabado)\b/.test(t) && !/\d/.test(t)) return addDays(d, -7);
   if (/\b(dia\s+)?\d/.test(t)) {
     for (let back = 1; back <= 12; back++) {
       const mo = d.month - back;
@@ -571,7 +579,8 @@ const NOT_NAME = new Set(
     'marcada marcado agendada agendado para pra pro por favor obrigado obrigada oi ola bom boa tarde noite manha amanha hoje ontem sim nao ok certo tudo bem ' +
     'estorno boleto pedido email e-mail pix chave suporte financeiro atendente pessoa humano nao sei lembro sobrenome senhor senhora dona seu minha meu ele ela ' +
     'segunda terca quarta quinta sexta sabado domingo janeiro fevereiro marco abril maio junho julho agosto setembro outubro novembro dezembro as ate depois antes ' +
-    'mais menos urgente rapido possivel qualquer que quando como onde qual quem porque isso esse essa este esta aqui ali la ja ainda tambem so com sem').split(' '),
+    'mais menos urgente rapido possivel qualquer que quando como onde qual quem porque isso esse essa este esta aqui ali la ja ainda tambem so com sem ' +
+    'sou estou tenho temos parceiro parceira programa indique solicitar solicito empresa contador contadora despachante cartorio gostariamos').split(' '),
 );
 const NAME_CONNECTORS = new Set(['da', 'de', 'do', 'das', 'dos', 'e']);
 
@@ -605,13 +614,15 @@ export function nameStep(key: string, label: string, question: string): Step {
       return looksLikeName(t) && t.length <= 120 ? { ok: true, value: t } : { ok: false, error };
     },
     extract: (m, v, _env, how) => {
-      if (how.filled && !m.signals.correction) return undefined;
+      // Once known, only a correction or "o nome completo é ..." replaces it.
+      const explicitOnly = how.filled && !m.signals.correction;
       // "meu cliente o Sr. Antônio Carlos Pereira marcou...": the capitalised words after the cue.
-      const titled = TITLED_NAME.exec(m.raw);
+      const titled = explicitOnly ? null : TITLED_NAME.exec(m.raw);
       if (titled && looksLikeName(titled[1]) && titled[1] !== v[key]) return { value: titled[1], token: `name:${titled[1]}` };
       // A clause of the message that is a name: "Maria da Silva, cpf ..., marcada dia 15".
       for (const part of m.raw.split(/[,;\n]|\.\s+|\s+-\s+|\s+(?=cpf\b)/i)) {
         const cued = NAME_CUE.exec(part);
+        if (explicitOnly && !(cued && /nome/i.test(cued[0]))) continue;
         const candidate = clean(cued ? part.slice(cued.index + cued[0].length) : part).replace(/\s+(cpf|cnpj)\b.*$/i, '');
         if (!candidate || (!cued && !how.asked && !/^\p{Lu}/u.test(candidate))) continue;
         if (looksLikeName(candidate) && candidate !== v[key]) return { value: candidate, token: `name:${candidate}` };

@@ -80,5 +80,12 @@ export function fold(text: string): string {
   if (space && out.length) out = out.slice(0, -1);
   // "boletooo" -> "boleto", "ooi" stays (only letters are left by now).
   if (/([a-z])\1\1/.test(out)) out = out.replace(/([a-z])\1{2,}/g, '$1');
+  // The few chat abbreviations every rule downstream would otherwise have to spell out:
+  // "n ta no spam", "nn", "q", "vc", "qdo". (The matcher expands the rest itself.)
+  if (CHAT_WORD.test(out)) out = out.replace(CHAT_WORDS, (w) => CHAT_EXPANSION[w] ?? w);
   return out;
 }
+
+const CHAT_EXPANSION: Record<string, string> = { n: 'nao', nn: 'nao', naum: 'nao', q: 'que', vc: 'voce', vcs: 'voces', pq: 'porque', qdo: 'quando', qnd: 'quando', qto: 'quanto', dps: 'depois', hj: 'hoje' };
+const CHAT_WORD = /(?:^| )(?:n|nn|naum|q|vc|vcs|pq|qdo|qnd|qto|dps|hj)(?: |$)/;
+const CHAT_WORDS = /(?<=^| )(?:n|nn|naum|q|vc|vcs|pq|qdo|qnd|qto|dps|hj)(?= |$)/g;

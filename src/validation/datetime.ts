@@ -274,8 +274,20 @@ export function findDatesPtBr(text: string, now: Date): DateMatch[] {
     }
     for (const [start, end] of consumed) folded = blankOut(folded, start, end);
   }
-  return found.sort((a, b) => a.index - b.index);
+  found.sort((a, b) => a.index - b.index);
+  // "segunda dia 14", "sexta, 04/12": the day written out says which weekday; one date, not two.
+  const plain = foldText(text);
+  for (let i = found.length - 2; i >= 0; i--) {
+    const a = found[i]!;
+    const b = found[i + 1]!;
+    const gap = plain.slice(a.index + a.length, b.index);
+    if (WEEKDAY_START.test(plain.slice(a.index, a.index + a.length)) && /^[\s,(-]*(feira)?[\s,(-]*(dia\s*)?$/.test(gap) && /^(dia\s*)?\d/.test(plain.slice(b.index))) {
+      found.splice(i, 2, { date: b.date, index: a.index, length: b.index + b.length - a.index });
+    }
+  }
+  return found;
 }
+const WEEKDAY_START = /^(domingo|segunda|terca|quarta|quinta|sexta|sabado)/;
 
 /**
  * The first date in `text`, or null. Understands '12/03', '12/03/2026', '12/3/26',

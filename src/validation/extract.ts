@@ -39,6 +39,8 @@ const EMAIL_RE = /[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/g;
 // Document-shaped digit runs, formatted or bare, not glued to other digits.
 const CNPJ_RE = /(?<![\d./-])\d{2}\.?\d{3}\.?\d{3}\/?\d{4}-?\d{2}(?!\d|[./-]\d)/g;
 const CPF_RE = /(?<![\d./-])\d{3}\.?\d{3}\.?\d{3}[-.]?\d{2}(?!\d|[./-]\d)/g;
+// Read aloud off a card: '390 533 447 05', '45 723 174 0001 10'.
+const SPACED_DOC_RE = /(?<![\d./-])(?:\d{3} \d{3} \d{3}[ -]\d{2}|\d{2} \d{3} \d{3} \d{4}[ -]\d{2})(?![\d]| \d)/g;
 // The alphanumeric CNPJ (since July 2026): letters or digits in the first 12 positions. Runs on
 // folded (lower-case) text; only a valid check-digit pair makes it a document.
 const ALNUM_CNPJ_RE = /(?<![0-9a-z./-])[0-9a-z]{2}\.?[0-9a-z]{3}\.?[0-9a-z]{3}\/?[0-9a-z]{4}-?\d{2}(?![0-9a-z]|[./-][0-9a-z])/g;
@@ -97,7 +99,7 @@ export function scanMessage(text: string, now: Date): MessageScan {
     consume(m.index, m.index + m[0].length);
   }
 
-  for (const re of [ALNUM_CNPJ_RE, CNPJ_RE, CPF_RE]) {
+  for (const re of [ALNUM_CNPJ_RE, CNPJ_RE, CPF_RE, SPACED_DOC_RE]) {
     for (const m of foldText(work).matchAll(re)) {
       const alnum = re === ALNUM_CNPJ_RE;
       // A word that merely has the shape (letters only, or digits only: the numeric rules) is not an alphanumeric CNPJ.
