@@ -31,6 +31,7 @@ function facts(v: Values): { purchased: LocalDate | null; issued: boolean | null
 export function refundPolicy(v: Values, now: Date): { within: boolean; why: string } {
   const reason = v.reason as Reason;
   if (reason === 'videoconferencia') return { within: true, why: 'videoconferência constatou que a emissão não é possível' };
+  if (reason === 'outro' && chargeError(v)) return { within: false, why: 'cobrança em duplicidade ou indevida: o financeiro confere a cobrança' };
   if (reason === 'outro') return { within: false, why: 'o motivo informado não é desistência nem emissão impossível' };
   const { purchased, issued } = facts(v);
   if (issued) return { within: false, why: 'o certificado já foi emitido' };
@@ -54,6 +55,11 @@ function orderCheck(v: Values, env: FormEnv): Check {
     },
   };
 }
+
+// A charge that went wrong (twice, or the wrong amount) is not a withdrawal: finance checks the
+// charge itself, so the "outside the policy, register anyway?" question does not apply.
+const CHARGE_ERROR = /\b(cobrad[oa]s? (2x|2 vezes|duas vezes|em dobro|a mais|errado|duplicad[oa])|cobranca (duplicada|em duplicidade|em dobro|dupla|indevida|errada)|cobra(ram|ndo) (2x|2 vezes|duas vezes|em dobro|a mais)|(passou|debitou|debitaram|descontou|descontaram) (2x|2 vezes|duas vezes)|duplicidade)\b/;
+const chargeError = (v: Values) => v.reason === 'outro' && CHARGE_ERROR.test(fold(String(v.reasonText ?? '')));
 
 const needsFacts = (v: Values) => v.reason === 'desistencia' && v.verified !== true;
 
@@ -156,7 +162,7 @@ export const refund = defineRequest({
             words: /\b(video|perfis|perfil|foto|emissao|emitir|presencial|reprov|rosto|biometria|chamada)/,
             strong: /\b(perfis diferentes|perfil diferente|nao (foi possivel|deu pra|deu para|conseguimos|consegui|conseguiu|conseguiram|da pra|da para) emitir|so presencial|ter que ir presencial|foto nao bateu|reprovad[oa]|reprovaram|rosto nao|nao reconheceu|biometria (falhou|nao)|(video|videoconferencia|chamada) (nao deu certo|falhou|reprovou|nao funcionou)|nao emitiram)\b/,
           },
-          { value: 'outro', label: 'Outro motivo', staff: 'outro motivo', words: /\boutr[oa]\b/ },
+          { value: 'outro', label: 'Outro motivo', staff: 'outro motivo', words: /\boutr[oa]\b/, strong: CHARGE_ERROR },
         ],
         { keepText: 'reasonText', mentions: /\bmotivo\b/ },
       ),
@@ -188,7 +194,7 @@ export const refund = defineRequest({
       {
         ...yesNoStep('registerAnyway', 'Registrar para análise', '', { strongYes: /\b(registr\w*|mesmo assim|quero sim|pode sim|manda (pra|para) analise|analis\w*)\b/, strongNo: /\b(nao (precisa|registr\w*|quero)|deixa|esquece)\b/ }),
         hidden: true,
-        skip: (v, env) => v.reason === undefined || refundPolicy(v, env.now).within,
+        skip: (v, env) => v.reason === undefined || chargeError(v) || refundPolicy(v, env.now).within,
         ask: (v, env) =>
           `Pela nossa política, o estorno vale para *desistência em até ${WITHDRAWAL_DAYS} dias corridos após a compra, antes de o certificado ser emitido*, ou quando a *videoconferência constata que a emissão não é possível*. No seu caso, ${refundPolicy(v, env.now).why}.\n\nMesmo assim, posso registrar o pedido para *análise* do setor financeiro (sem garantia de devolução). Quer registrar? Responda *sim* ou *não*.`,
         check: (v) => (v.registerAnyway === false ? { finish: 'Tudo bem, não registrei nada. Se precisar, é só chamar. Digite *menu* para ver as opções.' } : undefined),
@@ -234,7 +240,9 @@ export const refund = defineRequest({
     },
     // Outside the policy nothing is promised: the request is only registered for analysis.
     confirmation: (v, env) =>
-      !refundPolicy(v, env.now).within
+      chargeError(v)
+        ? 'O financeiro confere a cobrança no pedido e responde por aqui.'
+        : !refundPolicy(v, env.now).within
         ? 'O pedido foi registrado *para análise*, fora da política de estorno: a equipe avalia o caso e responde por aqui.'
         : v.paymentMethod === 'cartao'
           ? 'Como a compra foi no *cartão de crédito*, o valor é estornado no próprio cartão e aparece na fatura.'

@@ -59,7 +59,7 @@ const NOT_THIS = /^(nao|n) (era|e|foi) (bem |exatamente )?(isso|essa|esse)|\bnao
 const FOLLOW_UP = /^(e|mas e|e se|e no caso|e quando|e pra|e para|e pelo|e pela|e com|e sem|e o|e a|e os|e as|e pagando|e se for|tambem|vale tambem|serve tambem|e quem|e quanto|e onde|e como|e qual)\b/;
 const FILLER = new Set(('e mas se no caso quando pra para pelo pela com sem o a os as um uma de do da dos das em na no nas nos muda mudar fica ficar vale serve tambem tb tbm ' +
   'isso esse essa como qual quais quem onde quanto que eu meu minha voce vcs for forem fosse fossem seja sejam era ser sendo tem ter pode posso seria funciona precisa preciso ai entao ' +
-  'mesmo mesma coisa igual diferente caso vez agora ainda').split(' '));
+  'mesmo mesma coisa igual diferente caso vez agora ainda tivesse tivessem tiver fizesse fizer fosse').split(' '));
 
 /** The words a follow-up adds to its topic ("e pagando com pix, muda?" -> "pagando pix"). */
 function addedWords(text: string): string[] {
@@ -69,7 +69,8 @@ function addedWords(text: string): string[] {
 /** True when the entry's answer (or question) speaks of every word the follow-up adds. */
 function answerCovers(entry: FaqEntry, words: string[]): boolean {
   const said = fold(`${entry.question} ${entry.answer}`);
-  return words.every((w) => said.includes(w.slice(0, Math.max(4, w.length - 2))));
+  // A rough stem: "pago" is said by "pagas", "recebo" by "receberá".
+  return words.every((w) => said.includes(w.slice(0, w.length <= 5 ? Math.max(3, w.length - 1) : Math.max(4, w.length - 2))));
 }
 
 const isFaqEntry = (kb: KnowledgeBase, id: string) => kb.entries.has(id);
@@ -105,7 +106,10 @@ export function decideText(
     const added = addedWords(text);
     if (within.kind === 'answer' && isFaqEntry(kb, within.id) && within.id !== topic.id) return { kind: 'answer', entry: within.id };
     if (within.kind === 'answer' && within.id === topic.id) {
-      return added.length && !answerCovers(topic, added) ? { kind: 'followUpUnknown', entry: topic.id, about: added.join(' ') } : { kind: 'answer', entry: topic.id };
+      if (!added.length || answerCovers(topic, added)) return { kind: 'answer', entry: topic.id };
+      // What the topic does not cover, the message's own reading may ("e quanto é a porcentagem?").
+      if (nlu.kind === 'answer' && isFaqEntry(kb, nlu.id)) return { kind: 'answer', entry: nlu.id };
+      return { kind: 'followUpUnknown', entry: topic.id, about: added.join(' ') };
     }
     if (nlu.kind === 'answer' && isFaqEntry(kb, nlu.id)) return { kind: 'answer', entry: nlu.id };
     if (nlu.kind === 'clarify') return nlu.options.includes(topic.id) ? { kind: 'answer', entry: topic.id } : { kind: 'clarify', options: nlu.options };

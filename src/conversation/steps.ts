@@ -51,8 +51,13 @@ export function documentStep(key: string, label: string, question: string, opts:
       if (doc) return { ok: true, value: doc.value };
       return { ok: false, error: invalid(text) };
     },
-    extract: (m, v, _env, how) => {
+    extract: (m, v, env, how) => {
       const found = firstFree(m, m.scan.documents, (d) => `doc:${d.value}`);
+      // "o cpf é o mesmo que te passei": the document of this chat's latest request (its own data, same chat).
+      if (!found && !how.filled && SAME_DOCUMENT.test(m.folded) && !m.used.has('doc:same')) {
+        const last = env.services.ticketsOfChat(env.chatId).filter((t) => t.document && (!opts.cpfOnly || t.document.length === 11)).sort((a, b) => b.id - a.id)[0];
+        if (last?.document) return { value: last.document, token: 'doc:same' };
+      }
       if (!found) {
         // An asked document that fails its check digits is this field's error, not something else.
         const bad = how.asked ? m.scan.invalidDocuments[0] : undefined;
@@ -71,6 +76,8 @@ export function documentStep(key: string, label: string, question: string, opts:
     unknown: () => ({ hint: `Sem o ${opts.cpfOnly ? 'CPF' : 'CPF ou CNPJ'} eu não consigo localizar a compra. 🙏 Ele aparece no e-mail de confirmação da compra e nos documentos de quem comprou. Se preferir, digite *atendente* para falar com uma pessoa.` }),
   };
 }
+
+const SAME_DOCUMENT = /\b(cpf|cnpj|documento)\b.{0,20}\b(o mesmo|mesmo (de antes|do outro|da outra)|que (eu )?(te )?(passei|mandei|informei|enviei|dei))\b/;
 
 /** parseDocument reads a message that is only the document; a sentence needs the scanner. */
 function scanDocument(text: string, now: Date): ParsedDocument | null {
