@@ -2,6 +2,7 @@
 // `npx tsx scripts/nlu-dev.ts [--misses] [FILES...]` (default: heldout, devset and the blind dev set).
 // It refuses the final blind set: that one is measured only by `faq eval`, in aggregate.
 import '../src/quiet-dotenv.js';
+import fs from 'node:fs';
 import path from 'node:path';
 import { loadKnowledge } from '../src/understanding.js';
 import { Matcher } from '../src/nlu/matcher.js';
@@ -16,7 +17,8 @@ const t0 = performance.now();
 const m = new Matcher(loadKnowledge(path.join(projectRoot, 'faq')));
 console.log(`training ${(performance.now() - t0).toFixed(0)} ms`);
 for (const file of sets) {
-  if (/final/.test(path.basename(file))) throw new Error(`${file}: the final blind set is never read; use npm run bot -- faq eval`);
+  // A blind set says so in its first line ("# read: no"); once read it is a development set.
+  if (/^# read: no/.test(fs.readFileSync(file, 'utf8'))) throw new Error(`${file}: the final blind set is never read; use npm run bot -- faq eval`);
   const r = evaluateSet(m, loadHeldOut(path.resolve(projectRoot, file)), file);
   console.log(formatReport(r));
   if (!misses) continue;
