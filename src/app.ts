@@ -87,6 +87,13 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
     engine,
     services,
     logger,
-    close: () => db.close(),
+    close: () => {
+      try {
+        engine.flushStats();
+      } catch {
+        // A database that no longer takes writes loses the last second's counts, not the close.
+      }
+      return db.close();
+    },
   };
 }

@@ -17,7 +17,7 @@ import type { RequestRegistry } from '../requests.js';
 import type { FlowServices } from '../tickets/services.js';
 import { STATUS_LABEL, ticketAlreadyOpenText, ticketsStatusText } from '../tickets/tickets.js';
 import { flowEvent, metrics } from '../metrics.js';
-import { countDecision, decisionOf, recordDecision, type Decision } from '../stats.js';
+import { countDecision, DecisionCounter, decisionOf, type Decision } from '../stats.js';
 import { STORAGE_CUSTOMER_TEXT, storageProblem } from '../db/errors.js';
 
 export interface InboundMessage {
@@ -138,6 +138,8 @@ export class Engine {
   private readonly dayFormat: Intl.DateTimeFormat;
   /** Consecutive failed steps per chat (in memory: a restart gives every chat a clean slate). */
   private readonly failures = new Map<string, number>();
+  /** Per-hour decision counts for the overview, written about once a second. */
+  private readonly decisions = new DecisionCounter();
 
   constructor(private readonly o: EngineOptions) {
     this.requests = o.requests;
@@ -180,6 +182,11 @@ export class Engine {
     return messageTime(ts, this.clock());
   }
 
+  /** Writes the decision counts still in memory (shutdown, and before the overview reads them). */
+  flushStats(): void {
+    this.decisions.flush(this.o.db);
+  }
+
   handle(msg: InboundMessage): HandleResult {
     const at = this.toMillis(msg.timestamp);
     const nowIso = new Date(at).toISOString();
@@ -215,7 +222,7 @@ export class Engine {
       lines.push(...this.step(msg.chatId, stored, timers, idle, at, () => (event = this.messageEvent(text, at, msg.media))));
       // Counted per hour for the overview (what was decided, never the text).
       decision = decisionOf(event, idle ? undefined : stored?.snapshot);
-      recordDecision(db, at, decision);
+      this.decisions.add(db, at, decision);
       this.noteDeclined(msg.chatId, idle ? undefined : stored, event, at);
       // One WhatsApp message per answer: fewer bubbles read better and weigh less on rate limits.
       const replies = (lines.length ? [lines.join('\n\n')] : []).map((t) => ({

@@ -50,8 +50,22 @@ function base(code: number): string {
   return b;
 }
 
+// The same message is folded by many readers in one turn (signals, steps, router, matcher):
+// the last few hundred short texts are kept.
+const FOLDED = new Map<string, string>();
+
 /** Lower case, accents folded, WhatsApp slash forms expanded, emoji and punctuation removed. */
 export function fold(text: string): string {
+  if (text.length > 300) return foldUncached(text);
+  const hit = FOLDED.get(text);
+  if (hit !== undefined) return hit;
+  if (FOLDED.size >= 512) FOLDED.clear();
+  const out = foldUncached(text);
+  FOLDED.set(text, out);
+  return out;
+}
+
+function foldUncached(text: string): string {
   let t = text.toLowerCase();
   // Cheap tests first: most messages have no slash, hyphen or "2ª via".
   if (t.includes('/')) for (const [re, to] of SLASH_FORMS) t = t.replace(re, to);
@@ -82,10 +96,21 @@ export function fold(text: string): string {
   if (/([a-z])\1\1/.test(out)) out = out.replace(/([a-z])\1{2,}/g, '$1');
   // The few chat abbreviations every rule downstream would otherwise have to spell out:
   // "n ta no spam", "nn", "q", "vc", "qdo". (The matcher expands the rest itself.)
-  if (CHAT_WORD.test(out)) out = out.replace(CHAT_WORDS, (w) => CHAT_EXPANSION[w] ?? w);
+  if (hasChatWord(out)) out = out.replace(CHAT_WORDS, (w) => CHAT_EXPANSION[w] ?? w);
   return out;
 }
 
-const CHAT_EXPANSION: Record<string, string> = { n: 'nao', nn: 'nao', naum: 'nao', q: 'que', vc: 'voce', vcs: 'voces', pq: 'porque', qdo: 'quando', qnd: 'quando', qto: 'quanto', dps: 'depois', hj: 'hoje' };
-const CHAT_WORD = /(?:^| )(?:n|nn|naum|q|vc|vcs|pq|qdo|qnd|qto|dps|hj)(?: |$)/;
+/** A word of at most four letters that CHAT_EXPANSION knows (a scan, cheaper than the regex on every text). */
+function hasChatWord(s: string): boolean {
+  let start = 0;
+  while (start < s.length) {
+    let end = s.indexOf(' ', start);
+    if (end < 0) end = s.length;
+    if (end - start <= 4 && CHAT_EXPANSION[s.slice(start, end)] !== undefined) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+const CHAT_EXPANSION: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, { n: 'nao', nn: 'nao', naum: 'nao', q: 'que', vc: 'voce', vcs: 'voces', pq: 'porque', qdo: 'quando', qnd: 'quando', qto: 'quanto', dps: 'depois', hj: 'hoje' });
 const CHAT_WORDS = /(?<=^| )(?:n|nn|naum|q|vc|vcs|pq|qdo|qnd|qto|dps|hj)(?= |$)/g;

@@ -276,7 +276,7 @@ export function findDatesPtBr(text: string, now: Date): DateMatch[] {
   }
   found.sort((a, b) => a.index - b.index);
   // "segunda dia 14", "sexta, 04/12": the day written out says which weekday; one date, not two.
-  const plain = foldText(text);
+  const plain = found.length > 1 ? foldText(text) : '';
   for (let i = found.length - 2; i >= 0; i--) {
     const a = found[i]!;
     const b = found[i + 1]!;

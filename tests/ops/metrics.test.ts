@@ -78,6 +78,7 @@ describe('GET /metrics', () => {
     expect(delta('messages_received_total', 'channel="whatsapp"')).toBe(12);
     expect(delta('messages_sent_total', 'channel="whatsapp"')).toBe(rig.outbox().filter((o) => o.status === 'sent').length);
     // The per-hour decisions (no text) say which entry answered the commission question.
+    rig.app.engine.flushStats(); // counted in memory, written about once a second
     const stats = rig.app.db.sqlite.prepare('select kind, entry, sum(n) n from message_stats group by kind, entry').all() as Array<{ kind: string; entry: string; n: number }>;
     const commission = stats.find((r) => r.kind === 'answer' && r.entry.includes('comissao'));
     expect(commission).toBeDefined();

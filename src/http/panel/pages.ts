@@ -314,6 +314,8 @@ export function pagesRouter(ctx: PanelContext): express.Router {
   };
   r.get('/visao-geral', adminOnly, (req, res) => {
     const period = req.query.periodo === '30d' ? '30d' : '24h';
+    // The counts of this process's last second are still in memory: written first.
+    ctx.engine.flushStats();
     const data = overview(db, { period, now: ctx.clock(), timeZone: ctx.config.timezone, sla: ctx.sla, slaHours: ctx.panel.slaHours });
     const entryLabel = (entry: string) =>
       entry.startsWith('request:') ? `Pedido: ${ctx.requests.title(entry.slice(8))}` : (ctx.kb?.entries.get(entry)?.short ?? entry);
