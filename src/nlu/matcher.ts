@@ -1,3 +1,8 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Analyzer, isFunctionWord, stripData, type Analysis } from './analyzer.js';
 import { OUT_OF_SCOPE_LABEL, requestLabel, requestOfLabel, type KnowledgeBase } from '../faq/knowledge.js';
 import { ABBREVIATIONS, fold } from './spelling.js';
@@ -208,7 +213,41 @@ export class Matcher implements Classifier {
     this.utilities = new Float64Array(this.labels.length);
     this.model = new BaseModel(this.labels.length);
     this.model.train(docs);
+    // Cross-validation folds (keep) calibrate afresh; the whole model reads its fit from the cache.
+    if (keep) this.calibrate();
+    else this.calibrateCached(training, options);
+  }
+
+  /**
+   * The calibration is the slowest part of a start-up and depends only on the training texts,
+   * the options and the understanding code: its two small weight vectors are kept in the temp
+   * folder under a hash of all three (a changed example or a changed line of code fits afresh).
+   */
+  private calibrateCached(training: TrainingText[], options: MatcherOptions): void {
+    let file: string | null = null;
+    try {
+      const h = createHash('sha1').update(codeHash()).update(JSON.stringify(options)).update(String(this.learnedFrom)).update(JSON.stringify([this.kb.synonyms, this.kb.contextual, [...this.kb.entries.values()].map((e) => [e.id, e.flow ?? null])]));
+      for (const t of training) h.update(t.label).update('\u0000').update(t.text).update('\u0001');
+      file = path.join(os.tmpdir(), 'indique-certo-bot-nlu', `${h.digest('hex')}.json`);
+      const cached = JSON.parse(fs.readFileSync(file, 'utf8')) as { w1: number[]; w2: number[] };
+      if (Array.isArray(cached.w1) && cached.w1.length === STAGE1_DIMS && Array.isArray(cached.w2)) {
+        this.w1 = cached.w1;
+        this.w2 = cached.w2;
+        return;
+      }
+    } catch {
+      // not cached yet (or unreadable): fit it
+    }
     this.calibrate();
+    if (!file) return;
+    try {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      const tmp = `${file}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, JSON.stringify({ w1: Array.from(this.w1), w2: this.w2 }));
+      fs.renameSync(tmp, file); // atomic: a concurrent reader never sees half a file
+    } catch {
+      // a read-only temp folder only costs speed
+    }
   }
 
   /** Fits both stages on the left-out scores of every training example. */
@@ -583,4 +622,14 @@ export class Matcher implements Classifier {
     if (oos && oos.score >= pBest) return { kind: 'none', reason: 'out-of-scope', confidence: oos.score, candidates, greeting, ...(oos.topic ? { topic: oos.topic } : {}) };
     return { kind: 'none', reason: 'low-confidence', confidence: pRight, candidates, greeting };
   }
+}
+
+// The understanding code itself (this folder, as source under tsx or compiled in dist/).
+let codeDigest: string | undefined;
+function codeHash(): string {
+  if (codeDigest) return codeDigest;
+  const dir = path.dirname(fileURLToPath(import.meta.url));
+  const h = createHash('sha1');
+  for (const f of fs.readdirSync(dir).filter((n) => /\.(ts|js)$/.test(n) && !n.endsWith('.d.ts')).sort()) h.update(f).update(fs.readFileSync(path.join(dir, f)));
+  return (codeDigest = h.digest('hex'));
 }
