@@ -21,8 +21,11 @@ async function server(mode: Mode): Promise<{ url: string; connections: () => num
   let connections = 0;
   const httpServer = http.createServer();
   const wss = new WebSocketServer({ noServer: true });
+  httpServer.on('clientError', (_err, socket) => socket.destroy());
   httpServer.on('upgrade', (req, socket, head) => {
     connections++;
+    // The client may reset the connection first (a refused upgrade, a reconnect): not a test failure.
+    socket.on('error', () => {});
     if (mode === 'http503') {
       // Answer the upgrade with a plain HTTP error: Baileys' socket then hangs in "connecting".
       socket.write('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n');
