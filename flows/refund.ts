@@ -58,13 +58,13 @@ function orderCheck(v: Values, env: FormEnv): Check {
 
 // A charge that went wrong (twice, or the wrong amount) is not a withdrawal: finance checks the
 // charge itself, so the "outside the policy, register anyway?" question does not apply.
-const CHARGE_ERROR = /\b(cobrad[oa]s? (2x|2 vezes|duas vezes|em dobro|a mais|errado|duplicad[oa])|cobranca (duplicada|em duplicidade|em dobro|dupla|indevida|errada)|cobra(ram|ndo) (2x|2 vezes|duas vezes|em dobro|a mais)|(passou|debitou|debitaram|descontou|descontaram) (2x|2 vezes|duas vezes)|duplicidade)\b/;
+const CHARGE_ERROR = /\b(cobrad[oa]s? (2x|2 vezes|duas vezes|em dobro|a mais|errado|duplicad[oa])|cobranca (duplicada|em duplicidade|em dobro|dupla|indevida|errada)|cobra(ram|ndo) (2x|2 vezes|duas vezes|em dobro|a mais)|(passou|debitou|debitaram|descontou|descontaram) (2x|2 vezes|duas vezes)|duplicidade|pag\w* .{0,30}\b(2x|2 vezes|duas vezes|em dobro))\b/;
 const chargeError = (v: Values) => v.reason === 'outro' && CHARGE_ERROR.test(fold(String(v.reasonText ?? '')));
 
 const needsFacts = (v: Values) => v.reason === 'desistencia' && v.verified !== true;
 
 // Giving the purchase up, in the words people use for it: by the policy, all of these are a desistência.
-const WITHDRAWAL = /\b(desist\w*|me arrependi|arrependi\w*|nao (vou |vamos )?(mais )?(precis\w*|us\w*|utiliz\w*) mais|nao (precisamos|preciso) mais|(loja|empresa|firma) fechou|ja (tinha|tem|temos) (um )?(outro )?certificado|comprei (errado|o (modelo|produto|certificado|tipo) errado|sem querer|por engano|duas vezes)|(por|foi um|se deu por|houve um) (engano|equivoco)|nao (vou|vamos) mais (precisar|usar|utilizar)|nao (vamos|vou) precisar mais|(ja|que ja) (possui|possuimos|temos|tenho|tem) (um )?(outro )?certificado|(solicitar|pedir|pedimos|solicitamos) o cancelamento|cancelamento (da|de|do) (compra|pedido|certificado)|cancelar (a|minha|essa|nossa) compra|(modelo|produto|certificado|tipo) errado|nao (preciso|quero) mais (o|do|de) (certificado|produto)|nao preciso mais dele|mudei de ideia|nao vou (mais )?usar|quer desistir|comprou errado|comprou o (modelo|produto|certificado|tipo) errado)\b/;
+const WITHDRAWAL = /\b(desist\w*|me arrependi|arrependi\w*|nao (vou |vamos )?(mais )?(precis\w*|us\w*|utiliz\w*) mais|nao (precisamos|preciso) mais|(loja|empresa|firma) fechou|ja (tinha|tem|temos) (um )?(outro )?certificado|comprei (errado|o (modelo|produto|certificado|tipo) errado|sem querer|por engano|duas vezes)|(por|foi um|se deu por|houve um) (engano|equivoco)|(era pra ser|era para ser|precisava era|preciso mesmo e) (o |um |do |de )?(e ?cnpj|e ?cpf|outro|a1|a3)|em vez d[eo] (e ?cnpj|e ?cpf|a1|a3)|(vamos|vou|vai) fechar a (empresa|loja|padaria)|nao vai (mais )?precisar|nao (vou|vamos) mais (precisar|usar|utilizar)|nao (vamos|vou) precisar mais|(ja|que ja) (possui|possuimos|temos|tenho|tem) (um )?(outro )?certificado|(solicitar|pedir|pedimos|solicitamos) o cancelamento|cancelamento (da|de|do) (compra|pedido|certificado)|cancelar (a|minha|essa|nossa) compra|(modelo|produto|certificado|tipo) errado|nao (preciso|quero) mais (o|do|de) (certificado|produto)|nao preciso mais dele|mudei de ideia|nao vou (mais )?usar|quer desistir|comprou errado|comprou o (modelo|produto|certificado|tipo) errado)\b/;
 
 const data = (t: Ticket) => JSON.parse(t.data) as Record<string, unknown>;
 const firstName = (t: Ticket) => {
@@ -87,7 +87,7 @@ export const refund = defineRequest({
   menuShort: 'estorno',
   expectedTime: 'até 5 dias úteis',
   slaHours: 24,
-  cues: /\b(estorno|estornar|estornem|estorna|reembolso|reembols\w*|dinheiro de volta|grana de volta|valor de volta|devolu\w* (do|o) (valor|dinheiro)|devolver (o|meu) (valor|dinheiro)|desist\w* (da|de|do) (compra|certificado|pedido)|cancelar (a|minha|essa|nossa) compra)\b/,
+  cues: /\b(estorno|estornar|estornem|estorna|reembolso|reembols\w*|dinheiro de volta|grana de volta|valor de volta|devolu\w* (do|o) (valor|dinheiro)|devolver (o|meu) (valor|dinheiro)|desist\w* (da|de|do) (compra|certificado|pedido)|cancelar (a|minha|essa|nossa) compra|(quero|queria|preciso|pedir|solicitar|solicito) (a |uma )?devolu\w*|devolu\w* de um (deles|dos pagamentos)|pag\w* .{0,30}\b(2x|2 vezes|duas vezes|em dobro)|cancelar (o|meu|nosso|esse|a) (certificado|pedido|compra)\b.{0,80}\b(nao (vai|vou|vamos)( mais)? precisar|nao precis\w* mais|desist\w*|fechar|fech\w*|errad\w*|engano|estorn\w*))\b/,
   examples: [
     'quero pedir o estorno da minha compra',
     'preciso solicitar o reembolso do certificado',
@@ -159,8 +159,9 @@ export const refund = defineRequest({
             value: 'videoconferencia',
             label: 'A videoconferência não permitiu a emissão (ex.: perfis diferentes)',
             staff: 'videoconferência não permitiu a emissão',
-            words: /\b(video|perfis|perfil|foto|emissao|emitir|presencial|reprov|rosto|biometria|chamada)/,
-            strong: /\b(perfis diferentes|perfil diferente|nao (foi possivel|deu pra|deu para|conseguimos|consegui|conseguiu|conseguiram|da pra|da para) emitir|so presencial|ter que ir presencial|foto nao bateu|reprovad[oa]|reprovaram|rosto nao|nao reconheceu|biometria (falhou|nao)|(video|videoconferencia|chamada) (nao deu certo|falhou|reprovou|nao funcionou)|nao emitiram)\b/,
+            // ("nem agendei a vídeo" says it was never done: not this reason.)
+            words: /(?<!\b(nem|nao|sequer) (agendei|agendamos|fiz|fizemos|marquei|marcamos|cheguei a fazer|chegou a fazer|chegamos a fazer)( a| o)? )\b(video|perfis|perfil|foto|emissao|emitir|presencial|reprov|rosto|biometria|chamada)/,
+            strong: /\b(perfis diferentes|perfil diferente|nao (foi possivel|deu pra|deu para|conseguimos|consegui|conseguiu|conseguiram|da pra|da para) emitir|so presencial|ter que ir presencial|foto nao bateu|reprovad[oa]|reprovaram|rosto nao|nao reconheceu|biometria (falhou|nao)|(video|videoconferencia|chamada) (que |q )?(nao deu certo|falhou|reprovou|nao funcionou)|nao (aceitaram|aprovaram) (a |minha |o )?(cnh|documento|foto)|nao emitiram)\b/,
           },
           { value: 'outro', label: 'Outro motivo', staff: 'outro motivo', words: /\boutr[oa]\b/, strong: CHARGE_ERROR },
         ],

@@ -347,8 +347,10 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
       ...def.steps.filter((s) => s !== asked && !s.gate && !has(s)),
       ...def.steps.filter((s) => s !== asked && !s.gate && has(s) && c.values[s.key] !== null),
     ];
-    // "não sei o número do pedido" said along with other facts: that field's own "não sei".
+    // "não sei o número do pedido" said along with other facts: that field's own "não sei";
+    // so is a sentence of its own that does not know it ("numero do pedido nao lembro. o email é ...").
     const unknownOf = /\b(nao sei|nao tenho|nao lembro|esqueci|sem)\b(.{0,30})/.exec(m.folded);
+    const unknownClauses = m.signals.dontKnow || /\b(nao|sem|esqueci)\b/.test(m.folded) ? m.raw.split(/[.;!?\n]+/).filter((cl) => readSignals(cl).dontKnow).map((cl) => fold(cl)) : [];
     // What the message says so far is visible to the fields read after ("a chave é o cpf" uses the CPF just given).
     const seen: Values = { ...c.values };
     // A question ("quantos dias pra desistir?") gives no answer to options by sharing their words.
@@ -359,7 +361,7 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
       // The answer just given is not read again as a fact.
       if (m.filledNow.has(step.key)) continue;
       if (asks && step !== asked && (step.kind === 'choice' || step.kind === 'yesno')) continue;
-      if (unknownOf && !has(step) && step !== asked && step.unknown && step.mentions?.test(unknownOf[2])) {
+      if (!has(step) && step.unknown && ((unknownOf && step !== asked && step.mentions?.test(unknownOf[2])) || unknownClauses.some((cl) => step.mentions?.test(cl) ?? false))) {
         const u = step.unknown(c.values, env);
         if ('value' in u && !m.used.has(`unknown:${step.key}`)) {
           m.used.add(`unknown:${step.key}`);
@@ -501,6 +503,10 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
         const r = asked.parse(text, c.values, env);
         if (r.ok === true) {
           m.filledNow.add(asked.key);
+          // What the answer used is not read again as another field's fact ("a chave pix pode ser
+          // o cnpj do meu mei, 16.761.222/0001-67" is not a correction of the buyer's document).
+          const said = typeof r.value === 'string' ? r.value : (r.value as { value?: unknown } | null)?.value;
+          if (typeof said === 'string') for (const prefix of ['doc:', 'email:', 'num:']) m.used.add(prefix + said);
           const problem = put(asked, r.value, r.set);
           if (problem) {
             c.invalid++;
@@ -542,14 +548,6 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
         if (c.replies.length === before) resume();
         else if (c.invalid >= 3) toHuman();
         return;
-      }
-      // "Sou a cliente. Não tenho o número do pedido.": the not-knowing of another question is its answer too.
-      for (const clause of text.split(/[.;!?\n]+/)) {
-        if (!readSignals(clause).dontKnow) continue;
-        const folded = fold(clause);
-        const about = def.steps.filter((st) => applies(st) && !has(st) && st.unknown && st.mentions?.test(folded));
-        const u = about.length === 1 ? about[0]!.unknown!(c.values, env) : null;
-        if (u && 'value' in u && !put(about[0]!, u.value, u.set)) runCheck(about[0]!);
       }
       // The person answered other questions instead of this one: set it aside, ask it at the end.
       const answeredOthers = facts.some((f) => !f.correction && f.step !== asked && 'value' in f.ex);

@@ -73,6 +73,8 @@ function answerCovers(entry: FaqEntry, words: string[]): boolean {
   return words.every((w) => said.includes(w.slice(0, w.length <= 5 ? Math.max(3, w.length - 1) : Math.max(4, w.length - 2))));
 }
 
+const ELSEWHERE = /\b(vou|vamos|irei) (falar|conversar|ver|resolver|perguntar|ligar) (com|pra|para|pro) (ela|ele|eles|elas|a loja|o parceiro|a parceira|o contador|a contadora|meu|minha|o meu|a minha|o vendedor|a vendedora|a moca|o moco)\b/;
+
 const isFaqEntry = (kb: KnowledgeBase, id: string) => kb.entries.has(id);
 
 /** The router's reading of a free-text message. */
@@ -90,6 +92,8 @@ export function decideText(
   const nlu = ev.nlu;
   const intent = nlu.kind === 'answer' ? nlu.id : null;
 
+  // "então vou falar com ela, obg": the person will sort it out elsewhere, not a hand-over.
+  if (!s.human && intent === 'atendente' && ELSEWHERE.test(folded)) return /\b(obg|obrigad[oa]|valeu|vlw|brigad[oa])\b/.test(folded) ? { kind: 'thanks' } : { kind: 'ack' };
   if (s.human || intent === 'atendente') return { kind: 'human', team: s.human?.team ?? null };
   const protocol = PROTOCOL.exec(text);
   if (protocol || s.status) return { kind: 'status', protocol: protocol ? `${protocol[1].toUpperCase()}-${protocol[2].padStart(6, '0')}` : null };

@@ -93,7 +93,7 @@ const DONT_KNOW = /\b(nao sei|nao lembro|nao (tenho|possuo|temos|possuimos|tem) 
 const REPEAT = /\bnao entendi( nada| bem| direito)?$|\bque (pasta|pergunta|opcao|coisa) e essa\b|\b(o que|oq|que) (e|seria|significa|quer dizer) (isso|esse|essa|spam|lixo eletronico|periodo|chave pix|pix)\b|^(pode|poderia|consegue) repetir|^repete\b|\brepete (a pergunta|por favor|ai)\b|^como assim\b|^nao entendi\b|\bnao entendi (a pergunta|o que|oq|direito)\b|^qual (pergunta|era a pergunta)\b|\bo que (voce|vc|vcs|voces) (quer|precisa|pediu)( saber)?\b|^(hein|han|hm+|ue) ?$|^o que$|^qual$|\bexplica (melhor|de novo)\b|\bcomo (eu )?(respondo|faco isso)\b/;
 
 // "comprei o modelo errado" is a reason, not a correction: only errors of what was typed here count.
-const CORRECTION = /\b(errei|(esta|ta|estava|tava|saiu|foi) errad[oa]|me enganei|digitei errado|escrevi errado|mandei errado|passei errado|troquei|corrig\w*|corrige|na verdade|certo e|certa e|correto e|correta e|quis dizer|queria dizer|ops|opa|foi mal|nao e esse|nao e essa|e outro|e outra|digo)\b/;
+const CORRECTION = /\b(errei|(esta|ta|estava|tava|saiu|foi) errad[oa]|me enganei|digitei errado|escrevi errado|mandei errado|passei errado|troquei|corrig\w*|corrige|na verdade|certo e|certa e|correto e|correta e|quis dizer|queria dizer|ops|opa|foi mal|nao e esse|nao e essa|e outro|e outra|digo|(usa|use|usar|coloca|coloque|poe|bota|troca|troque|muda|mude) (o|a|outro|outra|pra|para|por|que foi)|(de|e de|era de) outro banco|nao (e|era) (mais )?(esse|essa|o|a) (email|chave|cpf|pix))\b/;
 
 const QUESTION_WORDS = /^(o que|oque|qual|quais|quando|como|onde|aonde|quanto|quantos|quantas|por que|porque|pq|quem|e se|e possivel|existe)\b/;
 // "pode reenviar?", "tem como me mandar o boleto?": a request phrased as a question.
@@ -113,7 +113,7 @@ function smallTalkOf(raw: string, t: string): SmallTalk | null {
   if (/\b(do you|can you|speak english|english please|hello|how are you|i need|i want|thank you)\b|\b(hablas|hablan|necesito|quiero) /.test(t) && !/\b(voce|vc|eu|meu|minha|preciso|quero|nao)\b/.test(t)) return 'foreign';
   if (/\b(audio|audios|mensagem de voz|gravar|gravacao)\b/.test(t)) return 'audio';
   if (/\b(voce|vc|isso) e (um )?(robo|bot|maquina|gente)\b|\b(e|sou falando com) (um )?(robo|bot)\b|^robo\b/.test(t)) return 'robot';
-  if (/\b(tem alguem|alguem (ai|me ouvindo|ouvindo|lendo|responde)|cade (voces|voce|vc|vcs|todo mundo|o atendimento)|ninguem (responde|me responde|atende)|(vai|vao) (me )?responder|que demora|ta demorando|esta demorando|demorando (muito|demais)|to esperando|estou esperando|ainda esperando|ta ai|esta ai|esta me ouvindo|ta me ouvindo|oi+ (oi+ ?)+|alo+)\b/.test(t) || /^(oi+|ola|alo+|e ai)\s*$/.test(t) && /\?{2,}|!{2,}/.test(raw)) {
+  if (/\b(tem alguem|alguem (ai|me ouvindo|ouvindo|lendo|responde)|cade (voces|voce|vc|vcs|todo mundo|o atendimento)|ninguem (responde|me responde|atende)|(vai|vao) (me )?responder|que demora|demora (hein|heim|muito|demais|ai)|demorou|ta demorando|esta demorando|demorando (muito|demais)|to esperando|estou esperando|ainda esperando|ta ai|esta ai|esta me ouvindo|ta me ouvindo|oi+ (oi+ ?)+|alo+)\b/.test(t) || /^(oi+|ola|alo+|e ai)\s*$/.test(t) && /\?{2,}|!{2,}/.test(raw)) {
     return 'impatience';
   }
   if (/^(tudo (bem|bom|certo|joia|tranquilo|ok)|como (vai|voce esta|vc esta|esta|vai voce)|td bem|tudo bem com voce)\b/.test(t) || /\b(tudo bem|tudo bom)$/.test(t)) return 'howAreYou';
