@@ -56,9 +56,18 @@ export class DecisionCounter {
   constructor(private readonly everyMs = 1000) {}
 
   /** Inside the message's transaction. */
+  private hourFrom = 0;
+  private hourTo = 0;
+  private hour = '';
+
   add(db: Db, at: number, d: Decision): void {
-    const hour = new Date(at).toISOString().slice(0, 13);
-    const key = `${hour}\u0000${d.kind}\u0000${d.entry}`;
+    if (at < this.hourFrom || at >= this.hourTo) {
+      this.hourFrom = at - (at % 3_600_000);
+      this.hourTo = this.hourFrom + 3_600_000;
+      this.hour = new Date(at).toISOString().slice(0, 13);
+    }
+    const hour = this.hour;
+    const key = `${hour} ${d.kind} ${d.entry}`;
     const row = this.pending.get(key);
     if (row) row.n++;
     else this.pending.set(key, { hour, kind: d.kind, entry: d.entry, n: 1 });
