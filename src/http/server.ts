@@ -1,18 +1,12 @@
 import http from 'node:http';
-import { timingSafeEqual } from 'node:crypto';
 import express, { type Express } from 'express';
 import type { Logger } from '../logger.js';
 import { registry } from '../metrics.js';
+import { safeEqual } from '../staff/passwords.js';
 
 export interface HealthSource {
   /** Extra readiness facts (e.g. the WhatsApp connection state) and whether they are ready. */
   readiness(): { ready: boolean; details: Record<string, unknown> };
-}
-
-function sameToken(sent: string, expected: string): boolean {
-  const a = Buffer.from(sent);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /** The staff HTTP server's base: liveness, readiness and Prometheus metrics. */
@@ -29,7 +23,7 @@ export function createHttpApp(deps: { logger: Logger; health: HealthSource; metr
   app.get('/metrics', async (req, res) => {
     if (deps.metricsToken) {
       const m = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '');
-      if (!m || !sameToken(m[1], deps.metricsToken)) {
+      if (!m || !safeEqual(m[1], deps.metricsToken)) {
         res.set('WWW-Authenticate', 'Bearer').status(401).type('text/plain').send('Token de métricas ausente ou inválido.\n');
         return;
       }

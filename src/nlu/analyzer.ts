@@ -73,9 +73,9 @@ const NOUN_SUFFIXES: Array<[string, string]> = [
 // "pedir", "solicitar", "abrir".
 const STEM_EXCEPTIONS: Record<string, string> = { pedido: 'pedid', pedidos: 'pedid', pedi: 'pedi', pedimos: 'pedi', solicitei: 'solicitei', solicitamos: 'solicitei', solicitacao: 'solicitaca', solicitacoes: 'solicitaca', abri: 'abri', abrimos: 'abri' };
 
-export const SENTENCE_END = /[.!?;\n]+/;
 const SENTENCE_SPLIT = /([.!?;\n]+)/;
-const isMark = (w: string) => w === '|' || w === '|?';
+/** A sentence mark the segmenter leaves between sentences ('|', '|?' after a question). */
+export const isMark = (w: string) => w === '|' || w === '|?';
 /**
  * A last question that starts with "e" / "mas" ("Qual a documentação para pessoa física? E pra
  * empresa?") asks the same thing of something else: the sentences before it are context and

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Analyzer, isFunctionWord, stripData, type Analysis } from './analyzer.js';
+import { Analyzer, isFunctionWord, isMark, stripData, type Analysis } from './analyzer.js';
 import { OUT_OF_SCOPE_LABEL, requestLabel, requestOfLabel, type KnowledgeBase } from '../faq/knowledge.js';
 import { ABBREVIATIONS, fold } from './spelling.js';
 import { BaseModel, type QueryStats, type Scores } from './model.js';
@@ -448,7 +448,6 @@ export class Matcher implements Classifier {
       if (expanded) words.push(...expanded.split(' '));
       else words.push(w);
     }
-    const isMark = (w: string) => w === '|' || w === '|?';
     const isSmall = (w: string) => isMark(w) || this.anySmalltalk.has(w);
     let start = 0;
     while (start < words.length && isSmall(words[start])) start++;

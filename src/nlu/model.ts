@@ -67,7 +67,6 @@ export class BaseModel {
   private centNorm2 = new Float64Array(0);
   /** Each doc's dot product with its own label's centroid sum (leave-one-out). */
   private docDotCent = new Float64Array(0);
-  /** Naive Bayes: counts per (feature, label), flat [f * L + l], and totals per label. */
   /**
    * Naive Bayes, sparse: per feature, aligned with its centroid postings (the labels that have
    * it), the count and log((scale * count + alpha) / alpha). A label without the feature scores

@@ -113,4 +113,4 @@ function hasChatWord(s: string): boolean {
 }
 
 const CHAT_EXPANSION: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, { n: 'nao', nn: 'nao', naum: 'nao', q: 'que', vc: 'voce', vcs: 'voces', pq: 'porque', qdo: 'quando', qnd: 'quando', qto: 'quanto', dps: 'depois', hj: 'hoje' });
-const CHAT_WORDS = /(?<=^| )(?:n|nn|naum|q|vc|vcs|pq|qdo|qnd|qto|dps|hj)(?= |$)/g;
+const CHAT_WORDS = new RegExp(`(?<=^| )(?:${Object.keys(CHAT_EXPANSION).join('|')})(?= |$)`, 'g');
