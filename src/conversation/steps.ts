@@ -93,7 +93,7 @@ export function orderStep(opts: { allowUnknown: boolean }): Step {
     key: 'orderNumber',
     label: 'Número do pedido',
     kind: 'order',
-    mentions: /\b(pedido|numero|n do pedido|compra)\b/,
+    mentions: /\b(pedido|numero(?! d[oae] (cpf|cnpj|telefone|celular|documento|whatsapp))|compra)\b/,
     example: '*48213* (o número está no e-mail de confirmação da compra)',
     ask: () =>
       opts.allowUnknown

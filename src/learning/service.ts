@@ -34,7 +34,7 @@ export interface LearnResult {
 }
 
 // Markers the masking left ([cpf], [email]...) say nothing about the question.
-const MARKERS = /\[(cpf|cnpj|email|chave-pix|tel…\d{0,4})\]/g;
+const MARKERS = /\[(cpf|cnpj|email|chave-pix|tel(?:…\d{0,4})?)\]/g;
 const GROUP_SIMILARITY = 0.5;
 
 /**

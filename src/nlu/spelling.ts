@@ -44,7 +44,8 @@ function base(code: number): string {
   let b = baseOf.get(code);
   if (b === undefined) {
     b = String.fromCharCode(code).normalize('NFD').replace(/\p{M}+/gu, '');
-    if (!/^[a-z0-9]+$/.test(b)) b = ' ';
+    // A combining accent typed on its own (decomposed text: "na\u0303o") joins its letter.
+    if (b !== '' && !/^[a-z0-9]+$/.test(b)) b = ' ';
     baseOf.set(code, b);
   }
   return b;
@@ -71,6 +72,8 @@ function foldUncached(text: string): string {
   if (t.includes('/')) for (const [re, to] of SLASH_FORMS) t = t.replace(re, to);
   if (t.includes('e-')) t = t.replace(/e-mail/g, 'email').replace(/e-(cpf|cnpj)/g, 'e$1');
   if (t.includes('via')) t = t.replace(/\b2\s*[ªºa°]\s*via\b/g, 'segunda via');
+  // "nº 48213", "n. 48213" is a number, not the chat "n" (não).
+  if (/n\s*[º°.]\s*\d/.test(t)) t = t.replace(/\bn\s*[º°.]\s*(?=\d)/g, 'numero ');
   // One pass: letters and digits kept (accents folded), runs of anything else become one space.
   let out = '';
   let space = true; // no leading space
@@ -83,6 +86,7 @@ function foldUncached(text: string): string {
       ch = ' '; // emoji and other astral characters (a surrogate pair)
       i++;
     } else ch = base(c);
+    if (ch === '') continue;
     if (ch === ' ') {
       if (!space) out += ' ';
       space = true;

@@ -1,0 +1,13 @@
+import { describe, expect, it } from '@jest/globals';
+import { fold } from '../../src/nlu/spelling.js';
+
+describe('fold', () => {
+  it('joins an accent typed as its own mark (decomposed text) to its letter', () => {
+    expect(fold('na\u0303o sei o nu\u0301mero')).toBe('nao sei o numero');
+  });
+  it('reads the chat shorthand once for every rule, but "nº 48213" stays a number', () => {
+    expect(fold('n ta no spam, q pena')).toBe('nao ta no spam que pena');
+    expect(fold('pedido nº 48213')).toBe('pedido numero 48213');
+    expect(fold('o n. 48213')).toBe('o numero 48213');
+  });
+});
