@@ -31,7 +31,7 @@ function facts(v: Values): { purchased: LocalDate | null; issued: boolean | null
 export function refundPolicy(v: Values, now: Date): { within: boolean; why: string } {
   const reason = v.reason as Reason;
   if (reason === 'videoconferencia') return { within: true, why: 'videoconferência constatou que a emissão não é possível' };
-  if (reason === 'outro' && chargeError(v)) return { within: false, why: 'cobrança em duplicidade ou indevida: o financeiro confere a cobrança' };
+  if (chargeError(v)) return { within: false, why: 'cobrança em duplicidade ou indevida: o financeiro confere a cobrança' };
   if (reason === 'outro') return { within: false, why: 'o motivo informado não é desistência nem emissão impossível' };
   const { purchased, issued } = facts(v);
   if (issued) return { within: false, why: 'o certificado já foi emitido' };

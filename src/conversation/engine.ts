@@ -191,7 +191,7 @@ export class Engine {
     const at = this.toMillis(msg.timestamp);
     const nowIso = new Date(at).toISOString();
     const messageId = msg.id !== undefined ? boundedId(msg.id) : `local-${randomUUID()}`;
-    const inReplyTo = msg.id !== undefined ? boundedId(msg.id) : null;
+    const inReplyTo = msg.id !== undefined ? messageId : null;
     const participant = msg.participant ?? '';
     const text = sanitize(msg.text ?? '');
     const { db } = this.o;

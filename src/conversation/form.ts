@@ -8,7 +8,7 @@ import type { FlowServices } from '../tickets/services.js';
 import { scanMessage, type MessageScan } from '../validation/extract.js';
 import type { MessageEvent } from './events.js';
 import type { FlowInput, FlowOutput } from './flow.js';
-import { readSignals, SMALL_TALK_REPLY, type Signals } from './signals.js';
+import { DONT_KNOW, readSignals, SMALL_TALK_REPLY, type Signals } from './signals.js';
 
 // A guided request is a conversation that fills a form: the questions are asked one at a time,
 // skipping what the person already said, and every message is first *interpreted* with the
@@ -350,7 +350,7 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
     // "não sei o número do pedido" said along with other facts: that field's own "não sei";
     // so is a sentence of its own that does not know it ("numero do pedido nao lembro. o email é ...").
     const unknownOf = /\b(nao sei|nao tenho|nao lembro|esqueci|sem)\b(.{0,30})/.exec(m.folded);
-    const unknownClauses = m.signals.dontKnow || /\b(nao|sem|esqueci)\b/.test(m.folded) ? m.raw.split(/[.;!?\n]+/).filter((cl) => readSignals(cl).dontKnow).map((cl) => fold(cl)) : [];
+    const unknownClauses = m.signals.dontKnow || /\b(nao|sem|esqueci)\b/.test(m.folded) ? m.raw.split(/[.;!?\n]+/).map((cl) => fold(cl)).filter((cl) => DONT_KNOW.test(cl)) : [];
     // What the message says so far is visible to the fields read after ("a chave é o cpf" uses the CPF just given).
     const seen: Values = { ...c.values };
     // A question ("quantos dias pra desistir?") gives no answer to options by sharing their words.

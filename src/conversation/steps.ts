@@ -5,7 +5,7 @@ import { formatDocument, maskCpf, maskDocument, onlyDigits, parseDocument, type 
 import { isValidEmail, maskEmail, normalizeEmail, suggestEmailFix } from '../validation/email.js';
 import { scanMessage } from '../validation/extract.js';
 import { maskPhone, normalizeBrPhone } from '../validation/phone.js';
-import { maskPixKey, parsePixKey, type PixKey } from '../validation/pix.js';
+import { maskPixKey, parsePixKey, PIX_KIND_LABEL, type PixKey } from '../validation/pix.js';
 import type { Extracted, FormEnv, MessageFacts, Parsed, Step, Values } from './form.js';
 
 // The kinds of question the requests ask, each once: how an answer is read (`parse`), how the
@@ -55,7 +55,7 @@ export function documentStep(key: string, label: string, question: string, opts:
       const found = firstFree(m, m.scan.documents, (d) => `doc:${d.value}`);
       // "o cpf é o mesmo que te passei": the document of this chat's latest request (its own data, same chat).
       if (!found && !how.filled && SAME_DOCUMENT.test(m.folded) && !m.used.has('doc:same')) {
-        const last = env.services.ticketsOfChat(env.chatId).filter((t) => t.document && (!opts.cpfOnly || t.document.length === 11)).sort((a, b) => b.id - a.id)[0];
+        const last = env.services.ticketsOfChat(env.chatId).find((t) => t.document && (!opts.cpfOnly || t.document.length === 11)); // newest first
         if (last?.document) return { value: last.document, token: 'doc:same' };
       }
       if (!found) {
@@ -422,7 +422,6 @@ export function periodStep(key: string, label: string, question: string, opts: {
 
 // ---------------------------------------------------------------- Pix key
 
-const PIX_LABEL: Record<PixKey['kind'], string> = { cpf: 'CPF', cnpj: 'CNPJ', email: 'e-mail', phone: 'celular', random: 'chave aleatória' };
 const PIX_CUE = /\b(pix|chave)\b/;
 
 /** "pode ser o cpf que te passei", "o mesmo e-mail", "o número deste whatsapp": a key already known. */
@@ -516,7 +515,7 @@ export function pixStep(opts: { documentKeys: string[] }): Step {
       const k = value as PixKey;
       return k && typeof k.value === 'string' && parsePixKey(k.kind === 'phone' ? k.value : k.value) ? null : invalidError;
     },
-    show: (value) => `${maskPixKey(value as PixKey)} (${PIX_LABEL[(value as PixKey).kind]})`,
+    show: (value) => `${maskPixKey(value as PixKey)} (${PIX_KIND_LABEL[(value as PixKey).kind]})`,
     unknown: () => ({ hint: 'A chave Pix é o dado que você cadastrou no seu banco para receber Pix: pode ser o seu *CPF*, *e-mail*, *celular* ou uma chave aleatória. Se quiser usar o CPF que já me passou, responda *o mesmo CPF*.' }),
   };
 }

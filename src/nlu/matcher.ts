@@ -245,6 +245,12 @@ export class Matcher implements Classifier {
       const tmp = `${file}.${process.pid}.tmp`;
       fs.writeFileSync(tmp, JSON.stringify({ w1: Array.from(this.w1), w2: this.w2 }));
       fs.renameSync(tmp, file); // atomic: a concurrent reader never sees half a file
+      // Every changed example or line of code leaves a fit behind: a week-old one is gone.
+      const dir = path.dirname(file);
+      for (const f of fs.readdirSync(dir)) {
+        const other = path.join(dir, f);
+        if (other !== file && Date.now() - fs.statSync(other).mtimeMs > 7 * 86_400_000) fs.rmSync(other, { force: true });
+      }
     } catch {
       // a read-only temp folder only costs speed
     }

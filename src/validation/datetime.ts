@@ -262,6 +262,7 @@ const DATE_RULES: readonly DateRule[] = [
 export function findDatesPtBr(text: string, now: Date): DateMatch[] {
   const today = localDateOf(now);
   let folded = foldText(text);
+  const plain = folded; // before the rules blank what they read (same length, same indexes)
   const found: DateMatch[] = [];
   for (const rule of DATE_RULES) {
     const consumed: Array<[number, number]> = [];
@@ -276,7 +277,6 @@ export function findDatesPtBr(text: string, now: Date): DateMatch[] {
   }
   found.sort((a, b) => a.index - b.index);
   // "segunda dia 14", "sexta, 04/12": the day written out says which weekday; one date, not two.
-  const plain = found.length > 1 ? foldText(text) : '';
   for (let i = found.length - 2; i >= 0; i--) {
     const a = found[i]!;
     const b = found[i + 1]!;
