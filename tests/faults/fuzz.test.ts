@@ -166,8 +166,8 @@ describe('fuzz', () => {
         const content = [head, ...rows].join(r.pick(['\n', '\r\n', '\r']));
         try {
           const report = orders ? importOrders(db, content) : importPartners(db, content);
-          expect(report.imported + report.errors.length).toBeGreaterThanOrEqual(0);
-          for (const e of report.errors) expect(typeof e.line).toBe('number');
+          // What matters is that nothing but an ImportError is thrown; a bad row is reported by its line.
+          for (const e of report.errors) expect(Number.isInteger(e.line) && e.line >= 1).toBe(true);
         } catch (err) {
           expect({ file: f, error: err instanceof ImportError ? 'ImportError' : String((err as Error).stack) }).toEqual({ file: f, error: 'ImportError' });
         }

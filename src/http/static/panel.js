@@ -126,7 +126,7 @@ document.addEventListener('DOMContentLoaded', () => {
       const [open, progress] = box.querySelectorAll('[data-n]');
       if (open) {
         open.textContent = String(w.open);
-        open.nextSibling.textContent = w.open === 1 ? ' aberto' : ' abertos';
+        if (open.nextSibling) open.nextSibling.textContent = w.open === 1 ? ' aberto' : ' abertos';
       }
       if (progress) progress.textContent = String(w.in_progress);
     }
