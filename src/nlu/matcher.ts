@@ -75,7 +75,7 @@ export interface TrainingText {
 }
 
 /** Per-label features of the conditional logit (stage 1). */
-const STAGE1_DIMS = 6;
+const STAGE1_DIMS = 7;
 /** Below this share of known words the text is another language or gibberish: not understood. */
 const MIN_KNOWN = 0.35;
 /** Share of out-of-scope messages the calibration assumes. */
@@ -94,6 +94,7 @@ function writeStage1(sc: Scores, l: number, isOutOfScope: boolean, out: Float64A
   out[o + 3] = sc.centroid[l];
   out[o + 4] = isOutOfScope ? 1 : 0;
   out[o + 5] = knn * knn;
+  out[o + 6] = sc.coverage[l];
 }
 
 /** Labels with some evidence (a similar example or centroid). */
@@ -135,6 +136,8 @@ export class Matcher implements Classifier {
   learnedFrom = 0;
   private readonly labels: string[] = [];
   private readonly isTopic: boolean[] = [];
+  /** Scratch for alternatives(): each label's probability in the current decision (0 elsewhere). */
+  private labelP = new Float64Array(0);
   private readonly model: BaseModel;
   private w1: number[] = new Array<number>(STAGE1_DIMS).fill(0);
   private w2: number[] = [];
@@ -211,6 +214,7 @@ export class Matcher implements Classifier {
         .map(({ j }) => j);
     });
     this.utilities = new Float64Array(this.labels.length);
+    this.labelP = new Float64Array(this.labels.length);
     this.model = new BaseModel(this.labels.length);
     this.model.train(docs);
     // Cross-validation folds (keep) calibrate afresh; the whole model reads its fit from the cache.
@@ -402,8 +406,8 @@ export class Matcher implements Classifier {
     const ids = sc.labels;
     let max = -Infinity;
     // writeStage1's features times the weights, inlined: this runs for every label of every message.
-    const { nbLogPost, knnMax, knnTop3, centroid } = sc;
-    const [w0, w1, w2, w3, w4, w5] = this.w1;
+    const { nbLogPost, knnMax, knnTop3, centroid, coverage } = sc;
+    const [w0, w1, w2, w3, w4, w5, w6] = this.w1;
     for (let i = 0; i < n; i++) {
       const l = ids[i];
       const knn = knnMax[l];
@@ -413,7 +417,7 @@ export class Matcher implements Classifier {
         continue;
       }
       const nb = nbLogPost[l];
-      const v = w0 * ((nb > -30 ? nb : -30) / 10) + w1 * knn + w2 * knnTop3[l] + w3 * cen + (this.isTopic[l] ? w4 : 0) + w5 * knn * knn;
+      const v = w0 * ((nb > -30 ? nb : -30) / 10) + w1 * knn + w2 * knnTop3[l] + w3 * cen + (this.isTopic[l] ? w4 : 0) + w5 * knn * knn + w6 * coverage[l];
       u[i] = v;
       if (v > max) max = v;
     }
@@ -447,6 +451,27 @@ export class Matcher implements Classifier {
    * Splits a leading/trailing run of greeting/thanks words off the message: `rest` is the
    * folded words between them (`|` marks a sentence end), `lead` the kind of the run.
    */
+  private isSmall(w: string): boolean {
+    return isMark(w) || this.anySmalltalk.has(w);
+  }
+
+  /** The smalltalk kind of words that are all smalltalk: a known phrase, else the kind with most of them. */
+  private smalltalkKind(ws: string[]): Smalltalk {
+    const exact = this.smalltalkPhrases.get(ws.join(' '));
+    if (exact) return exact;
+    let best: Smalltalk = 'saudacao';
+    let bestCount = -1;
+    for (const kind of ['agradecimento', 'despedida', 'saudacao'] as const) {
+      const vocab = this.smalltalkWords.get(kind);
+      const count = vocab ? ws.filter((w) => vocab.has(w)).length : 0;
+      if (count > bestCount) {
+        best = kind;
+        bestCount = count;
+      }
+    }
+    return best;
+  }
+
   private smalltalk(text: string): { kind: Smalltalk | null; rest: string[]; greeting: boolean; lead: Smalltalk | null } {
     const words: string[] = [];
     for (const w of this.analyzer.segment(text, false)) {
@@ -454,38 +479,24 @@ export class Matcher implements Classifier {
       if (expanded) words.push(...expanded.split(' '));
       else words.push(w);
     }
-    const isSmall = (w: string) => isMark(w) || this.anySmalltalk.has(w);
     let start = 0;
-    while (start < words.length && isSmall(words[start])) start++;
+    while (start < words.length && this.isSmall(words[start])) start++;
     let end = words.length;
-    while (end > start && isSmall(words[end - 1])) end--;
-    const greeting = start > 0 && words.slice(0, start).some((w) => this.smalltalkWords.get('saudacao')?.has(w));
-    const kindOf = (ws: string[]): Smalltalk => {
-      const exact = this.smalltalkPhrases.get(ws.join(' '));
-      if (exact) return exact;
-      let best: Smalltalk = 'saudacao';
-      let bestCount = -1;
-      for (const kind of ['agradecimento', 'despedida', 'saudacao'] as const) {
-        const vocab = this.smalltalkWords.get(kind);
-        const count = vocab ? ws.filter((w) => vocab.has(w)).length : 0;
-        if (count > bestCount) {
-          best = kind;
-          bestCount = count;
-        }
-      }
-      return best;
-    };
+    while (end > start && this.isSmall(words[end - 1])) end--;
+    let greeting = false;
+    const hello = this.smalltalkWords.get('saudacao');
+    for (let i = 0; i < start && !greeting; i++) greeting = hello?.has(words[i]) ?? false;
     if (start >= end) {
       // Nothing but smalltalk (or nothing at all): a known phrase, else the closest kind.
       const all = words.filter((w) => !isMark(w));
       if (all.length === 0) return { kind: null, rest: [], greeting, lead: null };
-      return { kind: this.smalltalkPhrases.get(all.join(' ')) ?? kindOf(all), rest: [], greeting, lead: null };
+      return { kind: this.smalltalkPhrases.get(all.join(' ')) ?? this.smalltalkKind(all), rest: [], greeting, lead: null };
     }
     // Only words that never occur in a question ("obrigado", "tchau"; not "preciso", "me") make a run smalltalk.
     let lead: Smalltalk | null = null;
     if (start > 0 || end < words.length) {
       const small = [...words.slice(0, start), ...words.slice(end)].filter((w) => !isMark(w) && !isFunctionWord(w) && !this.analyzer.knows(w));
-      if (small.length) lead = kindOf(small);
+      if (small.length) lead = this.smalltalkKind(small);
     }
     // The sentence mark after the rest stays: "...? e pra empresa?" keeps its last question in focus.
     let mark = '|';
@@ -530,24 +541,27 @@ export class Matcher implements Classifier {
   private alternatives(ranked: Ranked[], best: Ranked): string[] {
     const own = this.entryFor(this.labels[best.label]);
     const sc = this.model.out; // the scores of the text being decided
-    const p = new Map(ranked.map((r) => [r.label, r.p]));
+    // Runs for every answer: a label-indexed scratch array, not a Map per call.
+    const p = this.labelP;
+    for (const r of ranked) p[r.label] = r.p;
     const scored: Array<{ entry: string; v: number }> = [];
     for (let i = 0; i < sc.count; i++) {
       const l = sc.labels[i];
       if (l === best.label || this.isTopic[l]) continue;
-      const entry = this.entryFor(this.labels[l]);
       const knn = sc.knnMax[l];
-      const pl = p.get(l) ?? 0;
-      if (!entry || entry === own || (knn < 0.35 && pl < 0.01)) continue;
+      const pl = p[l];
+      if (knn < 0.35 && pl < 0.01) continue;
+      const entry = this.entryFor(this.labels[l]);
+      if (!entry || entry === own) continue;
       const v = pl + knn * 1e-3; // probability first, similarity breaks ties
       const seen = scored.find((x) => x.entry === entry);
       if (seen) seen.v = Math.max(seen.v, v);
       else scored.push({ entry, v });
     }
+    for (const r of ranked) p[r.label] = 0;
     return scored.sort((a, b) => b.v - a.v).slice(0, 3).map((x) => x.entry);
   }
 
-  /** The FAQ entry to offer for a label in "Você quis dizer" (a request is offered through its entry). */
   private entryFor(id: string): string | null {
     if (this.kb.entries.has(id)) return id;
     const flow = requestOfLabel(id);

@@ -28,6 +28,12 @@ export interface Scores {
   knnTop3: Float64Array;
   /** Cosine similarity to the label's centroid. */
   centroid: Float64Array;
+  /**
+   * Share of the text's squared TF-IDF weight on features the label's examples have: low when
+   * the text says something (a "revogado", a "leitora") the label never spoke of, however
+   * much of the rest it shares ("o que é", "certificado").
+   */
+  coverage: Float64Array;
 }
 
 export interface QueryStats {
@@ -87,13 +93,14 @@ export class BaseModel {
   private best3 = new Float64Array(0);
   private cent = new Float64Array(0);
   private nbScore = new Float64Array(0);
+  private cov = new Float64Array(0);
   private labelSeen = new Uint8Array(0);
   /** The last call's scores (shared: read them before the next call). */
   readonly out: Scores;
 
   constructor(readonly labelCount: number) {
     const L = labelCount;
-    this.out = { nbLogPost: new Float64Array(L), knnMax: new Float64Array(L), knnTop3: new Float64Array(L), centroid: new Float64Array(L), labels: new Int32Array(L), count: 0 };
+    this.out = { nbLogPost: new Float64Array(L), knnMax: new Float64Array(L), knnTop3: new Float64Array(L), centroid: new Float64Array(L), coverage: new Float64Array(L), labels: new Int32Array(L), count: 0 };
     this.labelSeen = new Uint8Array(L);
   }
 
@@ -219,6 +226,7 @@ export class BaseModel {
     this.best3 = new Float64Array(L * 3);
     this.cent = new Float64Array(L);
     this.nbScore = new Float64Array(L);
+    this.cov = new Float64Array(L);
   }
 
   get docCount(): number {
@@ -288,6 +296,7 @@ export class BaseModel {
     let touchedCount = 0;
     const cent = this.cent;
     const nb = this.nbScore;
+    const cov = this.cov;
     const out = this.out;
     const seen = this.labelSeen;
     const labels = out.labels;
@@ -319,6 +328,7 @@ export class BaseModel {
           labels[count++] = l;
           cent[l] = 0;
           nb[l] = 0;
+          cov[l] = 0;
         }
         cent[l] += w * cw[p];
         nb[l] += x * nd[p];
@@ -326,7 +336,8 @@ export class BaseModel {
           // This doc's own counts leave its label.
           const c = this.nbCount[f][p] - x;
           nb[l] += x * (Math.log((leftScale * (c > 0 ? c : 0) + NB_ALPHA) / NB_ALPHA) - nd[p]);
-        }
+          if (c > 1e-9) cov[l] += w * w;
+        } else cov[l] += w * w;
       }
     }
     const best = this.best3;
@@ -371,6 +382,7 @@ export class BaseModel {
       out.knnMax[l] = best[o];
       out.knnTop3[l] = (best[o] + best[o + 1] + best[o + 2]) / 3;
       out.centroid[l] = centroid > 0 ? centroid : 0;
+      out.coverage[l] = cov[l];
     }
     out.count = count;
   }
