@@ -82,21 +82,27 @@ export class LearningService {
     const analyzer = this.o.holder.current.analyzer;
     const vectors = rows.map((r) => new Set(analyzer.analyze(r.text.replace(MARKERS, ' ')).stems));
     const groups: Array<{ rows: UnansweredMessage[]; seed: Set<string> }> = [];
+    // The same text always joins its group: a lookup, not a scan of every row of every group.
+    const byText = new Map<string, (typeof groups)[number]>();
     rows.forEach((row, i) => {
-      const v = vectors[i];
-      let best: (typeof groups)[number] | null = null;
-      let bestSim = 0;
-      for (const g of groups) {
-        const sim = cosine(v, g.seed);
-        if (sim > bestSim) {
-          bestSim = sim;
-          best = g;
+      const text = row.text.toLowerCase();
+      let group = byText.get(text);
+      if (!group) {
+        const v = vectors[i];
+        let best: (typeof groups)[number] | null = null;
+        let bestSim = 0;
+        for (const g of groups) {
+          const sim = cosine(v, g.seed);
+          if (sim > bestSim) {
+            bestSim = sim;
+            best = g;
+          }
         }
+        if (best && bestSim >= GROUP_SIMILARITY) group = best;
+        else groups.push((group = { rows: [], seed: v }));
+        byText.set(text, group);
       }
-      const sameText = groups.find((g) => g.rows.some((r) => r.text.toLowerCase() === row.text.toLowerCase()));
-      if (sameText) sameText.rows.push(row);
-      else if (best && bestSim >= GROUP_SIMILARITY) best.rows.push(row);
-      else groups.push({ rows: [row], seed: v });
+      group.rows.push(row);
     });
     return groups
       .map(({ rows: rs }) => {
