@@ -103,9 +103,10 @@ export function decideText(
   // a sibling question of the same category, the topic itself, or an honest "I don't know that".
   const topic = ctx.topic ? kb.entries.get(ctx.topic) : undefined;
   if (topic && FOLLOW_UP.test(folded) && folded.split(' ').length <= 12) {
-    if (nlu.kind === 'answer' && nlu.confidence >= 0.6 && isFaqEntry(kb, nlu.id) && nlu.id !== topic.id) return { kind: 'answer', entry: nlu.id };
-    const sibling = nlu.candidates.find((c) => isFaqEntry(kb, c.id) && c.score >= 0.25);
-    if (sibling && sibling.id !== topic.id && kb.entries.get(sibling.id)!.category === topic.category) return { kind: 'answer', entry: sibling.id };
+    // A plausible sibling of the topic's category wins over a reading of its own that is not sure.
+    const sibling = nlu.candidates.find((c) => isFaqEntry(kb, c.id) && c.score >= 0.25 && c.id !== topic.id && kb.entries.get(c.id)!.category === topic.category);
+    if (nlu.kind === 'answer' && nlu.confidence >= (sibling && sibling.id !== nlu.id ? 0.85 : 0.6) && isFaqEntry(kb, nlu.id) && nlu.id !== topic.id) return { kind: 'answer', entry: nlu.id };
+    if (sibling) return { kind: 'answer', entry: sibling.id };
     const within = classify(`${topic.question} ${text}`);
     const added = addedWords(text);
     if (within.kind === 'answer' && isFaqEntry(kb, within.id) && within.id !== topic.id) return { kind: 'answer', entry: within.id };

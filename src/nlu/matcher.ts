@@ -79,7 +79,7 @@ const STAGE1_DIMS = 7;
 /** Below this share of known words the text is another language or gibberish: not understood. */
 const MIN_KNOWN = 0.35;
 /** Share of out-of-scope messages the calibration assumes. */
-const OUT_OF_SCOPE_SHARE = 0.2;
+const OUT_OF_SCOPE_SHARE = 0.3;
 /** Left-out examples per label the calibration is fitted on (all of them below this). */
 const CALIBRATION_PER_LABEL = 30;
 /** Candidates kept per training example when fitting stage 1 (plus the right one). */
@@ -590,6 +590,20 @@ export class Matcher implements Classifier {
       // Words the FAQ never uses (another language, gibberish) are text we did not understand.
       return { kind: 'none', reason: 'low-confidence', confidence: 0, candidates, greeting };
     }
+    // One keyword several entries share ("senha", "comissão"): ask which one, even when an
+    // out-of-scope topic shares it too (a word alone says too little to decline).
+    if (new Set(analysis.stems).size === 1) {
+      const lead = ranked.find((r) => !this.isTopic[r.label]);
+      if (lead && lead.p < 0.97) {
+        const close: string[] = [];
+        for (const r of ranked) {
+          const entry = this.isTopic[r.label] ? null : this.entryFor(this.labels[r.label]);
+          if (entry && !close.includes(entry) && r.knnMax >= 0.75 * lead.knnMax) close.push(entry);
+          if (close.length === 3) break;
+        }
+        if (close.length > 1) return { kind: 'clarify', options: close, confidence: lead.p, candidates, greeting };
+      }
+    }
     const top = candidates[0];
     if (top.id === OUT_OF_SCOPE) {
       const inScope = candidates.find((c) => c.id !== OUT_OF_SCOPE);
@@ -604,17 +618,6 @@ export class Matcher implements Classifier {
     // are not rivals ("quero um boleto novo" may score both), and their probabilities add up.
     const { p1: pBest, p2: runnerUp } = this.lead(best.label, ranked.map((r) => r.label), ranked.map((r) => r.p));
     const pRight = this.w2.length ? sigmoid(dot(this.w2, stage2Features(pBest, runnerUp, best.knnMax, best.centroid, stats))) : pBest;
-    // One keyword several entries share ("senha", "comissão"): ask which one.
-    const stems = new Set(analysis.stems);
-    if (stems.size === 1 && best.p < 0.97) {
-      const close: string[] = [];
-      for (const r of ranked) {
-        const entry = this.isTopic[r.label] ? null : this.entryFor(this.labels[r.label]);
-        if (entry && !close.includes(entry) && r.knnMax >= 0.75 * best.knnMax) close.push(entry);
-        if (close.length === 3) break;
-      }
-      if (close.length > 1) return { kind: 'clarify', options: close, confidence: pRight, candidates, greeting };
-    }
     if ((best === first || this.related[best.label].includes(first.label)) && pRight >= t.minConfidence && pBest - runnerUp >= t.minMargin) {
       return { kind: 'answer', id: bestId, confidence: pRight, candidates, greeting, alternatives: this.alternatives(ranked, best) };
     }
