@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Analyzer, isFunctionWord, isMark, stripData, type Analysis } from './analyzer.js';
+import { Analyzer, boundedDistance, isFunctionWord, isMark, stripData, type Analysis } from './analyzer.js';
 import { OUT_OF_SCOPE_LABEL, requestLabel, requestOfLabel, type KnowledgeBase } from '../faq/knowledge.js';
 import { ABBREVIATIONS, fold } from './spelling.js';
 import { BaseModel, type QueryStats, type Scores } from './model.js';
@@ -76,6 +76,13 @@ export interface TrainingText {
 
 /** Per-label features of the conditional logit (stage 1). */
 const STAGE1_DIMS = 7;
+/**
+ * Words said around a greeting, thanks or goodbye that ask nothing ("bom dia, equipe!",
+ * "obrigada pela paciência", "era só isso, fico por aqui"): smalltalk only beside a smalltalk word.
+ */
+const COURTESY = new Set(('equipe pessoal galera gente time turma todos todas voces vcs vc pela pelo paciencia atencao ajuda forca coracao ' +
+  'mesmo mesma muito muita demais tudo perfeito otimo otima show beleza entendi combinado so isso por aqui ' +
+  'breve outro outra dia tenha tenham excelente semana tarde noite de da do e a o um uma nossa ai entao ok').split(' '));
 /** Below this share of known words the text is another language or gibberish: not understood. */
 const MIN_KNOWN = 0.35;
 /** Share of out-of-scope messages the calibration assumes. */
@@ -144,6 +151,9 @@ export class Matcher implements Classifier {
   private readonly smalltalkWords = new Map<Smalltalk, Set<string>>();
   private readonly smalltalkPhrases = new Map<string, Smalltalk>();
   private readonly anySmalltalk = new Set<string>();
+  /** Smalltalk words with repeated letters collapsed, to their word; and the variants met so far. */
+  private readonly smallCollapsed = new Map<string, string>();
+  private readonly smallVariants = new Map<string, string | null>();
   private utilities = new Float64Array(0);
   private readonly entryOfRequest = new Map<string, string>();
   /** Per label: the labels that lead to the same place (a request and the entries that describe it). */
@@ -175,6 +185,7 @@ export class Matcher implements Classifier {
             if (!w || /\d/.test(w)) continue;
             words.add(w);
             this.anySmalltalk.add(w);
+            if (!COURTESY.has(w) && !isFunctionWord(w)) this.smallCollapsed.set(w.replace(/(.)\1+/g, '$1'), w);
           }
         }
         this.smalltalkWords.set(intent.id as Smalltalk, words);
@@ -448,30 +459,72 @@ export class Matcher implements Classifier {
 
 
   /**
-   * Splits a leading/trailing run of greeting/thanks words off the message: `rest` is the
-   * folded words between them (`|` marks a sentence end), `lead` the kind of the run.
+   * The smalltalk word `w` is a variant of ("oiee", "obrigaduuu", "valeuzão", "brigadão",
+   * "xau"), or null. Letters typed again and again count once; an augmentative or diminutive
+   * ending comes off; a longer word may differ by one letter.
    */
-  private isSmall(w: string): boolean {
-    return isMark(w) || this.anySmalltalk.has(w);
+  private smalltalkWord(w: string): string | null {
+    if (this.anySmalltalk.has(w)) return w;
+    const cached = this.smallVariants.get(w);
+    if (cached !== undefined) return cached;
+    const collapsed = w.replace(/(.)\1+/g, '$1');
+    let found: string | null = null;
+    for (const form of [collapsed, collapsed.replace(/(z?ao|z?inho|z?inha)$/, ''), collapsed.replace(/(z?ao|z?inho|z?inha)$/, 'o')]) {
+      if (form.length < 2) continue;
+      found = this.smallCollapsed.get(form) ?? null;
+      if (found) break;
+      if (form.length >= 5) {
+        for (const [c, word] of this.smallCollapsed) {
+          if (c.length >= 5 && boundedDistance(form, c, 1) <= 1) {
+            found = word;
+            break;
+          }
+        }
+        if (found) break;
+      }
+    }
+    if (this.smallVariants.size < 4096) this.smallVariants.set(w, found);
+    return found;
   }
 
-  /** The smalltalk kind of words that are all smalltalk: a known phrase, else the kind with most of them. */
+  /** A greeting/thanks/goodbye word, a variant of one, or a courtesy word said around them ("equipe", "pela paciência"). */
+  private isSmall(w: string): boolean {
+    return isMark(w) || this.smalltalkWord(w) !== null || COURTESY.has(w);
+  }
+
+  /**
+   * The smalltalk kind of words that are all smalltalk: a known phrase, else the kind with most
+   * words of its own (said by no other kind: "grato", "até logo", "oi"; courtesy words do not
+   * count), thanks before a goodbye before a greeting on a tie ("bom dia, equipe!" is a greeting).
+   */
   private smalltalkKind(ws: string[]): Smalltalk {
     const exact = this.smalltalkPhrases.get(ws.join(' '));
     if (exact) return exact;
-    let best: Smalltalk = 'saudacao';
-    let bestCount = -1;
-    for (const kind of ['agradecimento', 'despedida', 'saudacao'] as const) {
-      const vocab = this.smalltalkWords.get(kind);
-      const count = vocab ? ws.filter((w) => vocab.has(w)).length : 0;
-      if (count > bestCount) {
-        best = kind;
-        bestCount = count;
-      }
+    const kinds = ['agradecimento', 'despedida', 'saudacao'] as const;
+    const counts = [0, 0, 0];
+    for (const w of ws) {
+      const word = this.smalltalkWord(w);
+      if (word === null || COURTESY.has(word) || isFunctionWord(word)) continue;
+      const saidBy = kinds.map((k) => this.smalltalkWords.get(k)?.has(word) === true);
+      if (saidBy.filter(Boolean).length === 1) counts[saidBy.indexOf(true)]++;
     }
-    return best;
+    if (counts[0] + counts[1] + counts[2] === 0) {
+      // Only words the kinds share ("obrigado, bom dia"): the kind that says most of them.
+      for (const w of ws) {
+        const word = this.smalltalkWord(w);
+        if (word !== null && !isFunctionWord(word)) kinds.forEach((k, i) => this.smalltalkWords.get(k)?.has(word) && counts[i]++);
+      }
+      counts[2] += 0.5; // a tie there is a greeting: "bom dia" opens more often than it closes
+    }
+    let best = 2;
+    for (let k = 1; k >= 0; k--) if (counts[k] > 0 && counts[k] >= counts[best]) best = k;
+    return kinds[best];
   }
 
+  /**
+   * Splits a leading/trailing run of greeting/thanks words off the message: `rest` is the
+   * folded words between them (`|` marks a sentence end), `lead` the kind of the run.
+   */
   private smalltalk(text: string): { kind: Smalltalk | null; rest: string[]; greeting: boolean; lead: Smalltalk | null } {
     const words: string[] = [];
     for (const w of this.analyzer.segment(text, false)) {
@@ -483,14 +536,27 @@ export class Matcher implements Classifier {
     while (start < words.length && this.isSmall(words[start])) start++;
     let end = words.length;
     while (end > start && this.isSmall(words[end - 1])) end--;
+    // A run of courtesy words without a smalltalk word in it ("...quantos dias mesmo?") is part of the question.
+    const real = (from: number, to: number) => {
+      for (let i = from; i < to; i++) if (!isMark(words[i]) && !COURTESY.has(words[i]) && this.smalltalkWord(words[i]) !== null) return true;
+      return false;
+    };
+    if (start < end) {
+      if (!real(0, start)) start = 0;
+      if (!real(end, words.length)) end = words.length;
+    }
     let greeting = false;
     const hello = this.smalltalkWords.get('saudacao');
     for (let i = 0; i < start && !greeting; i++) greeting = hello?.has(words[i]) ?? false;
     if (start >= end) {
-      // Nothing but smalltalk (or nothing at all): a known phrase, else the closest kind.
+      // Nothing but smalltalk (or nothing at all): a known phrase, else the closest kind; courtesy
+      // words alone ("entendi", "perfeito") are not smalltalk.
       const all = words.filter((w) => !isMark(w));
       if (all.length === 0) return { kind: null, rest: [], greeting, lead: null };
-      return { kind: this.smalltalkPhrases.get(all.join(' ')) ?? this.smalltalkKind(all), rest: [], greeting, lead: null };
+      const phrase = this.smalltalkPhrases.get(all.join(' '));
+      if (phrase) return { kind: phrase, rest: [], greeting, lead: null };
+      if (all.some((w) => this.smalltalkWord(w) !== null && !COURTESY.has(w))) return { kind: this.smalltalkKind(all), rest: [], greeting, lead: null };
+      return { kind: null, rest: words, greeting, lead: null };
     }
     // Only words that never occur in a question ("obrigado", "tchau"; not "preciso", "me") make a run smalltalk.
     let lead: Smalltalk | null = null;
@@ -575,7 +641,9 @@ export class Matcher implements Classifier {
     if (small.kind) return { kind: 'smalltalk', id: small.kind, confidence: 1, candidates: [], greeting: small.greeting };
     const c = this.decide(this.analyzer.analyzeFolded(small.rest), small.greeting, t);
     // Thanks or goodbye around words that ask nothing ("valeu, ajudou muito"): the smalltalk.
-    if (small.lead && small.lead !== 'saudacao' && c.kind === 'none' && c.reason !== 'out-of-scope' && !/\?/.test(text)) {
+    // ("perfeito, tirou minha dúvida. grato!": a few words between thanks ask nothing either.)
+    const fewWords = small.rest.filter((w) => !isMark(w) && !isFunctionWord(w)).length <= 3;
+    if (small.lead && small.lead !== 'saudacao' && !/\?/.test(text) && (c.kind === 'none' ? c.reason !== 'out-of-scope' || fewWords : c.kind === 'clarify' && fewWords)) {
       return { kind: 'smalltalk', id: small.lead, confidence: 1, candidates: [], greeting: small.greeting };
     }
     return c;

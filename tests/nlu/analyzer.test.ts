@@ -80,6 +80,36 @@ describe('classification', () => {
     expect(matcher.classify('oi, bom dia').kind).toBe('smalltalk');
   });
 
+  it('greetings, thanks and goodbyes as people type them are smalltalk of the right kind', () => {
+    const kind = (t: string) => {
+      const c = matcher.classify(t);
+      return c.kind === 'smalltalk' ? c.id : `${c.kind}`;
+    };
+    // Letters typed again, augmentatives, a courtesy word beside them.
+    expect(kind('oiee')).toBe('saudacao');
+    expect(kind('obrigaduuu')).toBe('agradecimento');
+    expect(kind('valeuzão 👍')).toBe('agradecimento');
+    expect(kind('brigadão, de coração')).toBe('agradecimento');
+    expect(kind('nossa, muito obrigada pela paciência!')).toBe('agradecimento');
+    expect(kind('perfeito, tirou minha dúvida. grato!')).toBe('agradecimento');
+    // "equipe" beside a greeting is not a request for a person.
+    expect(kind('Bom dia, equipe!')).toBe('saudacao');
+    expect(kind('Tenha um bom dia, até logo.')).toBe('despedida');
+    expect(kind('flw, até outro dia')).toBe('despedida');
+    // Courtesy words alone, or inside a question, are not smalltalk.
+    expect(kind('perfeito')).not.toBe('agradecimento');
+    const q = matcher.classify('ah pera, pra desistir é até quantos dias mesmo?');
+    expect(q.kind === 'answer' && q.id).toBe('compra-desistencia');
+    const h = matcher.classify('bom dia, equipe, quero falar com um atendente');
+    expect(h.kind === 'answer' && h.id).toBe('atendente');
+  });
+
+  it('one word several entries share asks which one, even when an out-of-scope topic shares it too', () => {
+    const c = matcher.classify('senha');
+    expect(c.kind).toBe('clarify');
+    expect(c.kind === 'clarify' && c.options).toEqual(expect.arrayContaining(['agendamento-senha-emissao', 'compra-senha-carrinho']));
+  });
+
   it('an answer carries the entries to offer after "não era isso": the close sibling first', () => {
     const c = matcher.classify('senha do carrinho serve pra que');
     expect(c.kind === 'answer' && c.id).toBe('compra-senha-carrinho');
