@@ -414,6 +414,11 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
       }
       stored = true;
       checks.push(step);
+      // The value a typo suggestion was about, typed again right ("é gmail: ...@gmail.com"): the question is settled.
+      if (c.mode === 'suggest' && c.suggestion?.key === step.key) {
+        c.mode = 'asking';
+        c.suggestion = null;
+      }
       if (correction) corrected.push(step.echo ? `*${step.label}* ${step.echo(c.values[step.key], c.values)}` : describe(step));
       else if (step !== asked && !opts.quiet && !step.hidden && applies(step)) noted.push(describe(step));
     }
@@ -457,7 +462,7 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
     const intent = nlu?.kind === 'answer' ? nlu.id : null;
 
     // A person, in any wording: hand over with what was collected so far.
-    if (s.human || intent === 'atendente') {
+    if (s.human || (intent === 'atendente' && s.smallTalk !== 'urgency')) {
       handover(`pediu uma pessoa durante o ${rt.called}`, s.human?.team ?? rt.team);
       return;
     }
@@ -617,7 +622,7 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
     }
     // Small talk as the signals read it (the matcher's greeting label is too eager for "de tarde").
     const small = s.smallTalk;
-    if (small && !(asked?.free && !['impatience', 'audio', 'robot', 'emoji'].includes(small))) {
+    if (small && !(asked?.free && !['impatience', 'urgency', 'audio', 'robot', 'emoji'].includes(small))) {
       const line = SMALL_TALK_REPLY[small];
       if (c.mode === 'asking' && asked) return say(line ? `${line}\n${asked.ask(c.values, env)}` : asked.ask(c.values, env));
       return resume(line || null);

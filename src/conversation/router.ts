@@ -130,6 +130,20 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
         const m = message(event);
         return hasRequestData(m.text) || !!flows.find((f) => f.id === p.id)?.accepts?.(context.chatId, m.text, m.at);
       },
+      /**
+       * "Quer começar?" answered with more of the same ("consigo outro?", "já faz 2 dias"): a
+       * reading that lands on the offered request's own entry (or asks between it and others) is a yes.
+       */
+      offerWanted: (a, p: { id: string }) => {
+        const { context, event } = a as Ctx;
+        if (context.offer !== p.id || event.type !== 'text') return false;
+        const d = decision(a as Ctx);
+        if (!d) return false;
+        if (d.kind === 'clarify') return d.options.some((id) => entry(id)?.flow === p.id);
+        if (d.kind === 'answerAndOffer') return d.flow === p.id;
+        if (d.kind === 'answer') return entry(d.entry)?.flow === p.id;
+        return false;
+      },
       saidYesToOnlyOption: ({ context, event }) => context.options.length === 1 && event.type === 'text' && parseYesNo(message(event).text) === 'yes',
       onlyOptionHasFlow: ({ context }) => !!entry(context.options[0])?.flow && flowIds.has(entry(context.options[0])!.flow!),
       /** In the Solicitações list, words that name one request ("é pro estorno"). */
@@ -457,6 +471,7 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
               actions: assign({ lastMessage: ({ context, event }: Ctx) => withPending(context.lastMessage?.text ?? null, message(event)) }),
             })),
             { guard: 'saidNo', target: 'home', actions: say(texts.offerDeclined) },
+            ...startOfferedFlow.map((t) => ({ ...t, guard: { type: 'offerWanted', params: t.guard.params } })),
             ...freeText.map((t) => ({ ...t, target: `#router${t.target}` })),
           ] as never,
           choice: [

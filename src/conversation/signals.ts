@@ -6,7 +6,7 @@ import { fold } from '../nlu/spelling.js';
 // by the router and every request (Rasa's conversation-repair patterns, deterministic and pt-BR).
 // Each takes the folded text (see `fold`): lower case, no accents, no punctuation.
 
-export type SmallTalk = 'greeting' | 'howAreYou' | 'impatience' | 'thanks' | 'audio' | 'robot' | 'ack' | 'emoji' | 'laugh' | 'help' | 'foreign';
+export type SmallTalk = 'greeting' | 'howAreYou' | 'impatience' | 'urgency' | 'thanks' | 'audio' | 'robot' | 'ack' | 'emoji' | 'laugh' | 'help' | 'foreign';
 
 export interface Signals {
   /** "deixa pra lá", "esquece", "desisti de pedir", "o cliente já conseguiu sozinho". */
@@ -116,6 +116,8 @@ function smallTalkOf(raw: string, t: string): SmallTalk | null {
   if (/\b(tem alguem|alguem (ai|me ouvindo|ouvindo|lendo|responde)|cade (voces|voce|vc|vcs|todo mundo|o atendimento)|ninguem (responde|me responde|atende)|(vai|vao) (me )?responder|que demora|demora (hein|heim|muito|demais|ai)|demorou|ta demorando|esta demorando|demorando (muito|demais)|to esperando|estou esperando|ainda esperando|ta ai|esta ai|esta me ouvindo|ta me ouvindo|oi+ (oi+ ?)+|alo+)\b/.test(t) || /^(oi+|ola|alo+|e ai)\s*$/.test(t) && /\?{2,}|!{2,}/.test(raw)) {
     return 'impatience';
   }
+  // "é urgente 🙏", "to com pressa": how soon, not a request for a person.
+  if (/^(e |eh |ta |esta |isso e |e bem |e muito )?(muito |super |bem )?(urgente|urgencia|pra ontem|para ontem|com pressa|tenho pressa|to com pressa|estou com pressa|preciso rapido|preciso com urgencia)( mesmo| demais| viu| ta| por favor| pfv| pf)*$/.test(t)) return 'urgency';
   if (/^(tudo (bem|bom|certo|joia|tranquilo|ok)|como (vai|voce esta|vc esta|esta|vai voce)|td bem|tudo bem com voce)\b/.test(t) || /\b(tudo bem|tudo bom)$/.test(t)) return 'howAreYou';
   if (/^(oi+|ola|oie|opa|bom dia|boa tarde|boa noite|e ai|eai|salve|hey|fala)( (tudo bem|tudo bom|pessoal|gente))?$/.test(t)) return 'greeting';
   if (/^(obrigad[oa]|valeu|vlw|obg|brigad[oa]|grat[oa]|agradeco)\b/.test(t) && t.split(' ').length <= 4) return 'thanks';
@@ -146,6 +148,7 @@ export const SMALL_TALK_REPLY: Record<SmallTalk, string> = {
   greeting: 'Oi! 👋',
   howAreYou: 'Tudo ótimo por aqui, obrigado por perguntar! 😊',
   impatience: 'Estou aqui, sim! 🙂 Desculpe a demora.',
+  urgency: 'Entendi, é urgente! 🙏 Vamos agilizar.',
   thanks: 'Imagina! 😊',
   audio: 'Por aqui eu ainda não consigo ouvir áudios. 🙏 Pode me mandar por escrito?',
   robot: 'Sou o assistente virtual da Indique Certo. 🤖 Se preferir falar com uma pessoa, é só dizer *atendente*.',
