@@ -38,7 +38,9 @@ const firstName = (t: Ticket) => {
 };
 
 function handoffMachine({ services, handoffTimeoutMs }: MachineDeps) {
-  const timedOut = ({ context, event }: { context: Context; event: { at?: unknown } }) => typeof event.at === 'number' && event.at - context.startedAt > context.timeoutMs;
+  // Counted in the team's business hours: asked for at night, it still waits in the morning.
+  const timedOut = ({ context, event }: { context: Context; event: { at?: unknown } }) =>
+    typeof event.at === 'number' && services.workingMs(context.team, context.startedAt, event.at) > context.timeoutMs;
   return setup({
     types: { context: {} as Context, input: {} as FlowInput, output: {} as FlowOutput },
   }).createMachine({

@@ -13,6 +13,7 @@ import { listLearned } from './db/learning.js';
 import { defaultFaqDir } from './paths.js';
 import { createFlowServices, type FlowServices } from './tickets/services.js';
 import { loadBusinessHours } from './business-hours.js';
+import { BusinessClock } from './staff/sla.js';
 
 export interface App {
   config: Config;
@@ -62,7 +63,13 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
   if (listLearned(db).length) learning.retrain();
   // Outside business hours the bot still opens tickets and says when the team picks them up.
   const hours = loadBusinessHours(process.env, config.timezone);
-  const services = createFlowServices(db, requests, { pickup: (team, now) => hours.pickup(team, now), idleTimeoutMs: config.idleTimeoutMs });
+  // A hand-over waits for the team in its business hours: a night does not time it out.
+  const clock = new BusinessClock(hours, config.timezone);
+  const services = createFlowServices(db, requests, {
+    pickup: (team, now) => hours.pickup(team, now),
+    workingMs: (team, fromMs, toMs) => clock.elapsedHours(team, fromMs, toMs, (toMs - fromMs) / 3_600_000 + 1) * 3_600_000,
+    idleTimeoutMs: config.idleTimeoutMs,
+  });
   const engine = new Engine({
     db,
     kb,

@@ -33,6 +33,8 @@ export interface FlowServices {
   ticketOpenedText(t: Ticket, now: Date): string;
   /** When the team will pick a ticket up, outside business hours ("na segunda-feira, às 8h"); null when open now. */
   pickup(team: Team, now: Date): string | null;
+  /** Milliseconds of the team's business hours between two instants (a night or a weekend counts nothing). */
+  workingMs(team: Team, fromMs: number, toMs: number): number;
   /**
    * The person left a hand-over for the menu: closed with the reason when nobody from the
    * team had answered or taken it, else kept open with a note. True when kept open.
@@ -48,11 +50,18 @@ const EXCERPT_MAX = 120;
 export function createFlowServices(
   db: Db,
   requests: RequestRegistry,
-  opts: { pickup?: (team: Team, now: Date) => string | null; /** The bot's silence that starts a conversation afresh. */ idleTimeoutMs?: number } = {},
+  opts: {
+    pickup?: (team: Team, now: Date) => string | null;
+    workingMs?: (team: Team, fromMs: number, toMs: number) => number;
+    /** The bot's silence that starts a conversation afresh. */
+    idleTimeoutMs?: number;
+  } = {},
 ): FlowServices {
   const pickup = opts.pickup ?? (() => null);
+  const workingMs = opts.workingMs ?? ((_team: Team, fromMs: number, toMs: number) => Math.max(0, toMs - fromMs));
   const idleMs = opts.idleTimeoutMs ?? 30 * 60_000;
   return {
+    workingMs,
     contact: (chatId) => {
       const c = findContact(db, chatId);
       return { phone: c?.phone ?? null, name: c?.name ?? null };
