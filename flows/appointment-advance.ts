@@ -13,7 +13,7 @@ export const notPartnerText =
 
 // "a video está marcada pra 15/12" vs "queria antecipar para o dia 10": which date is which.
 const CURRENT_CUE = /\b(marcad\w*|agendad\w*|atual\w*|esta (pra|para)|ta (pra|para)|previst\w*|e (no )?dia|e pra|do dia|no dia|data de hoje)\s*(o|a|pro|para o|pra|para)?\s*(dia)?\s*$/;
-const WANTED_CUE = /\b(antecip\w*|a partir|pode ser|prefer\w*|queria|quer|antes|adiant\w*|encaix\w*|mais cedo|pra quando|para quando|puxar|trazer|se der|se puder|der pra|gostaria|seria|ideal|melhor)\b.*$/;
+const WANTED_CUE = /\b(antecip\w*|a partir|pode ser|prefer\w*|queria|quer|antes|adiant\w*|encaix\w*|mais cedo|pra quando|para quando|puxar|trazer|se der|se puder|der pra|gostaria|seria|ideal|melhor|pode|podia|poderia|consegue|conseguiria|disponivel|disponibilidade|livre)\b.*$/;
 
 const firstName = (t: Ticket) => {
   const n = (t.contact_name ?? '').trim().split(/\s+/)[0];
