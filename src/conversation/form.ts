@@ -171,6 +171,7 @@ export const formTexts = {
   firstStep: 'Esta já é a primeira pergunta. Para desistir, digite *cancelar*.',
   yesNo: 'Responda *sim* ou *não*, por favor.',
   suggestionDeclined: 'Certo, vou manter como você escreveu.',
+  waiting: 'Sem pressa! Fico aguardando por aqui. 🙂',
   mediaIgnored: 'Por aqui eu consigo ler apenas texto. ✍️',
   filesWelcome: 'Pode sim! 📎 Mande a foto, o print ou o PDF aqui mesmo, a qualquer momento: vai junto com a solicitação.',
   filesNotHere: 'Para este pedido não preciso de arquivos: só das informações que eu pergunto, por escrito. ✍️',
@@ -498,6 +499,11 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
     const hasData = m.scan.documents.length + m.scan.emails.length + m.scan.orders.length + m.scan.numbers.length + m.scan.dates.length + m.scan.times.length > 0;
     if (c.mode === 'confirm' && yn === 'yes' && !s.correction && !hasData) return submit();
 
+    // "o cpf é 181.91... pera, ele tá me mandando": the answer is on its way; no question again.
+    // (Not "pera, me confundi, na verdade quero o boleto": a wait word before something else to say.)
+    const onlyWaiting = s.wait && !s.correction && !s.cancel && !/\b(quero|queria|preciso|precisava|gostaria|confundi|errei)\b/.test(m.folded) && m.folded.split(' ').length <= 14;
+    if (onlyWaiting && c.mode === 'asking' && !s.question && !m.scan.documents.length && !m.scan.emails.length && !m.scan.orders.length && !m.scan.dates.length) return say(formTexts.waiting);
+
     // The answer to the question on screen, and every other fact in the message.
     let answered = false;
     // A question is not the answer to a choice because it shares its words ("quantos dias pra desistir?" is not "desistência").
@@ -611,6 +617,9 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
     }
     // A question the matcher is unsure about: its best reading, said as such.
     if (!intent && nlu?.kind === 'clarify' && s.question && /\?/.test(text)) {
+      // Of the readings, the one about this very request is the likely one here ("quanto tempo o cliente tem pra desistir?" in a refund).
+      const own = nlu.options.map((id) => deps.faqEntry(id)).find((e) => e?.flow === rt.id);
+      if (own) return resume(`*${own.question}*\n\n${own.answer}`);
       const best = deps.faqEntry(nlu.options[0]);
       if (best && best.flow !== rt.id) return resume(`${formTexts.guessed(best.short ?? best.question)}\n\n*${best.question}*\n\n${best.answer}`);
     }

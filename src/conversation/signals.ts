@@ -30,7 +30,11 @@ export interface Signals {
   asksToSendFile: boolean;
   /** "preciso de uma ajuda", "pode me ajudar?" and nothing about what. */
   wantsHelp: boolean;
+  /** "pera, ele tá me mandando", "só um minuto", "deixa eu ver aqui": the answer is on its way. */
+  wait: boolean;
 }
+
+const WAIT = /\b(pera+|perai|peraí|espera (ai|um pouco|um pouquinho|so um)|aguarda (ai|um pouco|so um)|(so )?um (momento|minuto|minutinho|segundo|segundinho|instante)|ja (te )?(mando|passo|envio|falo)|vou (ver|pegar|procurar|conferir|olhar|perguntar)( aqui| pra ele| pra ela| com ele| com ela)?|deixa eu (ver|pegar|olhar|procurar|conferir)|(ele|ela|o cliente|a cliente) (ta|esta) (me )?(mandando|passando|procurando|vendo))\b/;
 
 const STRONG_CANCEL = new RegExp(
   [
@@ -139,6 +143,7 @@ export function readSignals(raw: string, folded = fold(raw)): Signals {
     question: isQuestion(raw, t),
     wantsHelp: /\b((preciso|precisava|quero|queria|gostaria) de (uma )?ajuda|me ajuda|pode(ria)? me ajudar|alguem pode ajudar|socorro)\b/.test(t) && t.replace(/\b(bom dia|boa tarde|boa noite|oi+|ola|tudo (bem|bom|joia|certo)|por favor|pfv|urgente|urgencia|uma|de|preciso|precisava|quero|queria|gostaria|ajuda|me|pode|poderia|ajudar|alguem|socorro|com|isso|voces|vcs|voce|vc)\b/g, '').trim() === '',
     asksToSendFile: /\b(posso|pode|podem|da pra|da para|consigo|como|tem como|quer que eu) (te |lhe )?(mandar|enviar|anexar|mando|envio|passar)\b.*\b(foto|fotos|print|prints|comprovante|pdf|arquivo|documento|imagem|anexo|screenshot)\b/.test(t),
+    wait: WAIT.test(t),
     goodbye: /^(tchau+|ate (mais|logo|a proxima|depois)|flw|falou|fui|era (so )?isso|so isso|bye|adeus)( (obrigad[oa]|valeu|vlw))?$/.test(t),
   };
 }
