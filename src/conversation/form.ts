@@ -562,6 +562,8 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
       }
       // The person answered other questions instead of this one: set it aside, ask it at the end.
       const answeredOthers = facts.some((f) => !f.correction && f.step !== asked && 'value' in f.ex);
+      // A yes/no question answered with a question ("nem instalei, não tem jeito mesmo?"): noted, and asked again.
+      if (!answered && answeredOthers && asked?.kind === 'yesno' && !has(asked) && c.mode === 'asking' && s.question && /\?/.test(text)) return ask(asked);
       if (!answered && answeredOthers && asked && !has(asked) && c.mode === 'asking') c.deferred = [...new Set([...(c.deferred ?? []), asked.key])];
       if (wasConfirm && !def.steps.some((st) => applies(st) && !has(st))) {
         c.mode = 'confirm';
