@@ -537,7 +537,10 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
     // A name or a description asked for is read last: "tem alguém me ouvindo?" is not a name.
     const conversational = !!(s.smallTalk || s.repeat || s.dontKnow || s.status || s.asksToSendFile || s.goodbye || s.cancel || (s.question && /\?/.test(text)));
     const deferAsked = answered || questionAtChoice || (asked?.free && conversational);
-    const facts = readFacts(m, deferAsked ? undefined : asked);
+    // At the summary, "inverti os número, é 81602" answers the step it names, as if asked again.
+    const mentioned = !asked && s.correction && (c.mode === 'confirm' || c.mode === 'fix') ? mentionedStep(m) : undefined;
+    const named = mentioned && ['order', 'date', 'time'].includes(mentioned.kind) ? mentioned : undefined;
+    const facts = readFacts(m, deferAsked ? undefined : (asked ?? named));
     // A description or a name asked for is the whole message, whatever else it also says.
     if (facts.length && asked?.free && !has(asked) && !asked.extract) {
       const r = asked.parse(text, c.values, env);

@@ -576,7 +576,23 @@ export function textStep(key: string, label: string, question: string, opts: { m
       const t = text.trim().replace(/\s+/g, ' ');
       return t.length >= opts.min && t.length <= opts.max && /\p{L}/u.test(t) ? { ok: true, value: t } : { ok: false, error: opts.error };
     },
+    // The summary masks what the person wrote along (a CPF, an e-mail, a phone) like every other field.
+    show: (value) => maskPersonalData(String(value)),
   };
+}
+
+/** Free text with its CPFs/CNPJs, e-mails and phone numbers masked (as the summary shows fields). */
+export function maskPersonalData(text: string): string {
+  const scan = scanMessage(text, new Date());
+  const spans: Array<{ index: number; length: number; masked: string }> = [
+    ...scan.documents.map((d) => ({ index: d.index, length: d.length, masked: maskDocument(d.value.value) })),
+    ...scan.invalidDocuments.map((d) => ({ index: d.index, length: d.length, masked: '***' })),
+    ...scan.emails.map((e) => ({ index: e.index, length: e.length, masked: maskEmail(e.value) })),
+  ].sort((a, b) => b.index - a.index);
+  let out = text;
+  for (const sp of spans) out = out.slice(0, sp.index) + sp.masked + out.slice(sp.index + sp.length);
+  // Phone-like runs of 10–13 digits the scan did not take as a document.
+  return out.replace(/(?<!\d)(\+?\d[\d\s().-]{8,16}\d)(?!\d)/g, (run) => (onlyDigits(run).length >= 10 && onlyDigits(run).length <= 13 ? maskPhone(run) : run));
 }
 
 // Words that are never part of a person's name in these chats.
