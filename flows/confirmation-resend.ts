@@ -20,7 +20,11 @@ const SAME = /^(o |a |no |pro |pra |para o |para )?(mesm[oa])( email| endereco)?
 const SAID_SAME = /\b(reenvi\w*|mand\w*|envi\w*|pode ser)\b.{0,15}\b(pro|pra o|para o|no|o) mesmo( email| endereco)?\b(?! (cpf|cnpj|numero|pedido))/;
 const NEW_EMAIL_CUE = /\b(outro|novo|nova|reenvi\w*|mand\w* (pro|para o|pra|no)|envi\w* (para|pro|pra|no)|tambem|tb|dois|ambos|alternativ\w*|pessoal|atual)\b/;
 
-const purchaseEmail = emailStep('email', 'E-mail da compra', 'Qual *e-mail* foi informado na compra?', { mentions: /\b(email da compra|email (que|q) (usei|coloquei|cadastrei|informei)|email)\b/ });
+const purchaseEmail = emailStep('email', 'E-mail da compra', 'Qual *e-mail* foi informado na compra?', {
+  mentions: /\b(email da compra|email (que|q) (usei|coloquei|cadastrei|informei)|email)\b/,
+  // "manda pros dois: ..., fulano@..." adds an address to resend to; it does not correct this one.
+  avoid: /\b(dois|duas|ambos|ambas|os 2|nos 2|tambem|tb|tbm|outro|novo|nova)\b/,
+});
 
 const plainNewEmail = emailStep('newEmail', 'Reenviar para', 'Quer receber em *outro e-mail*? Envie o novo endereço, ou responda *não* para reenviar ao mesmo.', { optional: true, cue: NEW_EMAIL_CUE });
 

@@ -346,7 +346,8 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
     const order = [
       ...(asked ? [asked] : []),
       ...def.steps.filter((s) => s !== asked && !s.gate && !has(s)),
-      ...def.steps.filter((s) => s !== asked && !s.gate && has(s) && c.values[s.key] !== null),
+      // (A field answered "none" stays so, except an address: "manda pros dois: ..." gives one after "o mesmo".)
+      ...def.steps.filter((s) => s !== asked && !s.gate && has(s) && (c.values[s.key] !== null || s.kind === 'email')),
     ];
     // "não sei o número do pedido" said along with other facts: that field's own "não sei";
     // so is a sentence of its own that does not know it ("numero do pedido nao lembro. o email é ...").

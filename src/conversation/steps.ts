@@ -139,6 +139,8 @@ export interface EmailStepOptions {
   optional?: boolean;
   /** Unasked, an address only goes to this field after words like these ("outro e-mail", "manda pro"). */
   cue?: RegExp;
+  /** Unasked, an address after words like these belongs to another field ("manda pros dois: ..."). */
+  avoid?: RegExp;
   mentions?: RegExp;
 }
 
@@ -164,6 +166,7 @@ export function emailStep(key: string, label: string, question: string, opts: Em
         const token = `email:${e.value}`;
         if (m.used.has(token)) continue;
         if (!how.asked && opts.cue && !opts.cue.test(before(m, e.index, 60))) continue;
+        if (!how.asked && opts.avoid?.test(before(m, e.index, 60))) continue;
         if (how.filled && e.value === v[key]) return undefined;
         const fix = suggestEmailFix(e.value);
         return fix ? { suggest: emailSuggestion(fix, e.value), original: e.value, token } : { value: e.value, token };
