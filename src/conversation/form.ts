@@ -158,6 +158,9 @@ export interface FormDeps {
   openOfChat(requestId: string, chatId: string): string | null;
 }
 
+/** "não precisa adiantar", "não é isso que eu quero": this request is taken back. */
+const TAKES_BACK = /\bnao (precisa|precisamos|preciso|quero|vou querer|e (isso|esse|essa|bem isso))( mais)?( (adiantar|antecipar|estorno|estornar|cancelar|reenviar|boleto|isso))?\b.{0,80}\b(problema|na verdade|quero|preciso|e que)\b/;
+
 export const formTexts = {
   tooManyErrors:
     'Parece que não estou conseguindo entender. 😕 Quer falar com um atendente? Responda *sim* para chamar uma pessoa ou *não* para tentar de novo.',
@@ -239,6 +242,10 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
     const v = effective();
     const out: Record<string, unknown> = {};
     for (const s of def.steps) if (!s.hidden && v[s.key] !== undefined && v[s.key] !== null) out[s.key] = v[s.key];
+    // A document or an e-mail also travels by kind: the client's CPF of an advance is the buyer's CPF of a resend.
+    const byKind: Record<string, unknown> = {};
+    for (const s of def.steps) if (!s.hidden && (s.kind === 'document' || s.kind === 'email') && typeof v[s.key] === 'string' && byKind[s.kind] === undefined) byKind[s.kind] = v[s.key];
+    if (Object.keys(byKind).length) out.__byKind = byKind;
     return out;
   };
 
@@ -473,6 +480,15 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
       say(formTexts.givenUp(rt.called));
       finish({ outcome: 'cancelled' });
       return;
+    }
+    // "na verdade ... não precisa adiantar não, o problema é que não chegou o e-mail": the person
+    // takes this request back and names another one; switched before any of it is read as an answer.
+    if ((s.correction || TAKES_BACK.test(m.folded)) && !s.question) {
+      const named = deps.requestCues.filter((r) => r.id !== rt.id && r.cues?.test(m.folded));
+      if (named.length === 1 && deps.request(named[0].id)) {
+        say(formTexts.switched(rt.called));
+        return finish({ outcome: 'switch', flow: named[0].id, carry: collected(), trigger: { text, command: null, choice: null, nlu: nlu!, at: now.getTime() } });
+      }
     }
     // Yes/no questions of the machinery itself.
     const yn = s.dontKnow || s.repeat ? null : parseYesNo(text);
@@ -731,7 +747,15 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
     }
     if (c.params.__carry) {
       const carried = JSON.parse(c.params.__carry) as Values;
-      for (const step of def.steps) if (carried[step.key] !== undefined && !has(step)) put(step, carried[step.key]);
+      const byKind = (carried.__byKind ?? {}) as Record<string, unknown>;
+      for (const step of def.steps) {
+        if (has(step)) continue;
+        if (carried[step.key] !== undefined) put(step, carried[step.key]);
+        else if (byKind[step.kind] !== undefined && !step.hidden) {
+          put(step, byKind[step.kind]);
+          delete byKind[step.kind]; // one field of that kind: the resend's purchase e-mail, not also its new address
+        }
+      }
     }
     const trigger = c.params.__trigger ?? '';
     delete c.params.__trigger;
