@@ -382,6 +382,11 @@ export function parseTimePtBr(text: string): TimeOfDay | null {
 export function parsePeriod(text: string): Period | null {
   // 'qualquer dia' is about the date, not the period.
   const folded = foldText(text).replace(/\b(?:bom\s+dia|boa\s+tarde|boa\s+noite|mais\s+tarde|qualquer\s+(?:dia|data|momento))\b/g, ' ');
+  // "só de manhã, pq de tarde ela tá na lavoura": one period said as the only one wins.
+  const only = /\b(?:so|somente|apenas|exclusivamente|unicamente)\s+(?:de\s+|pela\s+|na\s+|a\s+|no\s+periodo\s+da\s+)?(manha|tarde)\b/.exec(folded);
+  if (only) return only[1] === 'manha' ? 'manha' : 'tarde';
+  const not = /\b(?:nao|menos)\s+(?:de\s+|pela\s+|na\s+|a\s+)?(manha|tarde)\b/.exec(folded);
+  if (not) return not[1] === 'manha' ? 'tarde' : 'manha';
   if (/\b(?:qualquer|tanto\s+faz|indiferente)\b/.test(folded)) return 'qualquer';
   // 'amanhã cedo', 'logo cedo', 'primeira hora' are mornings; 'fim do dia' an afternoon.
   const morning = /\b(?:manha|cedo|primeira\s+hora)\b/.test(folded);

@@ -235,6 +235,10 @@ describe('parsePeriod', () => {
     ['tanto faz', 'qualquer'],
     ['manhã ou tarde', 'qualquer'],
     ['Boa tarde! Prefiro de manhã', 'manha'],
+    // One period said as the only one wins over the other mentioned as impossible.
+    ['qualquer dia a partir de quarta, mas só de manhã pq de tarde ela tá na lavoura', 'manha'],
+    ['só à tarde, de manhã ela trabalha', 'tarde'],
+    ['menos de manhã', 'tarde'],
   ] as const)('%p -> %p', (text, expected) => expect(parsePeriod(text)).toBe(expected));
 
   it.each(['amanhã', 'boa tarde', 'mais tarde eu vejo', 'à noite', ''])('%p -> null', (text) =>
