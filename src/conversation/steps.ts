@@ -287,6 +287,8 @@ export interface DateStepOptions {
   cue?: RegExp;
   /** Unasked dates without a cue do not go to this field (two date fields in one request). */
   cueRequired?: boolean;
+  /** ...or with these words right after the date ("amanhã já pode"). */
+  cueAfter?: RegExp;
   /** Unasked, a date after these words belongs to another field ("antecipar para dia 10"). */
   avoid?: RegExp;
   /** The request's only date: any date said unasked is this one (unless `avoid` says otherwise). */
@@ -323,7 +325,8 @@ export function dateStep(key: string, label: string, question: string, validate?
         const token = `date:${f.index}`;
         if (m.used.has(token)) continue;
         const context = before(m, f.index, 30);
-        const cued = opts.cue?.test(context) ?? false;
+
+        const cued = (opts.cue?.test(context) ?? false) || (opts.cueAfter?.test(fold(m.raw.slice(f.index + f.length, f.index + f.length + 25))) ?? false);
         // Unasked and without its cue, a date only counts in the message that started the request.
         const loose = !opts.cueRequired && !how.filled && !opts.avoid?.test(context) && (m.first || !opts.cue || !!opts.anyDate);
         if (!how.asked && !cued && !loose) continue;

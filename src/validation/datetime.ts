@@ -236,8 +236,9 @@ const DATE_RULES: readonly DateRule[] = [
     resolve: (m, today) => nextDayOfMonth(Number(m[1]), today),
   },
   {
-    re: /\b(depois\s+de\s+amanha|anteontem|amanha|hoje|ontem)\b/g,
-    resolve: (m, today) => addDays(today, RELATIVE_DAYS[m[1]!.replace(/\s+/g, ' ')]!),
+    // ("dps de amanhã" is how it is typed in a chat.)
+    re: /\b((?:depois|dps|dpois|dpss)\s+de\s+amanha|anteontem|amanha|hoje|ontem)\b/g,
+    resolve: (m, today) => addDays(today, RELATIVE_DAYS[m[1]!.replace(/\s+/g, ' ').replace(/^(dps|dpois|dpss) /, 'depois ')]!),
   },
   {
     // 'próxima semana', 'semana que vem': from its Monday.

@@ -110,6 +110,7 @@ describe('parseDatePtBr', () => {
     ['AMANHÃ de manhã', d(2026, 11, 29)],
     ['depois de amanhã', d(2026, 11, 30)],
     ['depois de amanha', d(2026, 11, 30)],
+    ['dps de amanha a tarde', d(2026, 11, 30)],
     ['ontem', d(2026, 11, 27)],
     ['anteontem', d(2026, 11, 26)],
   ])('relative %p from Saturday 28/11', (text, expected) => expect(parseDatePtBr(text, SATURDAY_NOON)).toEqual(expected));
