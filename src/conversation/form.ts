@@ -470,6 +470,11 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
     const asked = c.mode === 'asking' || c.mode === 'suggest' || c.mode === 'human' ? stepOf(c.asking) : undefined;
     const intent = nlu?.kind === 'answer' ? nlu.id : null;
 
+    // "o cpf é 181.91... pera, ele tá me mandando": the answer is on its way; no question again.
+    // (Not "pera, me confundi, na verdade quero o boleto": a wait word before something else to say.)
+    const onlyWaiting = s.wait && !s.human && !s.correction && !s.cancel && !/\b(quero|queria|preciso|precisava|gostaria|confundi|errei)\b/.test(m.folded) && m.folded.split(' ').length <= 14;
+    if (onlyWaiting && c.mode === 'asking' && !s.question && !m.scan.documents.length && !m.scan.emails.length && !m.scan.orders.length && !m.scan.dates.length) return say(formTexts.waiting);
+
     // A person, in any wording: hand over with what was collected so far.
     if (s.human || (intent === 'atendente' && s.smallTalk !== 'urgency')) {
       handover(`pediu uma pessoa durante o ${rt.called}`, s.human?.team ?? rt.team);
@@ -515,11 +520,6 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
     // "isso mesmo, pode registrar" at the summary is a yes, whatever words it shares with a field.
     const hasData = m.scan.documents.length + m.scan.emails.length + m.scan.orders.length + m.scan.numbers.length + m.scan.dates.length + m.scan.times.length > 0;
     if (c.mode === 'confirm' && yn === 'yes' && !s.correction && !hasData) return submit();
-
-    // "o cpf é 181.91... pera, ele tá me mandando": the answer is on its way; no question again.
-    // (Not "pera, me confundi, na verdade quero o boleto": a wait word before something else to say.)
-    const onlyWaiting = s.wait && !s.correction && !s.cancel && !/\b(quero|queria|preciso|precisava|gostaria|confundi|errei)\b/.test(m.folded) && m.folded.split(' ').length <= 14;
-    if (onlyWaiting && c.mode === 'asking' && !s.question && !m.scan.documents.length && !m.scan.emails.length && !m.scan.orders.length && !m.scan.dates.length) return say(formTexts.waiting);
 
     // The answer to the question on screen, and every other fact in the message.
     let answered = false;

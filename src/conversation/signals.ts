@@ -34,7 +34,7 @@ export interface Signals {
   wait: boolean;
 }
 
-const WAIT = /\b(pera+|perai|peraí|espera (ai|um pouco|um pouquinho|so um)|aguarda (ai|um pouco|so um)|(so )?um (momento|minuto|minutinho|segundo|segundinho|instante)|ja (te )?(mando|passo|envio|falo)|vou (ver|pegar|procurar|conferir|olhar|perguntar)( aqui| pra ele| pra ela| com ele| com ela)?|deixa eu (ver|pegar|olhar|procurar|conferir)|(ele|ela|o cliente|a cliente) (ta|esta) (me )?(mandando|passando|procurando|vendo))\b/;
+const WAIT = /\b(pera+|perai|peraí|espera (ai|um pouco|um pouquinho|so um)|aguarda (ai|um pouco|so um)|(so )?um (momento|minuto|minutinho|segundo|segundinho|instante)|ja (te )?(mando|passo|envio|falo)|vou (ver|pegar|procurar|conferir|olhar|perguntar)( aqui| pra ele| pra ela| com ele| com ela)?|deixa eu (ver|pegar|olhar|procurar|conferir)|(ele|ela|o cliente|a cliente) (ta|esta) (me )?(mandando|passando|procurando|vendo|ligando|chamando))\b/;
 
 const STRONG_CANCEL = new RegExp(
   [
