@@ -85,7 +85,7 @@ export const appointmentAdvance = defineRequest({
           if (current && compareLocalDate(d, current) >= 0) return `Para antecipar, a data precisa ser *antes* de ${formatDatePtBr(current)}. Envie uma data anterior, ou *o quanto antes*.`;
           return null;
         },
-        { asap: true, cue: WANTED_CUE, cueAfter: /^\W*(ja |tambem |entao |ela |ele |o cliente |a cliente )?(pode|podia|consegue|daria|da pra|serve|fica bom|e melhor)\b/, cueRequired: true, mentions: /\b(data (desejada|mais proxima)|antecipar para)\b/ },
+        { asap: true, cue: WANTED_CUE, cueAfter: /^\W*(ja |tambem |entao |ela |ele |o cliente |a cliente )?(pode|podia|consegue|daria|da pra|serve|fica bom|e melhor)\b/, cueRequired: true, avoid: CURRENT_CUE, mentions: /\b(data (desejada|mais proxima)|antecipar para)\b/ },
       ),
       periodStep('period', 'Período', 'Qual *período* o cliente prefere?', { with: 'wantedDate' }),
     ],

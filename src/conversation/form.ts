@@ -472,7 +472,7 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
 
     // "o cpf é 181.91... pera, ele tá me mandando": the answer is on its way; no question again.
     // (Not "pera, me confundi, na verdade quero o boleto": a wait word before something else to say.)
-    const onlyWaiting = s.wait && !s.human && !s.correction && !s.cancel && !/\b(quero|queria|preciso|precisava|gostaria|confundi|errei)\b/.test(m.folded) && m.folded.split(' ').length <= 14;
+    const onlyWaiting = s.wait && !s.human && !s.correction && !s.cancel && !/\b(quero|queria|preciso|precisava|gostaria|confundi|errei)\b/.test(m.folded) && m.folded.split(' ').length <= 20;
     if (onlyWaiting && c.mode === 'asking' && !s.question && !m.scan.documents.length && !m.scan.emails.length && !m.scan.orders.length && !m.scan.dates.length) return say(formTexts.waiting);
 
     // A person, in any wording: hand over with what was collected so far.

@@ -307,6 +307,11 @@ export function dateStep(key: string, label: string, question: string, validate?
     example: opts.asap ? '*10/12*, *segunda-feira*, *amanhã* ou *o quanto antes*' : opts.past ? '*12/11*, *ontem* ou *segunda passada*' : '*10/12*, *segunda-feira* ou *amanhã*',
     ask: () => question,
     parse: (text, _v, env) => {
+      // Asked for one date, "tá marcado dia 11/12" gives the other field's (its cue before the date).
+      if (opts.avoid) {
+        const lead = fold(text).split(/\d|\b(?:amanha|hoje|segunda|terca|quarta|quinta|sexta|sabado|domingo)\b/)[0];
+        if (opts.avoid.test(lead) && !opts.cue?.test(lead)) return { ok: false, error };
+      }
       // A date said with it wins: "qualquer dia da próxima semana" is from next Monday.
       const d = read(text, env.now);
       if (d) return { ok: true, value: d };
@@ -330,6 +335,7 @@ export function dateStep(key: string, label: string, question: string, validate?
         // Unasked and without its cue, a date only counts in the message that started the request.
         const loose = !opts.cueRequired && !how.filled && !opts.avoid?.test(context) && (m.first || !opts.cue || !!opts.anyDate);
         if (!how.asked && !cued && !loose) continue;
+        if (how.asked && !cued && opts.avoid?.test(context)) continue;
         const value = opts.past ? pastDate(m.raw.slice(f.index, f.index + f.length), env.now) ?? f.value : f.value;
         if (how.filled && JSON.stringify(value) === JSON.stringify(v[key])) return undefined;
         // "dia 7 é depois, então depois de amanhã": of two dates, the one that fits the question.
