@@ -386,7 +386,8 @@ export function parsePeriod(text: string): Period | null {
   // "só de manhã, pq de tarde ela tá na lavoura": one period said as the only one wins.
   const only = /\b(?:so|somente|apenas|exclusivamente|unicamente)\s+(?:de\s+|pela\s+|na\s+|a\s+|no\s+periodo\s+da\s+)?(manha|tarde)\b/.exec(folded);
   if (only) return only[1] === 'manha' ? 'manha' : 'tarde';
-  const not = /\b(?:nao|menos)\s+(?:de\s+|pela\s+|na\s+|a\s+)?(manha|tarde)\b/.exec(folded);
+  // "de manhã, ela trabalha à tarde": the period taken up elsewhere is not the one wanted.
+  const not = /\b(?:nao|menos|trabalha|trabalho|trabalhamos|estuda|estudo|(?:ta|esta|estou|to|fica)\s+ocupad[oa]|nao\s+(?:pode|posso|consegue|da))\s+(?:de\s+|pela\s+|na\s+|a\s+|no\s+periodo\s+da\s+)?(manha|tarde)\b/.exec(folded);
   if (not) return not[1] === 'manha' ? 'tarde' : 'manha';
   if (/\b(?:qualquer|tanto\s+faz|indiferente)\b/.test(folded)) return 'qualquer';
   // 'amanhã cedo', 'logo cedo', 'primeira hora' are mornings; 'fim do dia' an afternoon.

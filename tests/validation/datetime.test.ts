@@ -240,6 +240,7 @@ describe('parsePeriod', () => {
     ['qualquer dia a partir de quarta, mas só de manhã pq de tarde ela tá na lavoura', 'manha'],
     ['só à tarde, de manhã ela trabalha', 'tarde'],
     ['menos de manhã', 'tarde'],
+    ['de manha, ela trabalha a tarde', 'manha'],
   ] as const)('%p -> %p', (text, expected) => expect(parsePeriod(text)).toBe(expected));
 
   it.each(['amanhã', 'boa tarde', 'mais tarde eu vejo', 'à noite', ''])('%p -> null', (text) =>
