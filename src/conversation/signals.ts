@@ -92,7 +92,7 @@ const STATUS = new RegExp(
   ].join('|'),
 );
 
-export const DONT_KNOW = /\b(nao sei|nao lembro|nao (tenho|possuo|temos|possuimos|tem) (isso|aqui|agora|como|o numero|ele|ela|anotado|em maos|mais|o pedido|numero)|nao tenho$|(eu )?nao (tenho|sei) nao\b|(numero|pedido|email|e-mail|data) (eu )?nao (tenho|sei|lembro)|esqueci|sei la|nao faco (a menor )?ideia|nao sabe|nao lembra|nao tem (como|isso)|nao achei (o numero|o pedido|o email|a data)|nao encontro|nao sei informar|nao consigo (achar|encontrar|lembrar))\b/;
+export const DONT_KNOW = /\b(nao sei|nao lembro|nao (tenho|possuo|temos|possuimos|tem) (isso|aqui|agora|como|o numero|ele|ela|anotado|em maos|mais|o pedido|numero)|nao tenho$|(eu )?nao (tenho|sei) nao\b|^(o )?(pedido|numero|email|e-mail|data|cpf)?\s*sei nao\b|(numero|pedido|email|e-mail|data) (eu )?nao (tenho|sei|lembro)|esqueci|sei la|nao faco (a menor )?ideia|nao sabe|nao lembra|nao tem (como|isso)|nao achei (o numero|o pedido|o email|a data)|nao encontro|nao sei informar|nao consigo (achar|encontrar|lembrar))\b/;
 
 const REPEAT = /\bnao entendi( nada| bem| direito)?$|\bque (pasta|pergunta|opcao|coisa) e essa\b|\b(o que|oq|que) (e|seria|significa|quer dizer) (isso|esse|essa|spam|lixo eletronico|periodo|chave pix|pix)\b|^(pode|poderia|consegue) repetir|^repete\b|\brepete (a pergunta|por favor|ai)\b|^como assim\b|^nao entendi\b|\bnao entendi (a pergunta|o que|oq|direito)\b|^qual (pergunta|era a pergunta)\b|\bqual (era|foi) (a|mesmo a) pergunta\b|\bqual era a pergunta\b|\bo que (voce|vc|vcs|voces) (quer|precisa|pediu)( saber)?\b|^(hein|han|hm+|ue) ?$|^o que$|^qual$|\bexplica (melhor|de novo)\b|\bcomo (eu )?(respondo|faco isso)\b/;
 

@@ -277,12 +277,12 @@ export function findDatesPtBr(text: string, now: Date): DateMatch[] {
     for (const [start, end] of consumed) folded = blankOut(folded, start, end);
   }
   found.sort((a, b) => a.index - b.index);
-  // "segunda dia 14", "sexta, 04/12": the day written out says which weekday; one date, not two.
+  // "segunda dia 14", "sexta, 04/12", "quarta agora, dia 25": the day written out says which weekday; one date, not two.
   for (let i = found.length - 2; i >= 0; i--) {
     const a = found[i]!;
     const b = found[i + 1]!;
     const gap = plain.slice(a.index + a.length, b.index);
-    if (WEEKDAY_START.test(plain.slice(a.index, a.index + a.length)) && /^[\s,(-]*(feira)?[\s,(-]*(dia\s*)?$/.test(gap) && /^(dia\s*)?\d/.test(plain.slice(b.index))) {
+    if (WEEKDAY_START.test(plain.slice(a.index, a.index + a.length)) && /^[\s,(-]*(feira)?[\s,(-]*((agora|passad[ao]|que\s+vem|ultim[ao]|retrasad[ao]|dessa\s+semana|desta\s+semana)[\s,(-]*)?(dia\s*)?$/.test(gap) && /^(dia\s*)?\d/.test(plain.slice(b.index))) {
       found.splice(i, 2, { date: b.date, index: a.index, length: b.index + b.length - a.index });
     }
   }

@@ -179,6 +179,11 @@ describe('parseDatePtBr', () => {
     expect(found.map((f) => f.date)).toEqual([d(2026, 11, 28), d(2026, 11, 29), d(2026, 12, 3)]);
     expect(found[1]).toEqual({ date: d(2026, 11, 29), index: 10, length: 6 });
   });
+
+  it('a weekday and its day of the month are one date, with "agora" or "passada" between them', () => {
+    expect(findDatesPtBr('comprei quarta agora, dia 2', SATURDAY_NOON).map((f) => f.date)).toEqual([d(2026, 12, 2)]);
+    expect(findDatesPtBr('foi segunda passada dia 23', SATURDAY_NOON)).toHaveLength(1);
+  });
 });
 
 describe('parseTimePtBr', () => {
