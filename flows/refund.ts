@@ -136,7 +136,7 @@ export const refund = defineRequest({
       {
         ...choiceStep('requester', 'Quem pede', 'Quem está pedindo o estorno?', [
           { value: 'cliente', label: 'Sou o cliente (comprador)', words: /\b(client[ea]s?|comprador[ae]?s?|dono|dona|socio|socia|proprietari[oa]|funcionari[oa]|gerente|administrativ[oa]|titular|eu mesm[oa]|eu comprei|eu que comprei|nos mesmos|nos compramos|compramos|fiz a compra|fizemos a compra|sou eu|(empresa|pessoa) que (fez a compra|comprou))\b|^(eu|euu|eu mesmo|eu msm)$/, strong: /\b(sou (o|a) (propri[oa] )?(cliente|comprador|compradora)|sou (o |a )?(dono|dona|socio|socia|proprietari[oa]|funcionari[oa]) da (propria )?empresa|eu (mesmo|mesma) comprei|eu que comprei|(fui|foi) eu (mesm[oa] )?(que|quem) compr\w*|comprei eu mesm[oa]|comprei (pra|para) mim)\b/ },
-          { value: 'parceiro', label: 'Sou o parceiro Indique Certo', words: /\b(parceir[oa]|revend|indique certo)\b/, strong: /\b(sou (o |a )?parceir[oa]|(meu|minha) client[ea]|do meu cliente|da minha cliente)\b/ },
+          { value: 'parceiro', label: 'Sou o parceiro Indique Certo', words: /\b(parceir[oa]|revend|indique certo)\b/, strong: /\b(sou (o |a )?parceir[oa]|(meu|minha) client[ea]|do meu cliente|da minha cliente|client[ea] (meu|minha)|(pra|para|de) (um|uma) client[ea])\b/ },
         ]),
         initial: (_v, env) => (env.services.partnerByPhone(env.services.contact(env.chatId).phone) ? 'parceiro' : undefined),
       },
