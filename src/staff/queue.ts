@@ -32,6 +32,9 @@ export interface Cursor {
   id: number;
 }
 
+/** What the queue page shows of a ticket. */
+export type QueueListRow = Omit<QueueRow, 'order_number' | 'document' | 'email' | 'updated_at'>;
+
 export interface QueueRow {
   id: number;
   protocol: string;
@@ -162,15 +165,15 @@ function baseQuery(k: Kysely<Database>, s: Resolved['s'], p: QueryValues) {
   return q;
 }
 
-/** The page's columns, in the order the raw rows carry them. */
-const PAGE_COLUMNS = [
+/** The page's columns, in the order the raw rows carry them: what the queue page shows first, then what the API and CSV add. */
+const LIST_COLUMNS = [
   'tickets.id', 'tickets.protocol', 'tickets.type', 'tickets.team', 'tickets.status', 'tickets.chat_id', 'tickets.phone',
-  'tickets.contact_name', 'tickets.order_number', 'tickets.document', 'tickets.email', 'tickets.assignee_id',
-  'tickets.created_at', 'tickets.updated_at', 'tickets.closed_at', 'staff_users.name as assignee_name',
+  'tickets.contact_name', 'tickets.assignee_id', 'staff_users.name as assignee_name', 'tickets.created_at', 'tickets.closed_at',
 ] as const;
+const ALL_COLUMNS = [...LIST_COLUMNS, 'tickets.order_number', 'tickets.document', 'tickets.email', 'tickets.updated_at'] as const;
 
-function pageQuery(k: Kysely<Database>, s: Resolved['s'], p: QueryValues) {
-  let q = baseQuery(k, s, p).leftJoin('staff_users', 'staff_users.id', 'tickets.assignee_id').select(PAGE_COLUMNS);
+function pageQuery(k: Kysely<Database>, s: Resolved['s'], p: QueryValues, all: boolean) {
+  let q = baseQuery(k, s, p).leftJoin('staff_users', 'staff_users.id', 'tickets.assignee_id').select(all ? ALL_COLUMNS : LIST_COLUMNS);
   if (s.after) q = q.where((eb) => eb(eb.refTuple('tickets.created_at', 'tickets.id'), '>', eb.tuple(p.afterCreated!, p.afterId!)));
   // limit + 1 rows: the extra one tells there is a next page.
   return q.orderBy('tickets.created_at', 'asc').orderBy('tickets.id', 'asc').limit(sql<number>`${p.limit} + 1`);
@@ -179,10 +182,10 @@ function pageQuery(k: Kysely<Database>, s: Resolved['s'], p: QueryValues) {
 /** The query of one queue page with its values in place (how SQLite runs it can be asked of it). */
 export function queuePageQuery(db: Db, f: QueueFilter, limit: number) {
   const { s, p } = resolve(f, limit);
-  return pageQuery(db.kysely, s, p);
+  return pageQuery(db.kysely, s, p, true);
 }
 
-const toRow = (r: unknown[]): QueueRow => ({
+const toListRow = (r: unknown[]): QueueListRow => ({
   id: r[0] as number,
   protocol: r[1] as string,
   type: r[2] as TicketType,
@@ -191,22 +194,32 @@ const toRow = (r: unknown[]): QueueRow => ({
   chat_id: r[5] as string,
   phone: r[6] as string | null,
   contact_name: r[7] as string | null,
-  order_number: r[8] as string | null,
-  document: r[9] as string | null,
-  email: r[10] as string | null,
-  assignee_id: r[11] as number | null,
-  created_at: r[12] as string,
-  updated_at: r[13] as string,
-  closed_at: r[14] as string | null,
-  assignee_name: r[11] === null ? null : ((r[15] as string | null) ?? null),
+  assignee_id: r[8] as number | null,
+  assignee_name: r[8] === null ? null : ((r[9] as string | null) ?? null),
+  created_at: r[10] as string,
+  closed_at: r[11] as string | null,
 });
 
-/** One page of the queue, oldest first, and the cursor of the next page. */
-export function queuePage(db: Db, f: QueueFilter): { rows: QueueRow[]; next?: Cursor } {
+const toRow = (r: unknown[]): QueueRow => ({
+  ...toListRow(r),
+  order_number: r[12] as string | null,
+  document: r[13] as string | null,
+  email: r[14] as string | null,
+  updated_at: r[15] as string,
+});
+
+/**
+ * One page of the queue, oldest first, and the cursor of the next page. `list`: only what the
+ * queue page shows (fewer values to read per row); otherwise every column (API, CSV).
+ */
+export function queuePage(db: Db, f: QueueFilter, columns: 'list'): { rows: QueueListRow[]; next?: Cursor };
+export function queuePage(db: Db, f: QueueFilter, columns?: 'all'): { rows: QueueRow[]; next?: Cursor };
+export function queuePage(db: Db, f: QueueFilter, columns: 'list' | 'all' = 'all'): { rows: QueueListRow[]; next?: Cursor } {
   const limit = Math.min(Math.max(f.limit ?? 50, 1), 500);
   const { shape, s, p } = resolve(f, limit);
-  const raw = db.prepared<QueryValues, unknown>((k, ph) => pageQuery(k, s, ph), `queue.page:${shape}`).raw(p);
-  const rows = raw.map(toRow);
+  const all = columns === 'all';
+  const raw = db.prepared<QueryValues, unknown>((k, ph) => pageQuery(k, s, ph, all), `queue.page:${columns}:${shape}`).raw(p);
+  const rows = raw.map(all ? toRow : toListRow);
   const more = rows.length > limit;
   if (more) rows.pop();
   const last = rows[rows.length - 1];

@@ -1,12 +1,12 @@
 import type { Team, TicketType } from '../../../db/schema.js';
 import { formatDateTime } from '../../../staff/format.js';
-import type { QueueRow } from '../../../staff/queue.js';
+import type { QueueListRow } from '../../../staff/queue.js';
 import { partnerOf, type KnownPartner } from '../../../staff/partners.js';
 import { html, type Html } from '../../html.js';
 import { ageText, customerLabel, layout, option, slaBadge, STATUS_SHORT, TEAM_SHORT, type ViewContext } from './layout.js';
 
 export interface QueueView {
-  rows: QueueRow[];
+  rows: QueueListRow[];
   /** Partners among the rows' phone numbers. */
   partners: Map<string, KnownPartner>;
   count: { count: number; capped: boolean };
@@ -47,7 +47,7 @@ function queueRows(ctx: ViewContext, v: QueueView): Html[] {
   return v.rows.map((r) => queueRow(ctx, v, r, Date.parse(r.created_at)));
 }
 
-function queueRow(ctx: ViewContext, v: QueueView, r: QueueRow, created: number): Html {
+function queueRow(ctx: ViewContext, v: QueueView, r: QueueListRow, created: number): Html {
   return html`<tr data-protocol="${r.protocol}">
   <td data-label="Protocolo"><a href="/tickets/${r.protocol}">${r.protocol}</a></td>
   <td data-label="Tipo">${ctx.requests.title(r.type)}</td>
