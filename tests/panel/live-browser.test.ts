@@ -1,37 +1,21 @@
-import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { createStaffApp } from '../../src/http/panel/app.js';
-import { silentLogger } from '../../src/logger.js';
-import { createUser } from '../../src/staff/users.js';
+import { afterAll, beforeAll, expect, it, jest } from '@jest/globals';
+import type { Browser, Page } from 'playwright-core';
 import { createTicket } from '../../src/tickets/tickets.js';
-import { text, waMessage } from '../whatsapp/fakes.js';
-import { startRig, type Rig } from '../whatsapp/setup.js';
+import { browserAvailable, describeInBrowser, launchChromium, logIn, startChatPanel, watchErrors, type ChatPanel } from './browser-support.js';
 import { FORMAT_CASES } from './format-cases.js';
-import { PASSWORD } from './support.js';
 
 // The live queue in Chromium: a page left open on /fila shows a ticket a customer just opened on
 // (fake) WhatsApp without a reload, with the header count, the tab title and a desktop
 // notification; an SLA turns red by itself at its instant.
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = fs.existsSync(CHROMIUM);
-if (!available && process.env.CI) throw new Error(`${CHROMIUM} missing: .ci/run installs Debian's chromium`);
-const maybe = available ? describe : describe.skip;
 jest.setTimeout(90_000);
 
-let rig: Rig;
-let server: http.Server;
+let cp: ChatPanel;
 let url: string;
 let browser: Browser;
 const errors: string[] = [];
 
-async function say(from: string, t: string) {
-  await rig.channel.inbound.upsert(rig.sock(), { type: 'notify', messages: [waMessage({ from: `${from}@s.whatsapp.net`, message: text(t), pushName: 'Paula Cliente' })] });
-  await rig.settle();
-}
+const say = (from: string, t: string) => cp.say(from, t, 'Paula Cliente');
 
 async function financePage(): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'pt-BR', permissions: ['notifications'] });
@@ -46,39 +30,22 @@ async function financePage(): Promise<Page> {
     }
     window.Notification = FakeNotification;
   })()`);
-  const page = await context.newPage();
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(`${url}/login`);
-  await page.getByLabel('E-mail').fill('finance@example.com');
-  await page.getByLabel('Senha').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Entrar' }).click();
-  await page.waitForURL(`${url}/fila`);
-  return page;
+  return logIn(watchErrors(await context.newPage(), errors), url, 'finance@example.com');
 }
 
 beforeAll(async () => {
-  if (!available) return;
-  rig = await startRig();
-  await createUser(rig.app.db, { name: 'Fernanda Financeiro', email: 'finance@example.com', role: 'finance', password: PASSWORD, now: new Date().toISOString() });
-  server = http.createServer(createStaffApp({ db: rig.app.db, engine: rig.app.engine, logger: silentLogger, config: rig.app.config, panel: { loginDelayMs: 0, slaClock: 'calendar' } }));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  if (!browserAvailable) return;
+  cp = await startChatPanel({ roles: ['finance', 'support'], panel: { slaClock: 'calendar' } });
+  url = cp.url;
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
-  if (!available) return;
   await browser?.close();
-  server?.closeAllConnections();
-  await new Promise<void>((r) => server.close(() => r()));
-  await rig.close();
+  await cp?.close();
 });
 
-maybe('live queue in a browser', () => {
+describeInBrowser('live queue in a browser', () => {
   it('a ticket opened on WhatsApp appears in an open queue page within 2 s, without a reload', async () => {
     const page = await financePage();
     await expect(page.locator('.empty').textContent()).resolves.toContain('Nenhum ticket encontrado');
@@ -91,7 +58,7 @@ maybe('live queue in a browser', () => {
     for (const t of ['quero o estorno da minha compra', '1', '529.982.247-25', '48213', '1', 'ontem', 'nao', '1']) await say('5511933332222', t);
     const sentAt = Date.now();
     await say('5511933332222', 'isso');
-    const protocol = /Protocolo \*(FIN-\d{6})\*/.exec(rig.sock().sent.at(-1)!.text)![1];
+    const protocol = /Protocolo \*(FIN-\d{6})\*/.exec(cp.rig.sock().sent.at(-1)!.text)![1];
     const row = page.locator(`tr[data-protocol="${protocol}"]`);
     await row.waitFor({ timeout: 2000 });
     expect(Date.now() - sentAt).toBeLessThan(2000);
@@ -107,7 +74,7 @@ maybe('live queue in a browser', () => {
 
   it('an SLA turns red at its instant, by itself, and says so once', async () => {
     // A refund (24 h target, calendar clock here) opened 24 h minus 3 s ago.
-    const t = createTicket(rig.app.db, {
+    const t = createTicket(cp.rig.app.db, {
       type: 'refund', team: 'finance', chatId: '5511922221111', phone: '5511922221111', contactName: 'Quase Atrasado', data: {}, excerpt: [],
       now: new Date(Date.now() - 24 * 3_600_000 + 3000).toISOString(),
     });
@@ -123,10 +90,10 @@ maybe('live queue in a browser', () => {
   });
 
   it('a saved reply goes in at the cursor and the preview shows it as the customer will see it', async () => {
-    rig.app.db.run(
-      rig.app.db.kysely.insertInto('saved_replies').values({ team: 'finance', title: 'Prazo do cartão', text: 'O valor aparece na *fatura* do cartão.', created_by: null, created_at: new Date().toISOString(), updated_at: new Date().toISOString() }),
+    cp.rig.app.db.run(
+      cp.rig.app.db.kysely.insertInto('saved_replies').values({ team: 'finance', title: 'Prazo do cartão', text: 'O valor aparece na *fatura* do cartão.', created_by: null, created_at: new Date().toISOString(), updated_at: new Date().toISOString() }),
     );
-    const t = createTicket(rig.app.db, { type: 'refund', team: 'finance', chatId: '5511922223333', phone: '5511922223333', contactName: 'Rui', data: { paymentMethod: 'cartao' }, excerpt: [], now: new Date().toISOString() });
+    const t = createTicket(cp.rig.app.db, { type: 'refund', team: 'finance', chatId: '5511922223333', phone: '5511922223333', contactName: 'Rui', data: { paymentMethod: 'cartao' }, excerpt: [], now: new Date().toISOString() });
     const page = await financePage();
     await page.goto(`${url}/tickets/${t.protocol}`);
     const box = page.getByLabel('Mensagem (deixe em branco para não enviar)');
