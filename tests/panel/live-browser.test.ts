@@ -107,6 +107,104 @@ describeInBrowser('live queue in a browser', () => {
     await page.context().close();
   });
 
+  /**
+   * A page with the browser's own Notification API, watched: how often the page asks for the
+   * permission (the person answers `answer`, which the browser then remembers, as Chromium does)
+   * and which notifications it raises.
+   */
+  async function watchedPage(email: string, answer: 'granted' | 'denied') {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'pt-BR' });
+    const asked: string[] = [];
+    const shown: Array<{ title: string; body: string }> = [];
+    await context.exposeFunction('permissionAsked', async (at: string) => {
+      asked.push(at);
+      if (answer === 'granted') await context.grantPermissions(['notifications'], { origin: url });
+    });
+    await context.exposeFunction('notificationShown', (title: string, body: string) => shown.push({ title, body }));
+    await context.addInitScript(`(() => {
+      const Real = window.Notification;
+      function Watched(title, o) {
+        window.notificationShown(title, o && o.body);
+        return new Real(title, o);
+      }
+      Object.defineProperty(Watched, 'permission', { get: () => Real.permission });
+      Watched.requestPermission = async () => {
+        await window.permissionAsked(location.pathname);
+        return Real.requestPermission();
+      };
+      window.Notification = Watched;
+    })()`);
+    const page = await logIn(watchErrors(await context.newPage(), errors), url, email);
+    return { page, asked, shown };
+  }
+
+  const until = async (ok: () => boolean, ms = 3000) => {
+    for (const end = Date.now() + ms; !ok() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 50));
+    return ok();
+  };
+
+  it('notifications: the permission is asked once, on the first click, never on a page load; then a new ticket of the team and a hand-over notify, another team’s ticket does not', async () => {
+    const { page, asked, shown } = await watchedPage('support@example.com', 'granted');
+    const toggle = page.locator('#notify-toggle');
+    await expect(toggle.textContent()).resolves.toBe('Avisar novos tickets');
+    await page.reload();
+    await page.goto(`${url}/conta`);
+    await page.goto(`${url}/fila`);
+    expect(asked).toEqual([]); // three page loads, no question
+
+    await toggle.click();
+    await page.getByRole('button', { name: 'Avisos ligados' }).waitFor();
+    expect(asked).toEqual(['/fila']);
+    await expect(toggle.getAttribute('aria-pressed')).resolves.toBe('true');
+    // Remembered on every page and after a reload, without asking again; off and on again neither.
+    await page.goto(`${url}/conta`);
+    await expect(page.getByRole('button', { name: 'Avisos ligados' }).isVisible()).resolves.toBe(true);
+    await page.goto(`${url}/fila`);
+    await page.reload();
+    await toggle.click();
+    await expect(toggle.textContent()).resolves.toBe('Avisar novos tickets');
+    await toggle.click();
+    await expect(toggle.textContent()).resolves.toBe('Avisos ligados');
+    expect(asked).toEqual(['/fila']);
+
+    // A support ticket: notified.
+    for (const t of ['preciso reenviar o email de confirmação da compra', '529.982.247-25', 'joana.prado@gmail.com', 'sim', 'não', 'isso']) await say('5511944440001', t);
+    const resend = cp.lastProtocol();
+    expect(resend).toMatch(/^SUP-/);
+    const newTicket = { title: 'Novo ticket', body: `Novo ticket ${resend} (${cp.rig.app.engine.requests.title('confirmation_resend')})` };
+    expect(await until(() => shown.length > 0)).toBe(true);
+    expect(shown).toEqual([newTicket]);
+
+    // A finance refund, then a hand-over (support): only the hand-over is notified.
+    for (const t of ['quero o estorno da minha compra', '1', '529.982.247-25', '48215', '1', 'ontem', 'nao', '1', 'isso']) await say('5511944440002', t);
+    const refund = cp.lastProtocol();
+    expect(refund).toMatch(/^FIN-/);
+    await say('5511944440003', 'quero falar com um atendente');
+    const db = cp.rig.app.db;
+    const handoff = db.first(db.kysely.selectFrom('tickets').select('protocol').where('type', '=', 'human_handoff').where('chat_id', 'like', '5511944440003%'))!.protocol;
+    expect(await until(() => shown.length > 1)).toBe(true);
+    // The refund's event would have come before the hand-over's: none came.
+    expect(shown).toEqual([newTicket, { title: 'Atendimento humano aguardando', body: `Atendimento humano aguardando: ${handoff}` }]);
+    expect(JSON.stringify(shown)).not.toContain(refund);
+    expect(asked).toEqual(['/fila']);
+    await page.context().close();
+  });
+
+  it('notifications: refused once, the page does not ask again (the button goes away) and shows only its own notice', async () => {
+    const { page, asked, shown } = await watchedPage('finance@example.com', 'denied');
+    await page.getByRole('button', { name: 'Avisar novos tickets' }).click();
+    await page.locator('#notify-toggle[hidden]').waitFor({ state: 'attached' });
+    expect(asked).toEqual(['/fila']);
+    await page.reload();
+    await expect(page.locator('#notify-toggle').isHidden()).resolves.toBe(true);
+    for (const t of ['quero o estorno da minha compra', '1', '529.982.247-25', '48214', '1', 'ontem', 'nao', '1', 'isso']) await say('5511944440004', t);
+    const refund = cp.lastProtocol();
+    await page.locator('#live-note').filter({ hasText: `Novo ticket ${refund}` }).waitFor({ timeout: 3000 });
+    expect(shown).toEqual([]);
+    expect(asked).toEqual(['/fila']);
+    await page.context().close();
+  });
+
   it('no script or CSP errors in the browser console', () => {
     expect(errors).toEqual([]);
   });
