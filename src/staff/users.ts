@@ -194,9 +194,11 @@ export function revokeApiToken(db: Db, tokenId: number, ownerId: number | undefi
 }
 
 /** The active user of a bearer token, or undefined. */
+const qToken = (k: Kysely<Database>, p: { hash: string }) => k.selectFrom('api_tokens').selectAll().where('token_hash', '=', p.hash);
+
 export function authenticateToken(db: Db, token: string, now: number): { user: StaffUser; tokenId: number } | undefined {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return undefined;
-  const row = db.first(db.kysely.selectFrom('api_tokens').selectAll().where('token_hash', '=', sha256(token)));
+  const row = db.prepared(qToken).first({ hash: sha256(token) });
   if (!row || row.revoked_at) return undefined;
   const user = findUserById(db, row.user_id);
   if (!user || !user.active) return undefined;
