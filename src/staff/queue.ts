@@ -200,8 +200,20 @@ const toListRow = (r: unknown[]): QueueListRow => ({
   closed_at: r[11] as string | null,
 });
 
+// Written out (no spread of toListRow): a spread copies the object key by key, row after row.
 const toRow = (r: unknown[]): QueueRow => ({
-  ...toListRow(r),
+  id: r[0] as number,
+  protocol: r[1] as string,
+  type: r[2] as TicketType,
+  team: r[3] as Team,
+  status: r[4] as TicketStatus,
+  chat_id: r[5] as string,
+  phone: r[6] as string | null,
+  contact_name: r[7] as string | null,
+  assignee_id: r[8] as number | null,
+  assignee_name: r[8] === null ? null : ((r[9] as string | null) ?? null),
+  created_at: r[10] as string,
+  closed_at: r[11] as string | null,
   order_number: r[12] as string | null,
   document: r[13] as string | null,
   email: r[14] as string | null,
