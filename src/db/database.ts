@@ -27,6 +27,8 @@ export function openErrorMessage(file: string, err: unknown): string {
 
 export interface Prepared<P, R> {
   all(params: P): R[];
+  /** The rows as arrays of values in the select list's order (no object per row: lists of many rows). */
+  raw(params: P): unknown[][];
   first(params: P): R | undefined;
   run(params: P): { changes: number; lastInsertRowid: number };
 }
@@ -39,6 +41,7 @@ export interface Prepared<P, R> {
 export class Db {
   readonly kysely: Kysely<Database>;
   private readonly statements = new Map<string, SqliteDatabase.Statement>();
+  private readonly rawStatements = new Map<string, SqliteDatabase.Statement>();
   private readonly preparedCache = new Map<unknown, Prepared<never, unknown>>();
 
   private constructor(
@@ -147,9 +150,11 @@ export class Db {
    * kept, and each call binds fresh values. `build` must be a module-level function: it is the
    * cache key. Saves rebuilding and recompiling the query on every
    * message. The query's shape must not depend on the values (no `in` lists of varying length).
+   * A query whose shape varies (the queue's filters) passes `key`, a string naming its shape,
+   * and may then build it with a closure.
    */
-  prepared<P extends Record<string, unknown>, R>(build: (db: Kysely<Database>, p: P) => Compilable<R>): Prepared<P, R> {
-    const cached = this.preparedCache.get(build);
+  prepared<P extends Record<string, unknown>, R>(build: (db: Kysely<Database>, p: P) => Compilable<R>, key: unknown = build): Prepared<P, R> {
+    const cached = this.preparedCache.get(key);
     if (cached) return cached as Prepared<P, R>;
     const marker = (name: string) => `\u0000param:${name}`;
     const placeholders = new Proxy({} as P, { get: (_t, name) => marker(String(name)) });
@@ -157,16 +162,31 @@ export class Db {
     const slots = parameters.map((v) => (typeof v === 'string' && v.startsWith('\u0000param:') ? { name: v.slice(7) } : { value: v }));
     const stmt = this.prepare(sql);
     const bind = (params: P) => slots.map((s) => ('name' in s ? (params as Record<string, unknown>)[s.name!] : s.value));
+    let rawStmt: SqliteDatabase.Statement | undefined;
     const prepared: Prepared<P, R> = {
       all: (params) => stmt.all(...bind(params)) as R[],
+      raw: (params) => (rawStmt ??= this.prepareRaw(sql)).all(...bind(params)) as unknown[][],
       first: (params) => stmt.get(...bind(params)) as R | undefined,
       run: (params) => {
         const r = stmt.run(...bind(params));
         return { changes: r.changes, lastInsertRowid: Number(r.lastInsertRowid) };
       },
     };
-    this.preparedCache.set(build, prepared as Prepared<never, unknown>);
+    if (typeof key === 'string' && this.preparedCache.size > 2000) {
+      for (const k of this.preparedCache.keys()) if (typeof k === 'string') this.preparedCache.delete(k);
+    }
+    this.preparedCache.set(key, prepared as Prepared<never, unknown>);
     return prepared;
+  }
+
+  /** A second statement for the same SQL in raw mode (a statement's mode is its own, and the first one is shared). */
+  private prepareRaw(sql: string): SqliteDatabase.Statement {
+    let stmt = this.rawStatements.get(sql);
+    if (!stmt) {
+      stmt = this.sqlite.prepare(sql).raw(true);
+      this.rawStatements.set(sql, stmt);
+    }
+    return stmt;
   }
 
   /**
@@ -186,6 +206,7 @@ export class Db {
 
   async close(): Promise<void> {
     this.statements.clear();
+    this.rawStatements.clear();
     await this.kysely.destroy(); // closes the better-sqlite3 handle too
   }
 }

@@ -67,13 +67,28 @@ export function localDate(ms: number, timeZone: string): string {
   return new Date(ms + zoneOffsetMs(timeZone, ms)).toISOString().slice(0, 10);
 }
 
-/** dd/mm/aaaa, hh:mm in a time zone (what pt-BR Intl prints, without its cost per call). */
+const formatted = new Map<string, Map<string, string>>();
+
+/**
+ * dd/mm/aaaa, hh:mm in a time zone (what pt-BR Intl prints, without its cost per call). Kept per
+ * instant: a queue page shows the same tickets' dates request after request.
+ */
 export function formatDateTime(iso: string | null | undefined, timeZone: string): string {
   if (!iso) return '';
-  const t = Date.parse(iso);
-  if (Number.isNaN(t)) return '';
-  const d = new Date(t + zoneOffsetMs(timeZone, t)).toISOString();
-  return `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}, ${d.slice(11, 16)}`;
+  let zone = formatted.get(timeZone);
+  if (!zone) formatted.set(timeZone, (zone = new Map()));
+  let out = zone.get(iso);
+  if (out === undefined) {
+    const t = Date.parse(iso);
+    if (Number.isNaN(t)) out = '';
+    else {
+      const d = new Date(t + zoneOffsetMs(timeZone, t)).toISOString();
+      out = `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}, ${d.slice(11, 16)}`;
+    }
+    if (zone.size >= 20_000) zone.clear();
+    zone.set(iso, out);
+  }
+  return out;
 }
 
 /** Midnight of a YYYY-MM-DD date in a time zone, as an ISO instant (for date filters). */

@@ -65,15 +65,21 @@ export class BusinessClock implements SlaClock {
     return hours;
   }
 
-  private readonly deadlines = new Map<string, number>();
+  /** Per team and target, by start instant (numbers as keys: no key string per lookup, a queue page asks twice per row). */
+  private readonly deadlines = new Map<string, Map<number, number>>();
+  private deadlineCount = 0;
 
   deadline(team: Team, fromMs: number, hours: number): number {
-    const key = `${team}|${fromMs}|${hours}`;
-    let at = this.deadlines.get(key);
+    let byStart = this.deadlines.get(team + hours);
+    if (!byStart) this.deadlines.set(team + hours, (byStart = new Map()));
+    let at = byStart.get(fromMs);
     if (at === undefined) {
       at = this.computeDeadline(team, fromMs, hours);
-      if (this.deadlines.size > 20_000) this.deadlines.clear();
-      this.deadlines.set(key, at);
+      if (++this.deadlineCount > 20_000) {
+        for (const m of this.deadlines.values()) m.clear();
+        this.deadlineCount = 1;
+      }
+      byStart.set(fromMs, at);
     }
     return at;
   }
@@ -134,16 +140,16 @@ export function slaDeadlines(
   t: { type: TicketType; team: Team; status: string; created_at: string },
   targets: Record<TicketType, number>,
   clock: SlaClock = calendarClock,
+  created = Date.parse(t.created_at),
 ): { warnAt: number; lateAt: number } | null {
   if (t.status === 'resolved' || t.status === 'rejected') return null;
   const target = targets[t.type];
-  const created = Date.parse(t.created_at);
   return { warnAt: clock.deadline(t.team, created, target * 0.75), lateAt: clock.deadline(t.team, created, target) };
 }
 
-/** "12 min", "3 h", "2 d 4 h". */
-export function formatAge(createdAt: string, now: number): string {
-  const minutes = Math.floor((now - Date.parse(createdAt)) / 60_000);
+/** "12 min", "3 h", "2 d 4 h" (`createdAt`: an ISO instant, or already parsed). */
+export function formatAge(createdAt: string | number, now: number): string {
+  const minutes = Math.floor((now - (typeof createdAt === 'number' ? createdAt : Date.parse(createdAt))) / 60_000);
   if (minutes < 60) return `${Math.max(0, minutes)} min`;
   const hours = Math.floor(minutes / 60);
   if (hours < 24) return `${hours} h`;

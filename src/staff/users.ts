@@ -1,5 +1,6 @@
+import type { Kysely } from 'kysely';
 import type { Db } from '../db/database.js';
-import type { ApiToken, StaffRole, StaffSession, StaffUser, Team } from '../db/schema.js';
+import type { ApiToken, Database, StaffRole, StaffSession, StaffUser, Team } from '../db/schema.js';
 import { hashPassword, MIN_PASSWORD_LENGTH, randomSecret, sha256 } from './passwords.js';
 import { storageProblem } from '../db/errors.js';
 
@@ -67,8 +68,10 @@ export function setUserActive(db: Db, userId: number, active: boolean, now: stri
   });
 }
 
+const qUserById = (k: Kysely<Database>, p: { id: number }) => k.selectFrom('staff_users').selectAll().where('id', '=', p.id);
+
 export function findUserById(db: Db, id: number): StaffUser | undefined {
-  return db.first(db.kysely.selectFrom('staff_users').selectAll().where('id', '=', id));
+  return db.prepared(qUserById).first({ id });
 }
 
 export function findUserByEmail(db: Db, email: string): StaffUser | undefined {
@@ -84,10 +87,11 @@ export function hasAdmin(db: Db): boolean {
 }
 
 /** Users who can be assigned a ticket of this team: its members and the admins. */
+const qAssignable = (k: Kysely<Database>, p: { team: Team }) =>
+  k.selectFrom('staff_users').select(['id', 'name', 'role']).where('active', '=', 1).where('role', 'in', [p.team, 'admin']).orderBy('name');
+
 export function assignableUsers(db: Db, team: Team): Array<Pick<StaffUser, 'id' | 'name' | 'role'>> {
-  return db.all(
-    db.kysely.selectFrom('staff_users').select(['id', 'name', 'role']).where('active', '=', 1).where('role', 'in', [team, 'admin']).orderBy('name'),
-  );
+  return db.prepared(qAssignable).all({ team });
 }
 
 export function userNames(db: Db): Map<number, string> {
@@ -122,9 +126,11 @@ export function createSession(db: Db, userId: number, now: number, ttlMs: number
 }
 
 /** The live session of a cookie value, or undefined (expired or idle sessions are deleted). */
+const qSession = (k: Kysely<Database>, p: { id: string }) => k.selectFrom('staff_sessions').selectAll().where('id', '=', p.id);
+
 export function findSession(db: Db, cookie: string, now: number, idleMs: number): SessionInfo | undefined {
   const id = sha256(cookie);
-  const session = db.first(db.kysely.selectFrom('staff_sessions').selectAll().where('id', '=', id));
+  const session = db.prepared(qSession).first({ id });
   if (!session) return undefined;
   const user = findUserById(db, session.user_id);
   if (!user || !user.active || Date.parse(session.expires_at) <= now || Date.parse(session.last_seen_at) + idleMs <= now) {
@@ -188,9 +194,11 @@ export function revokeApiToken(db: Db, tokenId: number, ownerId: number | undefi
 }
 
 /** The active user of a bearer token, or undefined. */
+const qToken = (k: Kysely<Database>, p: { hash: string }) => k.selectFrom('api_tokens').selectAll().where('token_hash', '=', p.hash);
+
 export function authenticateToken(db: Db, token: string, now: number): { user: StaffUser; tokenId: number } | undefined {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return undefined;
-  const row = db.first(db.kysely.selectFrom('api_tokens').selectAll().where('token_hash', '=', sha256(token)));
+  const row = db.prepared(qToken).first({ hash: sha256(token) });
   if (!row || row.revoked_at) return undefined;
   const user = findUserById(db, row.user_id);
   if (!user || !user.active) return undefined;

@@ -1,90 +1,55 @@
-import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { createStaffApp } from '../../src/http/panel/app.js';
-import { silentLogger } from '../../src/logger.js';
-import { createUser } from '../../src/staff/users.js';
+import { afterAll, beforeAll, expect, it, jest } from '@jest/globals';
+import type { Browser, Page } from 'playwright-core';
 import { createTicket } from '../../src/tickets/tickets.js';
-import { text, waMessage } from '../whatsapp/fakes.js';
-import { startRig, type Rig } from '../whatsapp/setup.js';
-import { PASSWORD } from './support.js';
+import { browserAvailable, describeInBrowser, launchChromium, logIn as logInAt, startChatPanel, watchErrors, type ChatPanel } from './browser-support.js';
 
 // Headless Chromium (Debian's package, driven by playwright-core) against the real panel, the
 // real engine and flows, and the WhatsApp channel on a fake socket: a customer asks for a refund
 // on "WhatsApp", a finance user resolves it in the browser, and the message reaches the chat.
 // The screenshots in docs/ come from tests/panel/layout.test.ts.
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = fs.existsSync(CHROMIUM);
-if (!available && process.env.CI) throw new Error(`${CHROMIUM} missing: .ci/run installs Debian's chromium`);
-const maybe = available ? describe : describe.skip;
 jest.setTimeout(90_000);
 
-const PN = '5511988887777@s.whatsapp.net';
-let rig: Rig;
-let server: http.Server;
+const PHONE = '5511988887777';
+let cp: ChatPanel;
 let url: string;
 let browser: Browser;
 const consoleErrors: string[] = [];
 
-async function say(t: string) {
-  await rig.channel.inbound.upsert(rig.sock(), { type: 'notify', messages: [waMessage({ from: PN, message: text(t), pushName: 'Joana Cliente' })] });
-  await rig.settle();
-}
-
-async function logIn(page: Page, email: string) {
-  await page.goto(`${url}/fila`);
-  await page.getByLabel('E-mail').fill(email);
-  await page.getByLabel('Senha').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Entrar' }).click();
-  await page.waitForURL(`${url}/fila`);
-}
+const say = (t: string) => cp.say(PHONE, t, 'Joana Cliente');
+const logIn = (page: Page, email: string) => logInAt(page, url, email);
 
 beforeAll(async () => {
-  if (!available) return;
-  rig = await startRig();
-  const now = new Date().toISOString();
-  await createUser(rig.app.db, { name: 'Fernanda Financeiro', email: 'finance@example.com', role: 'finance', password: PASSWORD, now });
-  await createUser(rig.app.db, { name: 'Sérgio Suporte', email: 'support@example.com', role: 'support', password: PASSWORD, now });
-  server = http.createServer(createStaffApp({ db: rig.app.db, engine: rig.app.engine, logger: silentLogger, config: rig.app.config, panel: { loginDelayMs: 0 } }));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  if (!browserAvailable) return;
+  cp = await startChatPanel({ roles: ['finance', 'support'] });
+  url = cp.url;
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
-  if (!available) return;
   await browser?.close();
-  server?.closeAllConnections();
-  await new Promise<void>((r) => server.close(() => r()));
-  await rig.close();
+  await cp?.close();
 });
 
-maybe('staff panel in a browser', () => {
+describeInBrowser('staff panel in a browser', () => {
   let protocol = '';
 
   it('a customer asks for a refund on WhatsApp: the flow opens a finance ticket', async () => {
     for (const t of ['quero o estorno da minha compra', '1', '529.982.247-25', '48213', '1', 'ontem', 'nao', '1', 'isso']) await say(t);
-    const last = rig.sock().sent.at(-1)!.text;
-    protocol = /Protocolo \*(FIN-\d{6})\*/.exec(last)?.[1] ?? '';
+    protocol = cp.lastProtocol();
     expect(protocol).toMatch(/^FIN-/);
     // a few older tickets, so the queue shows its SLA colours
     const hours = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
     const base = { chatId: '5521955554444', phone: '5521955554444', data: {}, excerpt: [] };
-    createTicket(rig.app.db, { ...base, type: 'boleto_renewal', team: 'finance', contactName: 'Marcos Prado', orderNumber: '48190', now: hours(5) });
-    createTicket(rig.app.db, { ...base, type: 'refund', team: 'finance', contactName: null, orderNumber: '48201', now: hours(20) });
-    createTicket(rig.app.db, { ...base, type: 'boleto_renewal', team: 'finance', contactName: 'Luísa Andrade', orderNumber: '48222', now: hours(1) });
+    createTicket(cp.rig.app.db, { ...base, type: 'boleto_renewal', team: 'finance', contactName: 'Marcos Prado', orderNumber: '48190', now: hours(5) });
+    createTicket(cp.rig.app.db, { ...base, type: 'refund', team: 'finance', contactName: null, orderNumber: '48201', now: hours(20) });
+    createTicket(cp.rig.app.db, { ...base, type: 'boleto_renewal', team: 'finance', contactName: 'Luísa Andrade', orderNumber: '48222', now: hours(1) });
   });
 
   it('finance logs in, finds the refund, resolves it with a message; the customer’s chat receives it', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'pt-BR' });
     const page = await context.newPage();
-    page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+    watchErrors(page, consoleErrors);
     await logIn(page, 'finance@example.com');
     await expect(page.getByRole('heading', { name: 'Fila do Financeiro' }).isVisible()).resolves.toBe(true);
     await expect(page.getByRole('link', { name: protocol }).isVisible()).resolves.toBe(true);
@@ -114,11 +79,8 @@ maybe('staff panel in a browser', () => {
     await expect(page.locator('.history').textContent()).resolves.toContain('na fila de envio');
 
     // the WhatsApp sender drains the outbox to the customer's chat
-    for (let i = 0; i < 100 && !rig.sock().sent.some((s) => s.text === reply); i++) {
-      rig.channel.outbox.kick();
-      await rig.settle();
-    }
-    expect(rig.sock().sent.filter((s) => s.text === reply)).toEqual([expect.objectContaining({ jid: PN, text: reply })]);
+    await cp.deliver(() => cp.sentTo(PHONE).includes(reply));
+    expect(cp.sentTo(PHONE).filter((t) => t === reply)).toEqual([reply]);
     await page.reload();
     await expect(page.locator('.history').textContent()).resolves.toContain('enviada');
     await expect(page.locator('.summary').textContent()).resolves.toContain('Resolvido');

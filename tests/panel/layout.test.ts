@@ -1,19 +1,11 @@
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { AxeBuilder } from '@axe-core/playwright';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { createStaffApp } from '../../src/http/panel/app.js';
-import { silentLogger } from '../../src/logger.js';
+import { afterAll, beforeAll, expect, it, jest } from '@jest/globals';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { projectRoot } from '../../src/paths.js';
-import { createUser } from '../../src/staff/users.js';
 import { importOrders, importPartners } from '../../src/tickets/import.js';
 import { createTicket } from '../../src/tickets/tickets.js';
-import { text, waMessage } from '../whatsapp/fakes.js';
-import { startRig, type Rig } from '../whatsapp/setup.js';
-import { mountWhatsApp, PASSWORD } from './support.js';
+import { axeProblems as axe, browserAvailable, describeInBrowser, launchChromium, logIn as logInAt, startChatPanel, type ChatPanel } from './browser-support.js';
 import { recordRating } from '../../src/tickets/ratings.js';
 
 // Every page of the panel in real Chromium, on a 390×844 phone and a 1366×768 laptop: no
@@ -21,10 +13,6 @@ import { recordRating } from '../../src/tickets/ratings.js';
 // critical accessibility violation (axe-core). PANEL_SCREENSHOTS=1 writes the screenshots the
 // README shows to docs/ (otherwise to a temp folder).
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = fs.existsSync(CHROMIUM);
-if (!available && process.env.CI) throw new Error(`${CHROMIUM} missing: .ci/run installs Debian's chromium`);
-const maybe = available ? describe : describe.skip;
 jest.setTimeout(180_000);
 
 const VIEWPORTS = {
@@ -32,37 +20,21 @@ const VIEWPORTS = {
   laptop: { viewport: { width: 1366, height: 768 }, deviceScaleFactor: 1 },
 } as const;
 
-let rig: Rig;
-let server: http.Server;
+let cp: ChatPanel;
 let url: string;
 let browser: Browser;
 let shots: string;
 const protocols: Record<string, string> = {};
 
-async function say(from: string, name: string, t: string) {
-  await rig.channel.inbound.upsert(rig.sock(), { type: 'notify', messages: [waMessage({ from: `${from}@s.whatsapp.net`, message: text(t), pushName: name })] });
-  await rig.settle();
-}
-const lastProtocol = () => /Protocolo \*((?:FIN|SUP)-\d{6})\*/.exec(rig.sock().sent.at(-1)?.text ?? '')?.[1] ?? '';
-
-async function logIn(context: BrowserContext, email: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`${url}/login`);
-  await page.getByLabel('E-mail').fill(email);
-  await page.getByLabel('Senha').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Entrar' }).click();
-  await page.waitForURL(`${url}/fila`);
-  return page;
-}
+const say = (from: string, name: string, t: string) => cp.say(from, t, name);
+const lastProtocol = () => cp.lastProtocol();
+const logIn = async (context: BrowserContext, email: string): Promise<Page> => logInAt(context, url, email);
 
 beforeAll(async () => {
-  if (!available) return;
-  rig = await startRig();
-  const db = rig.app.db;
-  const now = new Date().toISOString();
-  for (const [name, email, role] of [['Fernanda Financeiro', 'finance', 'finance'], ['Sérgio Suporte', 'support', 'support'], ['Ana Admin', 'admin', 'admin']] as const) {
-    await createUser(db, { name, email: `${email}@example.com`, role, password: PASSWORD, now });
-  }
+  if (!browserAvailable) return;
+  cp = await startChatPanel({ whatsappToken: 'token-do-teste-de-layout-0123456789' });
+  url = cp.url;
+  const db = cp.rig.app.db;
   const day = (d: number) => new Date(Date.now() - d * 86_400_000).toLocaleDateString('pt-BR', { timeZone: 'America/Sao_Paulo' });
   importOrders(
     db,
@@ -96,23 +68,13 @@ beforeAll(async () => {
   const rated = db.first(db.kysely.selectFrom('tickets').selectAll().where('protocol', '=', protocols.boleto))!;
   db.run(db.kysely.updateTable('tickets').set({ status: 'resolved', closed_at: at, assignee_id: 1 }).where('id', '=', rated.id));
   recordRating(db, { ticketId: rated.id, rating: 5, comment: 'Resolveram no mesmo dia, muito obrigada!', at: new Date() });
-  const staff = createStaffApp({ db, engine: rig.app.engine, logger: silentLogger, config: rig.app.config, panel: { loginDelayMs: 0 } });
-  server = http.createServer(mountWhatsApp(rig, staff, 'token-do-teste-de-layout-0123456789'));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  shots = process.env.PANEL_SCREENSHOTS === '1' ? path.join(projectRoot, 'docs') : fs.mkdtempSync(path.join(rig.dir, 'shots-'));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  shots = process.env.PANEL_SCREENSHOTS === '1' ? path.join(projectRoot, 'docs') : fs.mkdtempSync(path.join(cp.rig.dir, 'shots-'));
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
-  if (!available) return;
   await browser?.close();
-  server?.closeAllConnections();
-  await new Promise<void>((r) => server.close(() => r()));
-  await rig.close();
+  await cp?.close();
 });
 
 /** Words (whitespace-separated) that the layout split over two lines, and the sideways overflow. */
@@ -144,11 +106,6 @@ async function measure(page: Page): Promise<{ overflow: number; broken: string[]
   return page.evaluate(MEASURE) as Promise<{ overflow: number; broken: string[] }>;
 }
 
-async function axe(page: Page): Promise<string[]> {
-  const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
-  return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
 const PAGES: Array<{ name: string; who: 'finance' | 'support' | 'admin'; path: () => string; heading: RegExp }> = [
   { name: 'queue', who: 'finance', path: () => '/fila', heading: /Fila do Financeiro/ },
   { name: 'ticket-refund', who: 'finance', path: () => `/tickets/${protocols.refund}`, heading: /Estorno/ },
@@ -163,7 +120,7 @@ const PAGES: Array<{ name: string; who: 'finance' | 'support' | 'admin'; path: (
   { name: 'whatsapp', who: 'admin', path: () => '/whatsapp/', heading: /Conexão com o WhatsApp/ },
 ];
 
-maybe('every page on a phone and a laptop', () => {
+describeInBrowser('every page on a phone and a laptop', () => {
   it('the conversations opened one ticket of each type', () => {
     for (const [k, v] of Object.entries(protocols)) expect([k, v]).toEqual([k, expect.stringMatching(/^(FIN|SUP)-\d{6}$/)]);
   });
@@ -202,12 +159,12 @@ maybe('every page on a phone and a laptop', () => {
     const page = await logIn(await browser.newContext({ ...VIEWPORTS.laptop, locale: 'pt-BR' }), 'admin@example.com');
     await page.getByRole('link', { name: 'WhatsApp' }).click();
     await expect(page.locator('#state').filter({ hasText: 'conectado' }).textContent()).resolves.toBe('conectado');
-    rig.sock().close(408, 'WebSocket Error (getaddrinfo ENOTFOUND web.whatsapp.com)');
+    cp.rig.sock().close(408, 'WebSocket Error (getaddrinfo ENOTFOUND web.whatsapp.com)');
     await expect(page.locator('#state').filter({ hasText: 'sem conexão' }).textContent()).resolves.toBe('sem conexão com a internet');
     await page.screenshot({ path: path.join(shots, 'panel-whatsapp-offline-laptop.png'), fullPage: true });
     await page.getByRole('link', { name: 'Fila' }).click(); // and back to the panel
     await page.waitForURL(`${url}/fila`);
-    rig.sock().open();
+    cp.rig.sock().open();
     await page.context().close();
   });
 

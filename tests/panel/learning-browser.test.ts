@@ -1,20 +1,17 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it, jest } from '@jest/globals';
+import type { Browser, Page } from 'playwright-core';
 import { projectRoot } from '../../src/paths.js';
 import { recordUnanswered } from '../../src/learning/unanswered.js';
-import { PASSWORD, startPanel, type Panel } from './support.js';
+import { browserAvailable, describeInBrowser, launchChromium, logIn, watchErrors } from './browser-support.js';
+import { startPanel, type Panel } from './support.js';
 
 // Headless Chromium (Debian's package) on "Perguntas não respondidas": customers write what the
 // bot cannot answer, an admin teaches it in the browser, and the running bot answers the next one.
 // PANEL_SCREENSHOTS=1 refreshes docs/panel-learning.png (otherwise it goes to a temp folder).
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = fs.existsSync(CHROMIUM);
-if (!available && process.env.CI) throw new Error(`${CHROMIUM} missing: .ci/run installs Debian's chromium`);
-const maybe = available ? describe : describe.skip;
 jest.setTimeout(90_000);
 
 let p: Panel;
@@ -29,24 +26,19 @@ const customer = (text: string) => {
 };
 
 beforeAll(async () => {
-  if (!available) return;
+  if (!browserAvailable) return;
   p = await startPanel();
   shots = process.env.PANEL_SCREENSHOTS === '1' ? path.join(projectRoot, 'docs') : fs.mkdtempSync(path.join(os.tmpdir(), 'shots-'));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+  browser = await launchChromium();
+  page = watchErrors(await browser.newPage({ viewport: { width: 1280, height: 900 } }), consoleErrors);
 });
 
 afterAll(async () => {
-  if (!available) return;
   await browser?.close();
-  await p.close();
+  await p?.close();
 });
 
-maybe('Perguntas não respondidas in a browser', () => {
+describeInBrowser('Perguntas não respondidas in a browser', () => {
   it('an admin finds the group through the menu and teaches it: the bot answers the next similar message', async () => {
     // As the conversation side records them (the engine's own recording is tested elsewhere).
     for (const [chatId, text] of [
@@ -57,11 +49,7 @@ maybe('Perguntas não respondidas in a browser', () => {
     customer('vcs tem integração com o meu erp?');
     expect(customer('posso sacar os ganhos das indicações quando?')).not.toContain('15º dia útil');
 
-    await page.goto(`${p.url}/fila`);
-    await page.getByLabel('E-mail').fill('admin@example.com');
-    await page.getByLabel('Senha').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Entrar' }).click();
-    await page.waitForURL(`${p.url}/fila`);
+    await logIn(page, p.url, 'admin@example.com');
     await page.getByRole('link', { name: 'Perguntas não respondidas' }).click();
     await page.waitForURL(`${p.url}/perguntas`);
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Perguntas não respondidas');

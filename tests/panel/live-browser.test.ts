@@ -1,37 +1,21 @@
-import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { createStaffApp } from '../../src/http/panel/app.js';
-import { silentLogger } from '../../src/logger.js';
-import { createUser } from '../../src/staff/users.js';
+import { afterAll, beforeAll, expect, it, jest } from '@jest/globals';
+import type { Browser, Page } from 'playwright-core';
 import { createTicket } from '../../src/tickets/tickets.js';
-import { text, waMessage } from '../whatsapp/fakes.js';
-import { startRig, type Rig } from '../whatsapp/setup.js';
+import { browserAvailable, describeInBrowser, launchChromium, logIn, startChatPanel, watchErrors, type ChatPanel } from './browser-support.js';
 import { FORMAT_CASES } from './format-cases.js';
-import { PASSWORD } from './support.js';
 
 // The live queue in Chromium: a page left open on /fila shows a ticket a customer just opened on
 // (fake) WhatsApp without a reload, with the header count, the tab title and a desktop
 // notification; an SLA turns red by itself at its instant.
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = fs.existsSync(CHROMIUM);
-if (!available && process.env.CI) throw new Error(`${CHROMIUM} missing: .ci/run installs Debian's chromium`);
-const maybe = available ? describe : describe.skip;
 jest.setTimeout(90_000);
 
-let rig: Rig;
-let server: http.Server;
+let cp: ChatPanel;
 let url: string;
 let browser: Browser;
 const errors: string[] = [];
 
-async function say(from: string, t: string) {
-  await rig.channel.inbound.upsert(rig.sock(), { type: 'notify', messages: [waMessage({ from: `${from}@s.whatsapp.net`, message: text(t), pushName: 'Paula Cliente' })] });
-  await rig.settle();
-}
+const say = (from: string, t: string) => cp.say(from, t, 'Paula Cliente');
 
 async function financePage(): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'pt-BR', permissions: ['notifications'] });
@@ -46,39 +30,22 @@ async function financePage(): Promise<Page> {
     }
     window.Notification = FakeNotification;
   })()`);
-  const page = await context.newPage();
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(`${url}/login`);
-  await page.getByLabel('E-mail').fill('finance@example.com');
-  await page.getByLabel('Senha').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Entrar' }).click();
-  await page.waitForURL(`${url}/fila`);
-  return page;
+  return logIn(watchErrors(await context.newPage(), errors), url, 'finance@example.com');
 }
 
 beforeAll(async () => {
-  if (!available) return;
-  rig = await startRig();
-  await createUser(rig.app.db, { name: 'Fernanda Financeiro', email: 'finance@example.com', role: 'finance', password: PASSWORD, now: new Date().toISOString() });
-  server = http.createServer(createStaffApp({ db: rig.app.db, engine: rig.app.engine, logger: silentLogger, config: rig.app.config, panel: { loginDelayMs: 0, slaClock: 'calendar' } }));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  if (!browserAvailable) return;
+  cp = await startChatPanel({ roles: ['finance', 'support'], panel: { slaClock: 'calendar' } });
+  url = cp.url;
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
-  if (!available) return;
   await browser?.close();
-  server?.closeAllConnections();
-  await new Promise<void>((r) => server.close(() => r()));
-  await rig.close();
+  await cp?.close();
 });
 
-maybe('live queue in a browser', () => {
+describeInBrowser('live queue in a browser', () => {
   it('a ticket opened on WhatsApp appears in an open queue page within 2 s, without a reload', async () => {
     const page = await financePage();
     await expect(page.locator('.empty').textContent()).resolves.toContain('Nenhum ticket encontrado');
@@ -91,7 +58,7 @@ maybe('live queue in a browser', () => {
     for (const t of ['quero o estorno da minha compra', '1', '529.982.247-25', '48213', '1', 'ontem', 'nao', '1']) await say('5511933332222', t);
     const sentAt = Date.now();
     await say('5511933332222', 'isso');
-    const protocol = /Protocolo \*(FIN-\d{6})\*/.exec(rig.sock().sent.at(-1)!.text)![1];
+    const protocol = /Protocolo \*(FIN-\d{6})\*/.exec(cp.rig.sock().sent.at(-1)!.text)![1];
     const row = page.locator(`tr[data-protocol="${protocol}"]`);
     await row.waitFor({ timeout: 2000 });
     expect(Date.now() - sentAt).toBeLessThan(2000);
@@ -107,7 +74,7 @@ maybe('live queue in a browser', () => {
 
   it('an SLA turns red at its instant, by itself, and says so once', async () => {
     // A refund (24 h target, calendar clock here) opened 24 h minus 3 s ago.
-    const t = createTicket(rig.app.db, {
+    const t = createTicket(cp.rig.app.db, {
       type: 'refund', team: 'finance', chatId: '5511922221111', phone: '5511922221111', contactName: 'Quase Atrasado', data: {}, excerpt: [],
       now: new Date(Date.now() - 24 * 3_600_000 + 3000).toISOString(),
     });
@@ -123,10 +90,10 @@ maybe('live queue in a browser', () => {
   });
 
   it('a saved reply goes in at the cursor and the preview shows it as the customer will see it', async () => {
-    rig.app.db.run(
-      rig.app.db.kysely.insertInto('saved_replies').values({ team: 'finance', title: 'Prazo do cartão', text: 'O valor aparece na *fatura* do cartão.', created_by: null, created_at: new Date().toISOString(), updated_at: new Date().toISOString() }),
+    cp.rig.app.db.run(
+      cp.rig.app.db.kysely.insertInto('saved_replies').values({ team: 'finance', title: 'Prazo do cartão', text: 'O valor aparece na *fatura* do cartão.', created_by: null, created_at: new Date().toISOString(), updated_at: new Date().toISOString() }),
     );
-    const t = createTicket(rig.app.db, { type: 'refund', team: 'finance', chatId: '5511922223333', phone: '5511922223333', contactName: 'Rui', data: { paymentMethod: 'cartao' }, excerpt: [], now: new Date().toISOString() });
+    const t = createTicket(cp.rig.app.db, { type: 'refund', team: 'finance', chatId: '5511922223333', phone: '5511922223333', contactName: 'Rui', data: { paymentMethod: 'cartao' }, excerpt: [], now: new Date().toISOString() });
     const page = await financePage();
     await page.goto(`${url}/tickets/${t.protocol}`);
     const box = page.getByLabel('Mensagem (deixe em branco para não enviar)');
@@ -137,6 +104,104 @@ maybe('live queue in a browser', () => {
     await expect(page.locator('#close-message-preview').innerHTML()).resolves.toBe('Olá, Rui! &lt;b&gt;oi&lt;/b&gt; O valor aparece na <strong>fatura</strong> do cartão.');
     // The page's renderer gives what the server's does, case by case.
     for (const [text, expected] of FORMAT_CASES) await expect(page.evaluate(`window.panelWhatsappHtml(${JSON.stringify(text)})`)).resolves.toBe(expected);
+    await page.context().close();
+  });
+
+  /**
+   * A page with the browser's own Notification API, watched: how often the page asks for the
+   * permission (the person answers `answer`, which the browser then remembers, as Chromium does)
+   * and which notifications it raises.
+   */
+  async function watchedPage(email: string, answer: 'granted' | 'denied') {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'pt-BR' });
+    const asked: string[] = [];
+    const shown: Array<{ title: string; body: string }> = [];
+    await context.exposeFunction('permissionAsked', async (at: string) => {
+      asked.push(at);
+      if (answer === 'granted') await context.grantPermissions(['notifications'], { origin: url });
+    });
+    await context.exposeFunction('notificationShown', (title: string, body: string) => shown.push({ title, body }));
+    await context.addInitScript(`(() => {
+      const Real = window.Notification;
+      function Watched(title, o) {
+        window.notificationShown(title, o && o.body);
+        return new Real(title, o);
+      }
+      Object.defineProperty(Watched, 'permission', { get: () => Real.permission });
+      Watched.requestPermission = async () => {
+        await window.permissionAsked(location.pathname);
+        return Real.requestPermission();
+      };
+      window.Notification = Watched;
+    })()`);
+    const page = await logIn(watchErrors(await context.newPage(), errors), url, email);
+    return { page, asked, shown };
+  }
+
+  const until = async (ok: () => boolean, ms = 3000) => {
+    for (const end = Date.now() + ms; !ok() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 50));
+    return ok();
+  };
+
+  it('notifications: the permission is asked once, on the first click, never on a page load; then a new ticket of the team and a hand-over notify, another team’s ticket does not', async () => {
+    const { page, asked, shown } = await watchedPage('support@example.com', 'granted');
+    const toggle = page.locator('#notify-toggle');
+    await expect(toggle.textContent()).resolves.toBe('Avisar novos tickets');
+    await page.reload();
+    await page.goto(`${url}/conta`);
+    await page.goto(`${url}/fila`);
+    expect(asked).toEqual([]); // three page loads, no question
+
+    await toggle.click();
+    await page.getByRole('button', { name: 'Avisos ligados' }).waitFor();
+    expect(asked).toEqual(['/fila']);
+    await expect(toggle.getAttribute('aria-pressed')).resolves.toBe('true');
+    // Remembered on every page and after a reload, without asking again; off and on again neither.
+    await page.goto(`${url}/conta`);
+    await expect(page.getByRole('button', { name: 'Avisos ligados' }).isVisible()).resolves.toBe(true);
+    await page.goto(`${url}/fila`);
+    await page.reload();
+    await toggle.click();
+    await expect(toggle.textContent()).resolves.toBe('Avisar novos tickets');
+    await toggle.click();
+    await expect(toggle.textContent()).resolves.toBe('Avisos ligados');
+    expect(asked).toEqual(['/fila']);
+
+    // A support ticket: notified.
+    for (const t of ['preciso reenviar o email de confirmação da compra', '529.982.247-25', 'joana.prado@gmail.com', 'sim', 'não', 'isso']) await say('5511944440001', t);
+    const resend = cp.lastProtocol();
+    expect(resend).toMatch(/^SUP-/);
+    const newTicket = { title: 'Novo ticket', body: `Novo ticket ${resend} (${cp.rig.app.engine.requests.title('confirmation_resend')})` };
+    expect(await until(() => shown.length > 0)).toBe(true);
+    expect(shown).toEqual([newTicket]);
+
+    // A finance refund, then a hand-over (support): only the hand-over is notified.
+    for (const t of ['quero o estorno da minha compra', '1', '529.982.247-25', '48215', '1', 'ontem', 'nao', '1', 'isso']) await say('5511944440002', t);
+    const refund = cp.lastProtocol();
+    expect(refund).toMatch(/^FIN-/);
+    await say('5511944440003', 'quero falar com um atendente');
+    const db = cp.rig.app.db;
+    const handoff = db.first(db.kysely.selectFrom('tickets').select('protocol').where('type', '=', 'human_handoff').where('chat_id', 'like', '5511944440003%'))!.protocol;
+    expect(await until(() => shown.length > 1)).toBe(true);
+    // The refund's event would have come before the hand-over's: none came.
+    expect(shown).toEqual([newTicket, { title: 'Atendimento humano aguardando', body: `Atendimento humano aguardando: ${handoff}` }]);
+    expect(JSON.stringify(shown)).not.toContain(refund);
+    expect(asked).toEqual(['/fila']);
+    await page.context().close();
+  });
+
+  it('notifications: refused once, the page does not ask again (the button goes away) and shows only its own notice', async () => {
+    const { page, asked, shown } = await watchedPage('finance@example.com', 'denied');
+    await page.getByRole('button', { name: 'Avisar novos tickets' }).click();
+    await page.locator('#notify-toggle[hidden]').waitFor({ state: 'attached' });
+    expect(asked).toEqual(['/fila']);
+    await page.reload();
+    await expect(page.locator('#notify-toggle').isHidden()).resolves.toBe(true);
+    for (const t of ['quero o estorno da minha compra', '1', '529.982.247-25', '48214', '1', 'ontem', 'nao', '1', 'isso']) await say('5511944440004', t);
+    const refund = cp.lastProtocol();
+    await page.locator('#live-note').filter({ hasText: `Novo ticket ${refund}` }).waitFor({ timeout: 3000 });
+    expect(shown).toEqual([]);
+    expect(asked).toEqual(['/fila']);
     await page.context().close();
   });
 

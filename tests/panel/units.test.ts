@@ -3,7 +3,8 @@ import { BusinessHours, parseHours } from '../../src/business-hours.js';
 import { escapeHtml, html } from '../../src/http/html.js';
 import { parseSlaHours } from '../../src/staff/config.js';
 import { defaultRequests } from '../../src/understanding.js';
-import { maskDocument, maskPhone, zonedMidnight } from '../../src/staff/format.js';
+import { formatDateTime, maskDocument, maskPhone, zonedMidnight } from '../../src/staff/format.js';
+import { slaBadge } from '../../src/http/panel/views/layout.js';
 import { hashPassword, verifyPassword } from '../../src/staff/passwords.js';
 import { classifySearch, decodeCursor, encodeCursor } from '../../src/staff/queue.js';
 import { BusinessClock, calendarClock, slaDeadlines, slaLevel } from '../../src/staff/sla.js';
@@ -50,6 +51,26 @@ describe('SLA in business hours', () => {
     expect(slaDeadlines({ ...t, status: 'resolved' }, targets, clock)).toBeNull();
   });
 
+  it('the badge a page shows has the colour slaLevel gives, minute by minute through amber and red', () => {
+    const targets = parseSlaHours('', defaultRequests().slaHours());
+    const requests = defaultRequests();
+    for (const created of ['2026-11-27T17:00:00', '2026-11-28T10:00:00', '2026-11-30T07:30:00']) {
+      const t = { type: 'boleto_renewal' as const, team: 'finance' as const, status: 'open' as const, protocol: 'FIN-000001', created_at: new Date(at(created)).toISOString() };
+      const seen = new Set<string>();
+      for (let now = at(created); now < at(created) + 4 * 86_400_000; now += 10 * 60_000) {
+        const badge = slaBadge({ timeZone: TZ, now, slaHours: targets, sla: clock, requests }, t).value;
+        const level = /class="sla sla-(\w+)"/.exec(badge)![1];
+        expect([new Date(now).toISOString(), level]).toEqual([new Date(now).toISOString(), slaLevel(t, targets, now, clock)]);
+        seen.add(level);
+        // A row that can still turn carries its instants; a late one carries none.
+        expect(badge.includes('data-late-at')).toBe(level !== 'late');
+      }
+      expect([...seen]).toEqual(['ok', 'warn', 'late']);
+    }
+    const closed = { type: 'refund' as const, team: 'finance' as const, status: 'resolved' as const, protocol: 'FIN-000002', created_at: new Date(at('2026-11-20T10:00:00')).toISOString() };
+    expect(slaBadge({ timeZone: TZ, now: at('2026-11-30T12:00:00'), slaHours: targets, sla: clock, requests }, closed).value).toBe('<span class="sla sla-done" title="Meta: 24 h úteis">encerrado</span>');
+  });
+
   it('parses SLA targets and rejects bad ones', () => {
     expect(parseSlaHours('refund=48, human_handoff=0.5', defaultRequests().slaHours())).toMatchObject({ refund: 48, human_handoff: 0.5, boleto_renewal: 4 });
     expect(() => parseSlaHours('refund=0', defaultRequests().slaHours())).toThrow();
@@ -78,6 +99,14 @@ describe('helpers', () => {
     expect(decodeCursor(encodeCursor(c))).toEqual(c);
     expect(decodeCursor('bm9wZQ')).toBeUndefined();
     expect(decodeCursor('x'.repeat(500))).toBeUndefined();
+  });
+
+  it('writes an instant in each time zone asked for (the same instant twice, two zones)', () => {
+    const instant = '2026-12-01T02:30:00.000Z';
+    expect(formatDateTime(instant, TZ)).toBe('30/11/2026, 23:30');
+    expect(formatDateTime(instant, 'Europe/Lisbon')).toBe('01/12/2026, 02:30');
+    expect(formatDateTime(instant, TZ)).toBe('30/11/2026, 23:30');
+    expect(formatDateTime('não é data', TZ)).toBe('');
   });
 
   it('masks phones and documents, finds local midnight', () => {

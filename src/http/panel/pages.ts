@@ -109,7 +109,7 @@ export function pagesRouter(ctx: PanelContext): express.Router {
     const qs = (extra: Record<string, string>) => new URLSearchParams({ ...echo, ...extra }).toString();
     const title = teams.length > 1 ? 'Fila de todas as equipes' : `Fila do ${teams[0] === 'finance' ? 'Financeiro' : 'Suporte'}`;
     const view = (): QueueView => {
-      const page = queuePage(db, { ...filter, limit: ctx.panel.pageSize });
+      const page = queuePage(db, { ...filter, limit: ctx.panel.pageSize }, 'list');
       // A first page that is not full is the whole list: its count is exact, never a cached one.
       const count = !filter.after && !page.next ? { count: page.rows.length, capped: false } : queueCount(db, { ...filter, after: undefined });
       return {

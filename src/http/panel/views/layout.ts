@@ -1,7 +1,7 @@
 import type { StaffUser, Team, Ticket, TicketStatus, TicketType } from '../../../db/schema.js';
 import type { RequestRegistry } from '../../../requests.js';
 import { maskPhone } from '../../../staff/format.js';
-import { SLA_LABEL, formatAge, slaDeadlines, slaLevel, type SlaClock, calendarClock } from '../../../staff/sla.js';
+import { SLA_LABEL, formatAge, slaDeadlines, type SlaClock, type SlaLevel, calendarClock } from '../../../staff/sla.js';
 import { ROLE_LABEL } from '../../../staff/users.js';
 import { html, type Html } from '../../html.js';
 
@@ -75,19 +75,24 @@ export function customerLabel(t: { contact_name: string | null; phone: string | 
   return html`${name || maskPhone(t.phone ?? t.chat_id) || '—'}`;
 }
 
-/** How long a ticket has been open, or how long it took once closed. */
-export function ageText(t: Pick<Ticket, 'created_at' | 'closed_at' | 'status'>, now: number): string {
-  if ((t.status === 'resolved' || t.status === 'rejected') && t.closed_at) return `levou ${formatAge(t.created_at, Date.parse(t.closed_at))}`;
-  return formatAge(t.created_at, now);
+/** How long a ticket has been open, or how long it took once closed (`createdMs`: its creation, when already parsed). */
+export function ageText(t: Pick<Ticket, 'created_at' | 'closed_at' | 'status'>, now: number, createdMs = Date.parse(t.created_at)): string {
+  if ((t.status === 'resolved' || t.status === 'rejected') && t.closed_at) return `levou ${formatAge(createdMs, Date.parse(t.closed_at))}`;
+  return formatAge(createdMs, now);
 }
 
-/** The SLA colour; an open ticket carries the instants it turns amber and red, so the page turns it by itself. */
-export function slaBadge(ctx: ViewContext, t: Pick<Ticket, 'type' | 'team' | 'status' | 'created_at' | 'protocol'>): Html {
-  const level = slaLevel(t, ctx.slaHours, ctx.now, ctx.sla);
-  const d = level === 'late' || level === 'done' ? null : slaDeadlines(t, ctx.slaHours, ctx.sla);
-  const at = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString() : '');
+const isoOrEmpty = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString() : '');
+
+/**
+ * The SLA colour; an open ticket carries the instants it turns amber and red, so the page turns
+ * it by itself. The colour is read off those same instants (what slaLevel computes, without
+ * counting the business hours a second time).
+ */
+export function slaBadge(ctx: ViewContext, t: Pick<Ticket, 'type' | 'team' | 'status' | 'created_at' | 'protocol'>, createdMs = Date.parse(t.created_at)): Html {
+  const d = slaDeadlines(t, ctx.slaHours, ctx.sla, createdMs);
+  const level: SlaLevel = !d ? 'done' : ctx.now >= d.lateAt ? 'late' : ctx.now >= d.warnAt ? 'warn' : 'ok';
   return html`<span class="sla sla-${level}" title="Meta: ${ctx.slaHours[t.type]} h${ctx.sla && ctx.sla !== calendarClock ? ' úteis' : ''}"${
-    d ? html` data-warn-at="${at(d.warnAt)}" data-late-at="${at(d.lateAt)}" data-protocol="${t.protocol}"` : ''
+    d && level !== 'late' ? html` data-warn-at="${isoOrEmpty(d.warnAt)}" data-late-at="${isoOrEmpty(d.lateAt)}" data-protocol="${t.protocol}"` : ''
   }>${SLA_LABEL[level]}</span>`;
 }
 

@@ -1,12 +1,12 @@
 import type { Team, TicketType } from '../../../db/schema.js';
 import { formatDateTime } from '../../../staff/format.js';
-import type { QueueRow } from '../../../staff/queue.js';
+import type { QueueListRow } from '../../../staff/queue.js';
 import { partnerOf, type KnownPartner } from '../../../staff/partners.js';
 import { html, type Html } from '../../html.js';
 import { ageText, customerLabel, layout, option, slaBadge, STATUS_SHORT, TEAM_SHORT, type ViewContext } from './layout.js';
 
 export interface QueueView {
-  rows: QueueRow[];
+  rows: QueueListRow[];
   /** Partners among the rows' phone numbers. */
   partners: Map<string, KnownPartner>;
   count: { count: number; capped: boolean };
@@ -44,17 +44,19 @@ export function queueResultsFragment(ctx: ViewContext, v: QueueView): string {
 }
 
 function queueRows(ctx: ViewContext, v: QueueView): Html[] {
-  return v.rows.map(
-    (r) => html`<tr data-protocol="${r.protocol}">
+  return v.rows.map((r) => queueRow(ctx, v, r, Date.parse(r.created_at)));
+}
+
+function queueRow(ctx: ViewContext, v: QueueView, r: QueueListRow, created: number): Html {
+  return html`<tr data-protocol="${r.protocol}">
   <td data-label="Protocolo"><a href="/tickets/${r.protocol}">${r.protocol}</a></td>
   <td data-label="Tipo">${ctx.requests.title(r.type)}</td>
   <td data-label="Cliente">${customerLabel(r, partnerOf(v.partners, r.phone))}</td>
   <td data-label="Status"><span class="status status-${r.status}">${STATUS_SHORT[r.status]}</span></td>
   <td data-label="Responsável">${r.assignee_name ?? '—'}</td>
-  <td data-label="Idade"><time datetime="${r.created_at}" title="${formatDateTime(r.created_at, ctx.timeZone)}"${r.status === 'open' || r.status === 'in_progress' ? html` data-age` : ''}>${ageText(r, ctx.now)}</time></td>
-  <td data-label="SLA">${slaBadge(ctx, r)}</td>
-</tr>`,
-  );
+  <td data-label="Idade"><time datetime="${r.created_at}" title="${formatDateTime(r.created_at, ctx.timeZone)}"${r.status === 'open' || r.status === 'in_progress' ? html` data-age` : ''}>${ageText(r, ctx.now, created)}</time></td>
+  <td data-label="SLA">${slaBadge(ctx, r, created)}</td>
+</tr>`;
 }
 
 export function queuePage(ctx: ViewContext, v: QueueView, flash?: string): string {
