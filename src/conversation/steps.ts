@@ -614,7 +614,8 @@ const NOT_NAME = new Set(
     'estorno boleto pedido email e-mail pix chave suporte financeiro atendente pessoa humano nao sei lembro sobrenome senhor senhora dona seu minha meu ele ela ' +
     'segunda terca quarta quinta sexta sabado domingo janeiro fevereiro marco abril maio junho julho agosto setembro outubro novembro dezembro as ate depois antes ' +
     'mais menos urgente rapido possivel qualquer que quando como onde qual quem porque isso esse essa este esta aqui ali la ja ainda tambem so com sem ' +
-    'sou estou tenho temos parceiro parceira programa indique solicitar solicito empresa contador contadora despachante cartorio gostariamos').split(' '),
+    'sou estou tenho temos parceiro parceira programa indique solicitar solicito empresa contador contadora despachante cartorio gostariamos ' +
+    'ops opa errei erro pera desculpa desculpe corrigindo digo eae eai mano').split(' '),
 );
 const NAME_CONNECTORS = new Set(['da', 'de', 'do', 'das', 'dos', 'e']);
 
@@ -654,11 +655,15 @@ export function nameStep(key: string, label: string, question: string): Step {
       const titled = explicitOnly ? null : TITLED_NAME.exec(m.raw);
       if (titled && looksLikeName(titled[1]) && titled[1] !== v[key]) return { value: titled[1], token: `name:${titled[1]}` };
       // A clause of the message that is a name: "Maria da Silva, cpf ..., marcada dia 15".
-      for (const part of m.raw.split(/[,;\n]|\.\s+|\s+-\s+|\s+(?=cpf\b)/i)) {
+      const parts = m.raw.split(/[,;\n]|\.\s+|\s+-\s+|\s+(?=cpf\b)/i);
+      for (let i = 0; i < parts.length; i++) {
+        const part = parts[i];
         const cued = NAME_CUE.exec(part);
         if (explicitOnly && !(cued && /nome/i.test(cued[0]))) continue;
         const candidate = clean(cued ? part.slice(cued.index + cued[0].length) : part).replace(/\s+(cpf|cnpj)\b.*$/i, '');
-        if (!candidate || (!cued && !how.asked && !/^\p{Lu}/u.test(candidate))) continue;
+        // Lower case too when the person's CPF follows at once ("jefferson luiz matos, cpf 827...").
+        const cpfNext = /^\s*(o |a |com |e )?(cpf|cnpj)\b/i.test(parts[i + 1] ?? '') || /\s(cpf|cnpj)\b/i.test(part);
+        if (!candidate || (!cued && !how.asked && !/^\p{Lu}/u.test(candidate) && !(cpfNext && !m.signals.correction))) continue;
         if (looksLikeName(candidate) && candidate !== v[key]) return { value: candidate, token: `name:${candidate}` };
       }
       return undefined;
