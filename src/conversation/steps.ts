@@ -662,7 +662,7 @@ export function nameStep(key: string, label: string, question: string): Step {
         if (explicitOnly && !(cued && /nome/i.test(cued[0]))) continue;
         const candidate = clean(cued ? part.slice(cued.index + cued[0].length) : part).replace(/\s+(cpf|cnpj)\b.*$/i, '');
         // Lower case too when the person's CPF follows at once ("jefferson luiz matos, cpf 827...").
-        const cpfNext = /^\s*(o |a |com |e )?(cpf|cnpj)\b/i.test(parts[i + 1] ?? '') || /\s(cpf|cnpj)\b/i.test(part);
+        const cpfNext = /^\s*(o |a |com |e )?(cpf|cnpj)\b/i.test(parts.slice(i + 1).find((p) => p.trim()) ?? '') || /\s(cpf|cnpj)\b/i.test(part);
         if (!candidate || (!cued && !how.asked && !/^\p{Lu}/u.test(candidate) && !(cpfNext && !m.signals.correction))) continue;
         if (looksLikeName(candidate) && candidate !== v[key]) return { value: candidate, token: `name:${candidate}` };
       }
