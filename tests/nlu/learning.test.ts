@@ -57,6 +57,23 @@ describe('unanswered messages', () => {
       await h.close();
     }
   });
+
+  it('counts what the router declined, not what the matcher found nothing for: a message in another language gets its own reply and is not a miss', async () => {
+    const h = await startHarness({ env: { GREETING_ENABLED: 'false', PRIVACY_NOTICE_ENABLED: 'false' } });
+    try {
+      // The matcher finds no entry for either; the router answers the first two itself.
+      expect(h.app.matcher.classify('do you speak english?').kind).toBe('none');
+      expect(h.app.matcher.classify('necesito ayuda con mi certificado vencido').kind).toBe('none');
+      const english = h.ask('do you speak english?');
+      const spanish = h.ask('necesito ayuda con mi certificado vencido');
+      const declined = h.ask('vcs tem integração com o meu erp?');
+      expect(english).not.toContain(declined.split('\n')[0]);
+      expect(spanish).not.toContain(declined.split('\n')[0]);
+      expect(listOpenUnanswered(h.app.db).map((r) => r.text)).toEqual(['vcs tem integração com o meu erp?']);
+    } finally {
+      await h.close();
+    }
+  });
 });
 
 describe('teaching from the panel', () => {
