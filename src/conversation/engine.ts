@@ -177,6 +177,22 @@ export class Engine {
     this.dayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: o.timezone, year: 'numeric', month: '2-digit', day: '2-digit' });
   }
 
+  private dayStart = NaN;
+  private day = '';
+
+  /**
+   * The day (YYYY-MM-DD in the bot's time zone) of a message time, formatted once per quarter of
+   * an hour: every time zone's offset is a whole number of quarters, so a day never starts inside one.
+   */
+  private dayOf(at: number): string {
+    const quarter = at - (at % 900_000);
+    if (quarter !== this.dayStart) {
+      this.dayStart = quarter;
+      this.day = this.dayFormat.format(at);
+    }
+    return this.day;
+  }
+
   private toMillis(ts: number | undefined): number {
     return messageTime(ts, this.clock());
   }
@@ -206,10 +222,11 @@ export class Engine {
       // Nothing to answer (empty text, no media): journaled, ignored.
       if (text === '' && !msg.media) return { duplicate: false, replies: [] };
 
-      const contact = repo.upsertContact(db, { chatId: msg.chatId, phone: msg.phone, lid: msg.lid, name: msg.name, now: nowIso });
-      const stored = repo.findConversation(db, msg.chatId);
+      const chat = repo.findChat(db, msg.chatId);
+      const contact = repo.upsertContact(db, { chatId: msg.chatId, phone: msg.phone, lid: msg.lid, name: msg.name, now: nowIso }, chat?.contact ?? null);
+      const stored = chat ? chat.conversation : repo.findConversation(db, msg.chatId);
       const lines: string[] = [];
-      const today = this.dayFormat.format(at);
+      const today = this.dayOf(at);
       const firstToday = this.o.greeting.enabled && stored?.greeted_on !== today;
       if (firstToday) lines.push(this.o.greeting.text);
       // First message ever from this contact (created just now, no conversation yet).
@@ -421,7 +438,7 @@ export class Engine {
       snapshot: JSON.stringify(persisted),
       updated_at: new Date(at).toISOString(),
       ...timers,
-    });
+    }, !!stored);
     return replies;
   }
 
