@@ -102,6 +102,10 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
     return open ? `${answerText(e)}\n\n${open}` : `${answerText(e)}\n\n${texts.offerFlow}`;
   };
 
+  // The menus are the same text for everyone: built once, when first shown.
+  let mainMenuText: string | undefined;
+  let requestsMenuText: string | undefined;
+
   const base = setup({
     types: { context: {} as RouterContext, events: {} as RouterEvent, input: {} as { chatId: string }, emitted: {} as ReplyEmitted | FlowEmitted | DecisionEmitted },
     actors: Object.fromEntries(flows.map((f) => [f.id, f.machine])) as Record<string, AnyStateMachine>,
@@ -167,12 +171,12 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
       flowEvent: emit((_, p: { flow: string; event: FlowEmitted['event'] }) => ({ type: 'flow' as const, flow: p.flow, event: p.event })),
       /** The reading of free text the transition acted on (the engine records what was not answered). */
       noteDecision: emit((a) => ({ type: 'decision' as const, decision: decision(a as Ctx)! })),
-      showMainMenu: emit(() => ({ type: 'reply' as const, text: mainMenu(kb, hooks.menuLine) })),
+      showMainMenu: emit(() => ({ type: 'reply' as const, text: (mainMenuText ??= mainMenu(kb, hooks.menuLine)) })),
       showCategory: enqueueActions(({ context, enqueue }) => {
         const cat = category(context);
         if (cat) enqueue.emit({ type: 'reply', text: categoryMenu(cat) });
       }),
-      showRequests: emit(() => ({ type: 'reply' as const, text: requestsMenu(menuFlows.map((f) => ({ id: f.id, title: f.menuTitle! }))) })),
+      showRequests: emit(() => ({ type: 'reply' as const, text: (requestsMenuText ??= requestsMenu(menuFlows.map((f) => ({ id: f.id, title: f.menuTitle! })))) })),
       relayFlowReply: emit(({ event }) => ({ type: 'reply' as const, text: (event as FlowReplyEvent).text })),
       forgetTopic: assign({ topic: undefined, alternatives: undefined }),
       startFromMessage: assign({ lastMessage: ({ context, event }) => withPending(context.pending, message(event)), flowParams: null, topic: null, pending: undefined }),
