@@ -8,8 +8,8 @@ import { RequestRegistry, type RequestType } from './requests.js';
 import type { Logger } from './logger.js';
 import { Matcher } from './nlu/matcher.js';
 import { MatcherHolder } from './nlu/holder.js';
-import { LearningService } from './learning/service.js';
-import { listLearned } from './db/learning.js';
+import { LearningService, learnedTrainingTexts, untaught } from './learning/service.js';
+import type { TrainingText } from './nlu/matcher.js';
 import { defaultFaqDir } from './paths.js';
 import { createFlowServices, type FlowServices } from './tickets/services.js';
 import { loadBusinessHours } from './business-hours.js';
@@ -39,13 +39,17 @@ export interface AppOverrides {
 // Training takes a few hundred ms; tests and the story runner build many apps on the same FAQ.
 const trained = new Map<string, { kb: KnowledgeBase; matcher: Matcher }>();
 
-function understanding(config: Config, requests: RequestRegistry): { kb: KnowledgeBase; matcher: Matcher } {
+/**
+ * The FAQ and a matcher trained on it and on the examples staff taught in the panel (`learned`),
+ * trained once: a start-up with learned examples does not train the FAQ alone first.
+ */
+function understanding(config: Config, requests: RequestRegistry, learned: TrainingText[]): { kb: KnowledgeBase; matcher: Matcher } {
   const dir = config.faqDir ?? defaultFaqDir;
-  const key = JSON.stringify([dir, config.nlu, requests.phrasings()]);
+  const key = JSON.stringify([dir, config.nlu, requests.phrasings(), learned]);
   let t = trained.get(key);
   if (!t) {
     const kb = loadKnowledge(dir, requests);
-    t = { kb, matcher: new Matcher(kb, config.nlu) };
+    t = { kb, matcher: new Matcher(kb, config.nlu, undefined, untaught(kb, learned)) };
     trained.set(key, t);
   }
   return t;
@@ -54,13 +58,19 @@ function understanding(config: Config, requests: RequestRegistry): { kb: Knowled
 /** Everything but the transports: database, FAQ, matcher and conversation engine. */
 export async function createApp(config: Config, logger: Logger, overrides: AppOverrides = {}): Promise<App> {
   const requests = overrides.requests ? new RequestRegistry(overrides.requests) : defaultRequests();
-  const { kb, matcher } = understanding(config, requests);
   const db = await Db.open(config.databasePath);
-  // One holder per app (the trained matcher is shared by apps on the same FAQ); examples staff
-  // taught in the panel are trained in at start-up, and again whenever they teach more.
+  // One holder per app (the trained matcher is shared by apps on the same FAQ and lessons);
+  // examples staff taught in the panel are trained in at start-up, and again whenever they teach more.
+  let trainedNow: ReturnType<typeof understanding>;
+  try {
+    trainedNow = understanding(config, requests, learnedTrainingTexts(db));
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  const { kb, matcher } = trainedNow;
   const holder = new MatcherHolder(matcher);
   const learning = new LearningService({ db, kb, holder, options: config.nlu, logger: logger.child({ module: 'learning' }), clock: overrides.clock });
-  if (listLearned(db).length) learning.retrain();
   // Outside business hours the bot still opens tickets and says when the team picks them up.
   const hours = loadBusinessHours(process.env, config.timezone);
   // A hand-over waits for the team in its business hours: a night does not time it out.

@@ -8,7 +8,8 @@ import type { Logger } from '../logger.js';
 import type { Classification, Classifier } from '../nlu/matcher.js';
 import { parseChoice, parseCommand } from '../nlu/replies.js';
 import { guessesOf, recordUnanswered } from '../learning/unanswered.js';
-import { messageEventType, type FlowEmitted, type MessagePayload, type ReplyEmitted } from './events.js';
+import { messageEventType, type DecisionEmitted, type FlowEmitted, type MessagePayload, type ReplyEmitted } from './events.js';
+import type { TextDecision } from './route.js';
 import type { FormDeps } from './form.js';
 import { createRouterMachine, HUMAN_FLOW, ROUTER_VERSION } from './router.js';
 import { migrateSnapshot } from './snapshots.js';
@@ -86,8 +87,6 @@ export const MAX_TEXT = 2000;
 /** Longest text stored in the inbound journal. */
 const MAX_STORED = 4000;
 const REST_STATES = new Set(['home', 'ended', 'mainMenu']);
-/** A protocol number ("FIN-000123") is a status question the router answers, not a miss. */
-const PROTOCOL_LIKE = /\b(FIN|SUP)\s*-?\s*\d/i;
 const NO_NLU: Classification = { kind: 'none', reason: 'empty', confidence: 0, candidates: [], greeting: false };
 
 /** Longest message id stored as is; longer ones are stored as their hash (still deduped). */
@@ -178,6 +177,22 @@ export class Engine {
     this.dayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: o.timezone, year: 'numeric', month: '2-digit', day: '2-digit' });
   }
 
+  private dayStart = NaN;
+  private day = '';
+
+  /**
+   * The day (YYYY-MM-DD in the bot's time zone) of a message time, formatted once per quarter of
+   * an hour: every time zone's offset is a whole number of quarters, so a day never starts inside one.
+   */
+  private dayOf(at: number): string {
+    const quarter = at - (at % 900_000);
+    if (quarter !== this.dayStart) {
+      this.dayStart = quarter;
+      this.day = this.dayFormat.format(at);
+    }
+    return this.day;
+  }
+
   private toMillis(ts: number | undefined): number {
     return messageTime(ts, this.clock());
   }
@@ -207,10 +222,11 @@ export class Engine {
       // Nothing to answer (empty text, no media): journaled, ignored.
       if (text === '' && !msg.media) return { duplicate: false, replies: [] };
 
-      const contact = repo.upsertContact(db, { chatId: msg.chatId, phone: msg.phone, lid: msg.lid, name: msg.name, now: nowIso });
-      const stored = repo.findConversation(db, msg.chatId);
+      const chat = repo.findChat(db, msg.chatId);
+      const contact = repo.upsertContact(db, { chatId: msg.chatId, phone: msg.phone, lid: msg.lid, name: msg.name, now: nowIso }, chat?.contact ?? null);
+      const stored = chat ? chat.conversation : repo.findConversation(db, msg.chatId);
       const lines: string[] = [];
-      const today = this.dayFormat.format(at);
+      const today = this.dayOf(at);
       const firstToday = this.o.greeting.enabled && stored?.greeted_on !== today;
       if (firstToday) lines.push(this.o.greeting.text);
       // First message ever from this contact (created just now, no conversation yet).
@@ -219,11 +235,12 @@ export class Engine {
       const idle = !!stored?.last_message_at && at - Date.parse(stored.last_message_at) > this.o.idleTimeoutMs;
       const timers = { last_message_at: nowIso, greeted_on: firstToday ? today : (stored?.greeted_on ?? null) };
       let event: AnyEventObject | string | undefined;
-      lines.push(...this.step(msg.chatId, stored, timers, idle, at, () => (event = this.messageEvent(text, at, msg.media))));
+      const read: { decision?: TextDecision } = {};
+      lines.push(...this.step(msg.chatId, stored, timers, idle, at, () => (event = this.messageEvent(text, at, msg.media)), read));
       // Counted per hour for the overview (what was decided, never the text).
       decision = decisionOf(event, idle ? undefined : stored?.snapshot);
       this.decisions.add(db, at, decision);
-      this.noteDeclined(msg.chatId, idle ? undefined : stored, event, at);
+      this.noteDeclined(msg.chatId, event, read.decision, at);
       // One WhatsApp message per answer: fewer bubbles read better and weigh less on rate limits.
       const replies = (lines.length ? [lines.join('\n\n')] : []).map((t) => ({
         id: repo.insertOutbound(db, { channel: msg.channel, chatId: msg.chatId, text: t, inReplyTo, now: nowIso }),
@@ -259,13 +276,15 @@ export class Engine {
 
   /**
    * Free text the bot could not answer outside a request ("declined") goes to the staff panel's
-   * "Perguntas não respondidas", masked. Inside a request free text is data (a name, a reason).
+   * "Perguntas não respondidas", masked. The router's own reading decides, not the matcher's: a
+   * follow-up read with its topic, a status question or data without a request are answered
+   * although the matcher found no entry. Inside a request free text is data (a name, a reason)
+   * and the router does not read it.
    */
-  private noteDeclined(chatId: string, stored: Conversation | undefined, event: AnyEventObject | string | undefined, at: number): void {
+  private noteDeclined(chatId: string, event: AnyEventObject | string | undefined, decision: TextDecision | undefined, at: number): void {
+    if (decision?.kind !== 'outOfScope' && decision?.kind !== 'notUnderstood') return;
     if (typeof event !== 'object' || event.type !== 'text') return;
     const { nlu, text } = event as unknown as MessagePayload;
-    if (nlu.kind !== 'none' || nlu.reason === 'empty' || PROTOCOL_LIKE.test(text)) return;
-    if (stored && /"value":"flow_/.test(stored.snapshot)) return;
     recordUnanswered(this.o.db, { chatId, text, kind: 'declined', guesses: guessesOf(nlu), at });
   }
 
@@ -314,6 +333,8 @@ export class Engine {
     idle: boolean,
     at: number,
     build: () => AnyEventObject | string,
+    /** Filled with the router's reading of free text, when it read one. */
+    read: { decision?: TextDecision } = {},
   ): string[] {
     const { db, logger } = this.o;
     const replies: string[] = [];
@@ -361,6 +382,7 @@ export class Engine {
         if (e.text) replies.push(e.text);
       });
       a.on('flow', (e: FlowEmitted) => flowEvents.push(e));
+      a.on('decision', (e: DecisionEmitted) => (read.decision = e.decision));
       a.subscribe({ error: (err) => (failed = err) });
       a.start();
       return a;
@@ -387,6 +409,7 @@ export class Engine {
     if (failed || snap.status === 'error') {
       actor.stop();
       replies.splice(before);
+      read.decision = undefined;
       // Keep the state on a first failure (a passing glitch must not lose a half-filled
       // request); fail twice in a row and the chat starts over rather than stay stuck.
       const count = (this.failures.get(chatId) ?? 0) + 1;
@@ -415,7 +438,7 @@ export class Engine {
       snapshot: JSON.stringify(persisted),
       updated_at: new Date(at).toISOString(),
       ...timers,
-    });
+    }, !!stored);
     return replies;
   }
 

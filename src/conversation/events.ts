@@ -1,5 +1,6 @@
 import type { Classification } from '../nlu/matcher.js';
 import type { Command } from '../nlu/replies.js';
+import type { TextDecision } from './route.js';
 
 /** What the router and the flows know about one inbound message. */
 export interface MessagePayload {
@@ -26,6 +27,13 @@ export type ReplyEmitted = { type: 'reply'; text: string };
 
 /** Emitted by the router when a request starts or ends (for the metrics). */
 export type FlowEmitted = { type: 'flow'; flow: string; event: 'start' | 'complete' | 'cancel' | 'handover' | 'abandon' };
+
+/**
+ * Emitted by the router when it read free text outside a request: what it decided, so the engine
+ * knows whether the bot answered (the matcher alone does not tell: a follow-up, a status question
+ * or data without a request are answered without an FAQ reading).
+ */
+export type DecisionEmitted = { type: 'decision'; decision: TextDecision };
 
 export function messageEventType(p: MessagePayload): MessageEventType {
   if (p.command) return `cmd.${p.command}` as MessageEventType;

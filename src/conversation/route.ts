@@ -78,6 +78,8 @@ function answerCovers(entry: FaqEntry, words: string[]): boolean {
 const ELSEWHERE = /\b(vou|vamos|irei) (falar|conversar|ver|resolver|perguntar|ligar) (com|pra|para|pro) (ela|ele|eles|elas|a loja|o parceiro|a parceira|o contador|a contadora|meu|minha|o meu|a minha|o vendedor|a vendedora|a moca|o moco)\b/;
 
 const isFaqEntry = (kb: KnowledgeBase, id: string) => kb.entries.has(id);
+/** The ids of a (fixed) list of flows, built once per list rather than once per message. */
+const flowIdsOf = new WeakMap<object, Set<string>>();
 
 /** The router's reading of a free-text message. */
 export function decideText(
@@ -87,7 +89,8 @@ export function decideText(
   ev: MessageEvent,
   classify: (text: string) => Classification,
 ): TextDecision {
-  const flowIds = new Set(flows.map((f) => f.id));
+  let flowIds = flowIdsOf.get(flows);
+  if (!flowIds) flowIdsOf.set(flows, (flowIds = new Set(flows.map((f) => f.id))));
   const text = ev.text;
   const folded = fold(text);
   const s = readSignals(text, folded);

@@ -4,7 +4,7 @@ import { fold } from '../nlu/spelling.js';
 import type { FaqEntry, KnowledgeBase } from '../faq/knowledge.js';
 import type { Classification } from '../nlu/matcher.js';
 import { parseYesNo } from '../nlu/replies.js';
-import type { FlowEmitted, FlowReplyEvent, MediaEvent, MessageEvent, MessagePayload, ReplyEmitted } from './events.js';
+import type { DecisionEmitted, FlowEmitted, FlowReplyEvent, MediaEvent, MessageEvent, MessagePayload, ReplyEmitted } from './events.js';
 import type { FlowDefinition, FlowInput, FlowOutput } from './flow.js';
 import { alternativesOf, decideText, hasRequestData, type TextDecision } from './route.js';
 import { isQuestion, SMALL_TALK_REPLY } from './signals.js';
@@ -102,8 +102,12 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
     return open ? `${answerText(e)}\n\n${open}` : `${answerText(e)}\n\n${texts.offerFlow}`;
   };
 
+  // The menus are the same text for everyone: built once, when first shown.
+  let mainMenuText: string | undefined;
+  let requestsMenuText: string | undefined;
+
   const base = setup({
-    types: { context: {} as RouterContext, events: {} as RouterEvent, input: {} as { chatId: string }, emitted: {} as ReplyEmitted | FlowEmitted },
+    types: { context: {} as RouterContext, events: {} as RouterEvent, input: {} as { chatId: string }, emitted: {} as ReplyEmitted | FlowEmitted | DecisionEmitted },
     actors: Object.fromEntries(flows.map((f) => [f.id, f.machine])) as Record<string, AnyStateMachine>,
     guards: {
       decided: (a, p: { kind: TextDecision['kind'] }) => decided(a as Ctx, p.kind),
@@ -179,20 +183,23 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
     actions: {
       say: emit((_, p: { text: string }) => ({ type: 'reply' as const, text: p.text })),
       flowEvent: emit((_, p: { flow: string; event: FlowEmitted['event'] }) => ({ type: 'flow' as const, flow: p.flow, event: p.event })),
-      showMainMenu: emit(() => ({ type: 'reply' as const, text: mainMenu(kb, hooks.menuLine) })),
+      /** The reading of free text the transition acted on (the engine records what was not answered). */
+      noteDecision: emit((a) => ({ type: 'decision' as const, decision: decision(a as Ctx)! })),
+      showMainMenu: emit(() => ({ type: 'reply' as const, text: (mainMenuText ??= mainMenu(kb, hooks.menuLine)) })),
       showCategory: enqueueActions(({ context, enqueue }) => {
         const cat = category(context);
         if (cat) enqueue.emit({ type: 'reply', text: categoryMenu(cat) });
       }),
-      showRequests: emit(() => ({ type: 'reply' as const, text: requestsMenu(menuFlows.map((f) => ({ id: f.id, title: f.menuTitle! }))) })),
+      showRequests: emit(() => ({ type: 'reply' as const, text: (requestsMenuText ??= requestsMenu(menuFlows.map((f) => ({ id: f.id, title: f.menuTitle! })))) })),
       relayFlowReply: emit(({ event }) => ({ type: 'reply' as const, text: (event as FlowReplyEvent).text })),
       forgetTopic: assign({ topic: undefined, alternatives: undefined }),
       startFromMessage: assign({ lastMessage: ({ context, event }) => withPending(context.pending, message(event)), flowParams: null, topic: null, pending: undefined }),
     },
   });
 
-  // Free text is understood the same way wherever the person is outside a request.
-  const freeText = [
+  // Free text is understood the same way wherever the person is outside a request; every way
+  // out says what was decided first (noteDecision).
+  const freeText = ([
     {
       guard: 'greetsWithMenu',
       target: '.mainMenu',
@@ -277,7 +284,7 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
     { guard: { type: 'decided', params: { kind: 'numberOnly' } }, target: '.home', actions: say(texts.numberOnly) },
     { guard: { type: 'decided', params: { kind: 'outOfScope' } }, target: '.mainMenu', actions: [say(texts.outOfScope), 'showMainMenu', 'forgetTopic'] },
     { target: '.mainMenu', actions: [say(texts.notUnderstood), 'showMainMenu', 'forgetTopic'] },
-  ];
+  ] as Array<{ guard?: unknown; target: string; actions: unknown }>).map((t) => ({ ...t, actions: ['noteDecision', ...(Array.isArray(t.actions) ? t.actions : [t.actions])] }));
 
   // A number outside any list refers to the main menu, the list everyone knows.
   const mainMenuChoice = [

@@ -28,11 +28,59 @@ const qUpsertContact = (k: Kysely<Database>, p: UpsertContact) =>
     )
     .returningAll();
 
-export function upsertContact(db: Db, c: { chatId: string; phone?: string | null; lid?: string | null; name?: string | null; now: string }): Contact {
+/**
+ * Creates the contact or records what is new about it. `known` is the contact as just read
+ * (null: read, and there is none); left out, it is read here.
+ */
+export function upsertContact(
+  db: Db,
+  c: { chatId: string; phone?: string | null; lid?: string | null; name?: string | null; now: string },
+  known: Contact | null | undefined = findContact(db, c.chatId) ?? null,
+): Contact {
   // Known contact with nothing new: no write (and no index pages dirtied) on the hot path.
-  const known = findContact(db, c.chatId);
   if (known && (c.phone ?? known.phone) === known.phone && (c.lid ?? known.lid) === known.lid && (c.name ?? known.name) === known.name) return known;
   return db.prepared(qUpsertContact).first({ chatId: c.chatId, phone: c.phone ?? null, lid: c.lid ?? null, name: c.name ?? null, now: c.now }) as Contact;
+}
+
+type ChatRow = {
+  [K in keyof Contact as `c_${K & string}`]: Contact[K];
+} & { [K in keyof Conversation as `v_${K & string}`]: Conversation[K] | null };
+const qFindChat = (k: Kysely<Database>, p: ContactKey) =>
+  k
+    .selectFrom('contacts')
+    .leftJoin('conversations', 'conversations.chat_id', 'contacts.chat_id')
+    .select([
+      'contacts.id as c_id',
+      'contacts.chat_id as c_chat_id',
+      'contacts.phone as c_phone',
+      'contacts.lid as c_lid',
+      'contacts.name as c_name',
+      'contacts.created_at as c_created_at',
+      'contacts.last_message_at as c_last_message_at',
+      'contacts.greeted_on as c_greeted_on',
+      'conversations.chat_id as v_chat_id',
+      'conversations.machine_id as v_machine_id',
+      'conversations.machine_version as v_machine_version',
+      'conversations.snapshot as v_snapshot',
+      'conversations.updated_at as v_updated_at',
+      'conversations.last_message_at as v_last_message_at',
+      'conversations.greeted_on as v_greeted_on',
+    ])
+    .where('contacts.chat_id', '=', p.chatId);
+
+/**
+ * A chat's contact and conversation in one read (every message needs both); undefined when
+ * there is no contact (the conversation, if any, is then read on its own).
+ */
+export function findChat(db: Db, chatId: string): { contact: Contact; conversation: Conversation | undefined } | undefined {
+  const r = db.prepared(qFindChat).first({ chatId }) as ChatRow | undefined;
+  if (!r) return undefined;
+  const contact: Contact = { id: r.c_id, chat_id: r.c_chat_id, phone: r.c_phone, lid: r.c_lid, name: r.c_name, created_at: r.c_created_at, last_message_at: r.c_last_message_at, greeted_on: r.c_greeted_on };
+  const conversation: Conversation | undefined =
+    r.v_chat_id === null
+      ? undefined
+      : { chat_id: r.v_chat_id, machine_id: r.v_machine_id!, machine_version: r.v_machine_version!, snapshot: r.v_snapshot!, updated_at: r.v_updated_at!, last_message_at: r.v_last_message_at, greeted_on: r.v_greeted_on };
+  return { contact, conversation };
 }
 
 const qFindConversation = (k: Kysely<Database>, p: ContactKey) => k.selectFrom('conversations').selectAll().where('chat_id', '=', p.chatId);
@@ -64,7 +112,15 @@ const qSaveConversation = (k: Kysely<Database>, p: Conversation) =>
       })),
     );
 
-export function saveConversation(db: Db, row: Conversation): void {
+const qUpdateConversation = (k: Kysely<Database>, p: Conversation) =>
+  k
+    .updateTable('conversations')
+    .set({ machine_id: p.machine_id, machine_version: p.machine_version, snapshot: p.snapshot, updated_at: p.updated_at, last_message_at: p.last_message_at, greeted_on: p.greeted_on })
+    .where('chat_id', '=', p.chat_id);
+
+/** Stores a conversation; `exists` (it was just read) makes it a plain update, the common case. */
+export function saveConversation(db: Db, row: Conversation, exists = false): void {
+  if (exists && db.prepared(qUpdateConversation).run(row).changes > 0) return;
   db.prepared(qSaveConversation).run(row);
 }
 

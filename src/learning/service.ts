@@ -1,7 +1,7 @@
 import type { Db } from '../db/database.js';
 import * as store from '../db/learning.js';
 import type { UnansweredKind, UnansweredMessage } from '../db/schema.js';
-import { OUT_OF_SCOPE_LABEL, type KnowledgeBase } from '../faq/knowledge.js';
+import { OUT_OF_SCOPE_LABEL, requestLabel, type KnowledgeBase } from '../faq/knowledge.js';
 import type { Logger } from '../logger.js';
 import { sameTopic } from '../nlu/evaluate.js';
 import type { MatcherHolder } from '../nlu/holder.js';
@@ -36,6 +36,35 @@ export interface LearnResult {
 // Markers the masking left ([cpf], [email]...) say nothing about the question.
 const MARKERS = /\[(cpf|cnpj|email|chave-pix|tel(?:…\d{0,4})?)\]/g;
 const GROUP_SIMILARITY = 0.5;
+// Intents the matcher answers from phrases, not from training texts (src/nlu/matcher.ts).
+const SMALLTALK_INTENTS = new Set(['saudacao', 'agradecimento', 'despedida']);
+
+/** Every example staff taught, as training texts (exported ones included: faq/ of this process may predate the export). */
+export function learnedTrainingTexts(db: Db): TrainingText[] {
+  return store.listLearned(db).map((e) => ({ label: e.label, text: e.text.replace(MARKERS, ' ') }));
+}
+
+/** The FAQ's own training texts of a label (what the matcher trains on before the learned ones). */
+export function faqTextsOf(kb: KnowledgeBase, label: string): string[] {
+  const texts: string[] = [];
+  const entry = kb.entries.get(label);
+  if (entry) texts.push(entry.question, ...entry.examples);
+  for (const r of kb.requests) if (requestLabel(r.id) === label) texts.push(...r.examples);
+  for (const i of kb.intents) if (i.id === label && !SMALLTALK_INTENTS.has(i.id)) texts.push(...i.examples);
+  for (const t of kb.outOfScope ?? []) if (`${OUT_OF_SCOPE_LABEL}/${t.id}` === label) texts.push(...t.examples);
+  return texts;
+}
+
+/** The learned examples the FAQ does not already have (an exported example is trained once, as the FAQ's). */
+export function untaught(kb: KnowledgeBase, learned: TrainingText[]): TrainingText[] {
+  const known = new Map<string, Set<string>>();
+  const has = (t: TrainingText) => {
+    let texts = known.get(t.label);
+    if (!texts) known.set(t.label, (texts = new Set(faqTextsOf(kb, t.label))));
+    return texts.has(t.text);
+  };
+  return learned.filter((t) => !has(t));
+}
 
 /**
  * The learning loop behind "Perguntas não respondidas": groups what the bot did not answer,
@@ -57,15 +86,13 @@ export class LearningService {
 
   /** Every example staff taught (exported ones included: faq/ of this process predates the export). */
   learnedExamples(): TrainingText[] {
-    return store.listLearned(this.o.db).map((e) => ({ label: e.label, text: e.text.replace(MARKERS, ' ') }));
+    return learnedTrainingTexts(this.o.db);
   }
 
   /** Trains a matcher on the FAQ plus the learned examples and swaps it in. */
   retrain(): Matcher {
     const started = Date.now();
-    const base = this.o.holder.current;
-    const known = new Set(base.training.slice(0, base.learnedFrom).map((t) => `${t.label}\u0000${t.text}`));
-    const extra = this.learnedExamples().filter((t) => !known.has(`${t.label}\u0000${t.text}`));
+    const extra = untaught(this.o.kb, this.learnedExamples());
     const next = new Matcher(this.o.kb, this.o.options, undefined, extra);
     this.o.holder.swap(next);
     this.o.logger?.info({ learned: extra.length, ms: Date.now() - started }, 'matcher retrained with learned examples');

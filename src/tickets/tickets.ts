@@ -1,5 +1,6 @@
+import type { Kysely } from 'kysely';
 import type { Db } from '../db/database.js';
-import type { Team, Ticket, TicketEvent, TicketStatus, TicketType } from '../db/schema.js';
+import type { Database, Team, Ticket, TicketEvent, TicketStatus, TicketType } from '../db/schema.js';
 import { insertOutbound, lastInboundChannel } from '../db/conversations.js';
 import { indexTicket, searchTerms } from './search.js';
 import { metrics } from '../metrics.js';
@@ -101,29 +102,31 @@ export function getTicketByProtocol(db: Db, protocol: string): Ticket | undefine
   return db.first(db.kysely.selectFrom('tickets').selectAll().where('protocol', '=', protocol.toUpperCase()));
 }
 
+// Read by the conversation side while it answers (prepared once, see Db.prepared).
+type OpenForOrder = { type: TicketType; orderNumber: string };
+const qOpenForOrder = (k: Kysely<Database>, p: OpenForOrder) =>
+  k.selectFrom('tickets').selectAll().where('type', '=', p.type).where('order_number', '=', p.orderNumber).where('status', 'in', OPEN_STATUSES).orderBy('id', 'desc');
+
 /** An open ticket of this type for this order (idempotency of the flows). */
 export function findOpenTicketForOrder(db: Db, type: TicketType, orderNumber: string): Ticket | undefined {
-  return db.first(
-    db.kysely
-      .selectFrom('tickets')
-      .selectAll()
-      .where('type', '=', type)
-      .where('order_number', '=', orderNumber)
-      .where('status', 'in', OPEN_STATUSES)
-      .orderBy('id', 'desc'),
-  );
+  return db.prepared(qOpenForOrder).first({ type, orderNumber });
 }
+
+type OpenForChat = { type: TicketType; chatId: string };
+const qOpenForChat = (k: Kysely<Database>, p: OpenForChat) =>
+  k.selectFrom('tickets').selectAll().where('type', '=', p.type).where('chat_id', '=', p.chatId).where('status', 'in', OPEN_STATUSES).orderBy('id', 'desc');
 
 /** An open ticket of this type from this chat (for requests without an order number). */
 export function findOpenTicketForChat(db: Db, type: TicketType, chatId: string): Ticket | undefined {
-  return db.first(
-    db.kysely.selectFrom('tickets').selectAll().where('type', '=', type).where('chat_id', '=', chatId).where('status', 'in', OPEN_STATUSES).orderBy('id', 'desc'),
-  );
+  return db.prepared(qOpenForChat).first({ type, chatId });
 }
+
+type OfChat = { chatId: string; limit: number };
+const qOfChat = (k: Kysely<Database>, p: OfChat) => k.selectFrom('tickets').selectAll().where('chat_id', '=', p.chatId).orderBy('id', 'desc').limit(p.limit);
 
 /** The requester's own tickets, newest first. */
 export function listTicketsOfChat(db: Db, chatId: string, limit = 10): Ticket[] {
-  return db.all(db.kysely.selectFrom('tickets').selectAll().where('chat_id', '=', chatId).orderBy('id', 'desc').limit(limit));
+  return db.prepared(qOfChat).all({ chatId, limit });
 }
 
 export interface TicketFilter {

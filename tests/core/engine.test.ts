@@ -353,6 +353,7 @@ describe('hot path', () => {
     const h = await startHarness({ env: { GREETING_ENABLED: 'false' } });
     const cache = () => (h.app.db as unknown as { preparedCache: Map<unknown, unknown> }).preparedCache.size;
     for (let i = 0; i < 20; i++) h.say('menu', { from: `55119000000${String(i).padStart(2, '0')}` });
+    h.say('menu', { from: '5511900000000' }); // a chat already stored: its conversation is updated, not inserted
     const after20 = cache();
     for (let i = 0; i < 200; i++) h.say(i % 2 ? '5' : 'qdo recebo a comissao', { from: `55119000001${String(i % 50).padStart(2, '0')}` });
     expect(cache()).toBe(after20);

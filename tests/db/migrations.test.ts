@@ -89,6 +89,27 @@ describe('migrations', () => {
     expect(killedBeforeDone).toBeGreaterThan(2);
   });
 
+  it('the outbox rebuilt without its NULL-per-reply index keeps every row, id and sent id, never hands out an id twice, and still refuses a channel id twice', async () => {
+    const f = file();
+    const old = await Db.open(f, { migrations: Object.fromEntries(Object.entries(migrations).filter(([k]) => k < '0040')) });
+    const insert = old.sqlite.prepare("insert into outbound_messages (channel, chat_id, text, status, created_at, channel_message_id) values ('whatsapp', 'c', 'olá', ?, '2026-12-01T12:00:00.000Z', ?)");
+    for (let i = 1; i <= 10; i++) insert.run(i % 2 ? 'sent' : 'queued', i % 2 ? `wa-${i}` : null);
+    old.sqlite.prepare('delete from outbound_messages where id > 8').run(); // the newest replies erased (privacy)
+    const before = old.sqlite.prepare('select * from outbound_messages order by id').all();
+    await old.close();
+    const db = await Db.open(f);
+    try {
+      expect(db.sqlite.prepare('select * from outbound_messages order by id').all()).toEqual(before);
+      const next = db.sqlite.prepare("insert into outbound_messages (channel, chat_id, text, status, created_at) values ('whatsapp', 'c', 'oi', 'queued', 'x')").run();
+      expect(Number(next.lastInsertRowid)).toBe(11);
+      expect(() => db.sqlite.prepare("update outbound_messages set channel_message_id = 'wa-1' where id = 11").run()).toThrow(/UNIQUE/);
+      const indexes = (db.sqlite.prepare("select name from sqlite_master where type = 'index' and tbl_name = 'outbound_messages' order by name").all() as Array<{ name: string }>).map((r) => r.name);
+      expect(indexes).toEqual(['outbound_messages_channel_id', 'outbound_messages_chat', 'outbound_messages_status']);
+    } finally {
+      await db.close();
+    }
+  });
+
   it('kill -9 during the upgrade that rebuilds a large journal: no row lost, the next start succeeds', async () => {
     const f = file();
     const upTo4 = Object.fromEntries(Object.entries(migrations).filter(([k]) => k < '0005'));

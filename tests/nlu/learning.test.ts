@@ -7,6 +7,7 @@ import { insertLearned, listLearned, listOpenUnanswered, readUnexportedLearned }
 import { checkFaq } from '../../src/faq/check.js';
 import { exportLearned } from '../../src/learning/export.js';
 import { chatKey, recordUnanswered } from '../../src/learning/unanswered.js';
+import { faqTextsOf, untaught } from '../../src/learning/service.js';
 import { defaultFaqDir } from '../../src/paths.js';
 import { CUSTOMER, startHarness, tempDir } from '../support/harness.js';
 import { runTs } from '../core/support/process.js';
@@ -53,6 +54,23 @@ describe('unanswered messages', () => {
       const rows = listOpenUnanswered(h.app.db);
       expect(rows.map((r) => r.text)).toEqual(['vcs tem integração com o meu erp?']);
       expect(rows[0].kind).toBe('declined');
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('counts what the router declined, not what the matcher found nothing for: a message in another language gets its own reply and is not a miss', async () => {
+    const h = await startHarness({ env: { GREETING_ENABLED: 'false', PRIVACY_NOTICE_ENABLED: 'false' } });
+    try {
+      // The matcher finds no entry for either; the router answers the first two itself.
+      expect(h.app.matcher.classify('do you speak english?').kind).toBe('none');
+      expect(h.app.matcher.classify('necesito ayuda con mi certificado vencido').kind).toBe('none');
+      const english = h.ask('do you speak english?');
+      const spanish = h.ask('necesito ayuda con mi certificado vencido');
+      const declined = h.ask('vcs tem integração com o meu erp?');
+      expect(english).not.toContain(declined.split('\n')[0]);
+      expect(spanish).not.toContain(declined.split('\n')[0]);
+      expect(listOpenUnanswered(h.app.db).map((r) => r.text)).toEqual(['vcs tem integração com o meu erp?']);
     } finally {
       await h.close();
     }
@@ -154,9 +172,31 @@ describe('teaching from the panel', () => {
     await first.close();
     const second = await startHarness({ dbPath, env: { GREETING_ENABLED: 'false' } });
     try {
+      // Trained once, with the lessons: no FAQ-only matcher swapped out at start-up.
+      expect(second.app.matcher.generation).toBe(0);
+      const m = second.app.matcher.current;
+      expect(m.training.slice(m.learnedFrom).map((t) => t.label)).toEqual(['beneficios-comissao-quando', 'beneficios-comissao-quando', 'beneficios-comissao-quando']);
       expect(second.ask('posso sacar os ganhos das minhas indicações quando?')).toContain('15º dia útil');
     } finally {
       await second.close();
+    }
+  });
+});
+
+describe('learned examples the FAQ already has', () => {
+  it('are the FAQ texts the matcher trains on, label by label (an exported example is not trained twice)', async () => {
+    const h = await startHarness({ env: { GREETING_ENABLED: 'false' } });
+    try {
+      const m = h.app.matcher.current;
+      const faq = m.training.slice(0, m.learnedFrom);
+      const byLabel = new Map<string, string[]>();
+      for (const t of faq) byLabel.set(t.label, [...(byLabel.get(t.label) ?? []), t.text]);
+      for (const [label, texts] of byLabel) expect(faqTextsOf(h.app.kb, label)).toEqual(texts);
+      const some = faq.filter((_, i) => i % 97 === 0);
+      const taught = [...some, { label: some[0].label, text: 'um texto que o FAQ não tem' }];
+      expect(untaught(h.app.kb, taught)).toEqual([{ label: some[0].label, text: 'um texto que o FAQ não tem' }]);
+    } finally {
+      await h.close();
     }
   });
 });
