@@ -112,7 +112,35 @@ function matcherBench(app: App): void {
   const perCpu = n / cpuSecs(cpu0);
   // One thread: classifications per CPU-second is the rate on one core, whatever else runs.
   add({ name: `matcher: classifications/s (${texts.length} held-out phrasings, wall clock)`, value: fmt(rate), target: '' });
-  add({ name: 'matcher: classifications per CPU-second (one core)', value: fmt(perCpu), target: '>= 30,000', ok: perCpu >= 30_000 });
+  add({ name: 'matcher: classifications per CPU-second (one core, this tsx process)', value: fmt(perCpu), target: '' });
+}
+
+/**
+ * The same on the compiled build (dist/, what `npm start` runs), in a fresh process: tsx's
+ * transform wraps every function in a name helper that the production code does not pay. Median of 3.
+ */
+function matcherDistBench(): void {
+  const dist = path.join(projectRoot, 'dist/src');
+  const code = `process.env.DOTENV_CONFIG_QUIET = 'true';
+const { loadKnowledge } = await import(${JSON.stringify(pathToFileURL(path.join(dist, 'understanding.js')).href)});
+const { Matcher } = await import(${JSON.stringify(pathToFileURL(path.join(dist, 'nlu/matcher.js')).href)});
+const m = new Matcher(loadKnowledge());
+const texts = ${JSON.stringify(heldout)};
+for (const t of texts) m.classify(t);
+let n = 0; const c0 = process.cpuUsage(); const t0 = performance.now();
+while (performance.now() - t0 < 2000) for (const t of texts) (m.classify(t), n++);
+const c = process.cpuUsage(c0);
+process.stdout.write(String(n / ((c.user + c.system) / 1e6)));`;
+  const rates: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    delete env.NODE_OPTIONS;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { cwd: projectRoot, env, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`matcher dist run failed: ${r.stderr}`);
+    rates.push(Number(r.stdout));
+  }
+  rates.sort((a, b) => a - b);
+  add({ name: 'matcher: classifications per CPU-second (one core, compiled build, median of 3)', value: fmt(rates[1]), target: '>= 30,000', ok: rates[1] >= 30_000 });
 }
 
 /**
@@ -248,6 +276,7 @@ async function main(): Promise<void> {
     await app.close();
     await startupBench(dir);
     matcherStartupBench();
+    matcherDistBench();
     await panelBench();
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
