@@ -465,6 +465,11 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
 
   /** Everything a message can mean inside the request, decided with the form's state in view. */
   const interpret = (text: string, nlu: Classification | undefined) => {
+    // Another request instead: what was collected travels, and this message starts it.
+    const switchTo = (flow: string) => {
+      say(formTexts.switched(rt.called));
+      return finish({ outcome: 'switch', flow, carry: collected(), trigger: { text, command: null, choice: null, nlu: nlu!, at: now.getTime() } });
+    };
     const m: MessageFacts = { raw: text, folded: fold(text), scan: scanMessage(text, now), signals: readSignals(text), used: new Set(), filledNow: new Set() };
     const s = m.signals;
     const asked = c.mode === 'asking' || c.mode === 'suggest' || c.mode === 'human' ? stepOf(c.asking) : undefined;
@@ -490,10 +495,7 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
     // takes this request back and names another one; switched before any of it is read as an answer.
     if ((s.correction || TAKES_BACK.test(m.folded)) && !s.question) {
       const named = deps.requestCues.filter((r) => r.id !== rt.id && r.cues?.test(m.folded));
-      if (named.length === 1 && deps.request(named[0].id)) {
-        say(formTexts.switched(rt.called));
-        return finish({ outcome: 'switch', flow: named[0].id, carry: collected(), trigger: { text, command: null, choice: null, nlu: nlu!, at: now.getTime() } });
-      }
+      if (named.length === 1 && deps.request(named[0].id)) return switchTo(named[0].id);
     }
     // Yes/no questions of the machinery itself.
     const yn = s.dontKnow || s.repeat ? null : parseYesNo(text);
@@ -633,10 +635,7 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
       if (mentioned) return reask(mentioned);
     }
     const target = switchTarget(nlu, m);
-    if (target) {
-      say(formTexts.switched(rt.called));
-      return finish({ outcome: 'switch', flow: target, carry: collected(), trigger: { text, command: null, choice: null, nlu: nlu!, at: now.getTime() } });
-    }
+    if (target) return switchTo(target);
     // A question the matcher is unsure about: its best reading, said as such.
     if (!intent && nlu?.kind === 'clarify' && s.question && /\?/.test(text)) {
       // Of the readings, the one about this very request is the likely one here ("quanto tempo o cliente tem pra desistir?" in a refund).

@@ -59,7 +59,7 @@ const NOT_THIS = /^(nao|n) (era|e|foi) (bem |exatamente )?(isso|essa|esse)|\bnao
 const FOLLOW_UP = /^(e|mas e|e se|e no caso|e quando|e pra|e para|e pelo|e pela|e com|e sem|e o|e a|e os|e as|e pagando|e se for|tambem|vale tambem|serve tambem|e quem|e quanto|e onde|e como|e qual)\b/;
 const FILLER = new Set(('e mas se no caso quando pra para pelo pela com sem o a os as um uma de do da dos das em na no nas nos muda mudar fica ficar vale serve tambem tb tbm ' +
   'isso esse essa como qual quais quem onde quanto que eu meu minha voce vcs for forem fosse fossem seja sejam era ser sendo tem ter pode posso seria funciona precisa preciso ai entao ' +
-  'mesmo mesma coisa igual diferente caso vez agora ainda tivesse tivessem tiver fizesse fizer fosse ele ela eles elas sido ja nao mais da ai entao ' +
+  'mesmo mesma coisa igual diferente caso vez agora ainda tivesse tivessem tiver fizesse fizer ele ela eles elas sido ja nao mais da ' +
   // Words that ask about the same fact again, adding no new thing ("e isso pode aumentar ou é sempre esse valor?").
   'aumentar aumenta aumento diminuir diminui sempre valor fixo fixa continua padrao normal assim todo toda todos todas cada').split(' '));
 

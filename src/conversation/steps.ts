@@ -1,6 +1,7 @@
 import { fold } from '../nlu/spelling.js';
+import { maskPii } from '../pii.js';
 import { parseOrdinal, parseYesNo } from '../nlu/replies.js';
-import { addDays, compareLocalDate, formatDatePtBr, localDateOf, makeLocalDate, parseDatePtBr, parsePeriod, parseTimePtBr, type LocalDate, type Period, type TimeOfDay } from '../validation/datetime.js';
+import { addDays, compareLocalDate, findDatesPtBr, formatDatePtBr, localDateOf, makeLocalDate, parseDatePtBr, parsePeriod, parseTimePtBr, type LocalDate, type Period, type TimeOfDay } from '../validation/datetime.js';
 import { formatDocument, maskCpf, maskDocument, onlyDigits, parseDocument, type ParsedDocument } from '../validation/document.js';
 import { isValidEmail, maskEmail, normalizeEmail, suggestEmailFix } from '../validation/email.js';
 import { scanMessage } from '../validation/extract.js';
@@ -309,8 +310,9 @@ export function dateStep(key: string, label: string, question: string, validate?
     parse: (text, _v, env) => {
       // Asked for one date, "tá marcado dia 11/12" gives the other field's (its cue before the date).
       if (opts.avoid) {
-        const lead = fold(text).split(/\d|\b(?:amanha|hoje|segunda|terca|quarta|quinta|sexta|sabado|domingo)\b/)[0];
-        if (opts.avoid.test(lead) && !opts.cue?.test(lead)) return { ok: false, error };
+        const first = findDatesPtBr(text, env.now)[0];
+        const lead = first ? fold(text.slice(0, first.index)) : '';
+        if (first && opts.avoid.test(lead) && !opts.cue?.test(lead)) return { ok: false, error };
       }
       // A date said with it wins: "qualquer dia da próxima semana" is from next Monday.
       const d = read(text, env.now);
@@ -593,18 +595,20 @@ export function textStep(key: string, label: string, question: string, opts: { m
   };
 }
 
-/** Free text with its CPFs/CNPJs, e-mails and phone numbers masked (as the summary shows fields). */
+/**
+ * Free text with its CPFs/CNPJs and e-mails masked as the summary shows fields (the scan knows
+ * the alphanumeric CNPJ), then whatever else looks personal (phones, document-like digits) by the
+ * logs' own scrubber.
+ */
 export function maskPersonalData(text: string): string {
   const scan = scanMessage(text, new Date());
-  const spans: Array<{ index: number; length: number; masked: string }> = [
+  const spans = [
     ...scan.documents.map((d) => ({ index: d.index, length: d.length, masked: maskDocument(d.value.value) })),
-    ...scan.invalidDocuments.map((d) => ({ index: d.index, length: d.length, masked: '***' })),
     ...scan.emails.map((e) => ({ index: e.index, length: e.length, masked: maskEmail(e.value) })),
   ].sort((a, b) => b.index - a.index);
   let out = text;
   for (const sp of spans) out = out.slice(0, sp.index) + sp.masked + out.slice(sp.index + sp.length);
-  // Phone-like runs of 10–13 digits the scan did not take as a document.
-  return out.replace(/(?<!\d)(\+?\d[\d\s().-]{8,16}\d)(?!\d)/g, (run) => (onlyDigits(run).length >= 10 && onlyDigits(run).length <= 13 ? maskPhone(run) : run));
+  return maskPii(out);
 }
 
 // Words that are never part of a person's name in these chats.
