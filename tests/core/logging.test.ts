@@ -47,6 +47,15 @@ describe('logger: personal data never reaches a log line', () => {
     expectClean(c.output());
   });
 
+  it('the alphanumeric CNPJ too, formatted or not, while a word of the same shape stays', () => {
+    const c = capture();
+    c.logger.info('cnpj 12.ABC.345/01DE-35 e r7t2m9q4000129, palavra abcdefghijkl12');
+    const out = c.output();
+    expect(out).not.toContain('12.ABC.345/01DE-35');
+    expect(out.toLowerCase()).not.toContain('r7t2m9q4000129');
+    expect(out).toContain('abcdefghijkl12');
+  });
+
   it('in nested objects and arrays, under any key name', () => {
     const c = capture();
     c.logger.info(
