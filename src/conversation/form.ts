@@ -8,7 +8,7 @@ import type { FlowServices } from '../tickets/services.js';
 import { scanMessage, type MessageScan } from '../validation/extract.js';
 import type { MessageEvent } from './events.js';
 import type { FlowInput, FlowOutput } from './flow.js';
-import { DONT_KNOW, readSignals, SMALL_TALK_REPLY, type Signals } from './signals.js';
+import { DONT_KNOW, readSignals, SMALL_TALK_REPLY, WAITING_REPLY, type Signals } from './signals.js';
 
 // A guided request is a conversation that fills a form: the questions are asked one at a time,
 // skipping what the person already said, and every message is first *interpreted* with the
@@ -174,7 +174,6 @@ export const formTexts = {
   firstStep: 'Esta já é a primeira pergunta. Para desistir, digite *cancelar*.',
   yesNo: 'Responda *sim* ou *não*, por favor.',
   suggestionDeclined: 'Certo, vou manter como você escreveu.',
-  waiting: 'Sem pressa! Fico aguardando por aqui. 🙂',
   mediaIgnored: 'Por aqui eu consigo ler apenas texto. ✍️',
   filesWelcome: 'Pode sim! 📎 Mande a foto, o print ou o PDF aqui mesmo, a qualquer momento: vai junto com a solicitação.',
   filesNotHere: 'Para este pedido não preciso de arquivos: só das informações que eu pergunto, por escrito. ✍️',
@@ -476,9 +475,7 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
     const intent = nlu?.kind === 'answer' ? nlu.id : null;
 
     // "o cpf é 181.91... pera, ele tá me mandando": the answer is on its way; no question again.
-    // (Not "pera, me confundi, na verdade quero o boleto": a wait word before something else to say.)
-    const onlyWaiting = s.wait && !s.human && !s.correction && !s.cancel && !/\b(quero|queria|preciso|precisava|gostaria|confundi|errei)\b/.test(m.folded) && m.folded.split(' ').length <= 20;
-    if (onlyWaiting && c.mode === 'asking' && !s.question && !m.scan.documents.length && !m.scan.emails.length && !m.scan.orders.length && !m.scan.dates.length) return say(formTexts.waiting);
+    if (s.wait && c.mode === 'asking' && !s.question && !m.scan.documents.length && !m.scan.emails.length && !m.scan.orders.length && !m.scan.dates.length) return say(WAITING_REPLY);
 
     // A person, in any wording: hand over with what was collected so far.
     if (s.human || (intent === 'atendente' && s.smallTalk !== 'urgency')) {

@@ -30,7 +30,10 @@ export interface Signals {
   asksToSendFile: boolean;
   /** "preciso de uma ajuda", "pode me ajudar?" and nothing about what. */
   wantsHelp: boolean;
-  /** "pera, ele tá me mandando", "só um minuto", "deixa eu ver aqui": the answer is on its way. */
+  /**
+   * "pera, ele tá me mandando", "só um minuto", "vou perguntar pra ela e já te falo": the answer
+   * is on its way, and the message says nothing else (not "pera, me confundi, quero o boleto").
+   */
   wait: boolean;
 }
 
@@ -132,21 +135,29 @@ function smallTalkOf(raw: string, t: string): SmallTalk | null {
 export function readSignals(raw: string, folded = fold(raw)): Signals {
   const t = folded;
   const human = HUMAN.test(t) ? { team: /\bfinanceir/.test(t) ? ('finance' as const) : /\bsuporte\b/.test(t) ? ('support' as const) : null } : null;
+  const cancel = STRONG_CANCEL.test(t) ? 'strong' : WEAK_CANCEL.test(t) ? 'weak' : null;
+  const correction = CORRECTION.test(t);
   return {
-    cancel: STRONG_CANCEL.test(t) ? 'strong' : WEAK_CANCEL.test(t) ? 'weak' : null,
+    cancel,
     human,
     status: STATUS.test(t),
     dontKnow: DONT_KNOW.test(t),
     repeat: REPEAT.test(t),
     smallTalk: smallTalkOf(raw, t),
-    correction: CORRECTION.test(t),
+    correction,
     question: isQuestion(raw, t),
     wantsHelp: /\b((preciso|precisava|quero|queria|gostaria) de (uma )?ajuda|me ajuda|pode(ria)? me ajudar|alguem pode ajudar|socorro)\b/.test(t) && t.replace(/\b(bom dia|boa tarde|boa noite|oi+|ola|tudo (bem|bom|joia|certo)|por favor|pfv|urgente|urgencia|uma|de|preciso|precisava|quero|queria|gostaria|ajuda|me|pode|poderia|ajudar|alguem|socorro|com|isso|voces|vcs|voce|vc)\b/g, '').trim() === '',
     asksToSendFile: /\b(posso|pode|podem|da pra|da para|consigo|como|tem como|quer que eu) (te |lhe )?(mandar|enviar|anexar|mando|envio|passar)\b.*\b(foto|fotos|print|prints|comprovante|pdf|arquivo|documento|imagem|anexo|screenshot)\b/.test(t),
-    wait: WAIT.test(t),
+    wait: WAIT.test(t) && !human && !correction && !cancel && !WAIT_BUT.test(t) && t.split(' ').length <= 20,
     goodbye: /^(tchau+|ate (mais|logo|a proxima|depois)|flw|falou|fui|era (so )?isso|so isso|bye|adeus)( (obrigad[oa]|valeu|vlw))?$/.test(t),
   };
 }
+
+/** Words after which a wait word ("pera, me confundi, quero o boleto") is not all the message says. */
+const WAIT_BUT = /\b(quero|queria|preciso|precisava|gostaria|confundi|errei)\b/;
+
+/** The answer to a message that only says the answer is on its way. */
+export const WAITING_REPLY = 'Sem pressa! Fico aguardando por aqui. 🙂';
 
 /** The quick replies to small talk in the middle of a request (the pending question follows). */
 export const SMALL_TALK_REPLY: Record<SmallTalk, string> = {
