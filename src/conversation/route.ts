@@ -21,6 +21,8 @@ export type TextDecision =
   | { kind: 'startFlow'; flow: string }
   /** Data (a CPF, an order number, an e-mail) without a request: which one is it for? */
   | { kind: 'dataOnly' }
+  /** "pera, vou pegar o CPF": the person will be back with it. */
+  | { kind: 'wait' }
   /** An FAQ entry that describes a request: answered, then the request offered. */
   | { kind: 'answerAndOffer'; entry: string; flow: string }
   | { kind: 'answer'; entry: string }
@@ -105,6 +107,7 @@ export function decideText(
   const protocol = PROTOCOL.exec(text);
   if (protocol || s.status) return { kind: 'status', protocol: protocol ? `${protocol[1].toUpperCase()}-${protocol[2].padStart(6, '0')}` : null };
   if (ctx.topic && NOT_THIS.test(folded)) return { kind: 'notThis' };
+  if (s.wait && !hasRequestData(text)) return { kind: 'wait' };
 
   // A follow-up ("e se for pessoa jurídica?") is read with its topic: a sure reading of its own,
   // a sibling question of the same category, the topic itself, or an honest "I don't know that".

@@ -7,7 +7,7 @@ import { parseYesNo } from '../nlu/replies.js';
 import type { DecisionEmitted, FlowEmitted, FlowReplyEvent, MediaEvent, MessageEvent, MessagePayload, ReplyEmitted } from './events.js';
 import type { FlowDefinition, FlowInput, FlowOutput } from './flow.js';
 import { alternativesOf, decideText, hasRequestData, type TextDecision } from './route.js';
-import { isQuestion, SMALL_TALK_REPLY } from './signals.js';
+import { isQuestion, SMALL_TALK_REPLY, WAITING_REPLY } from './signals.js';
 import { parseRating, surveyTexts } from './survey.js';
 import { categoryMenu, clarify, MENU_HUMAN, MENU_REQUESTS, mainMenu, requestsMenu, texts } from './texts.js';
 
@@ -279,6 +279,7 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
       target: '.requests',
       actions: [assign({ pending: ({ context, event }: Ctx) => `${context.pending ? `${context.pending}\n` : ''}${message(event).text}`.slice(-1000) }), say(texts.dataWithoutRequest), 'showRequests', 'forgetTopic'],
     },
+    { guard: { type: 'decided', params: { kind: 'wait' } }, target: '.home', actions: say(WAITING_REPLY) },
     { guard: { type: 'decided', params: { kind: 'ack' } }, target: '.home', actions: say(texts.ack) },
     { guard: { type: 'decided', params: { kind: 'noText' } }, target: '.home', actions: say(texts.noText) },
     { guard: { type: 'decided', params: { kind: 'numberOnly' } }, target: '.home', actions: say(texts.numberOnly) },
@@ -479,6 +480,8 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
             })),
             { guard: 'saidNo', target: 'home', actions: say(texts.offerDeclined) },
             ...startOfferedFlow.map((t) => ({ ...t, guard: { type: 'offerWanted', params: t.guard.params } })),
+            // "pera, vou pegar o CPF": the offer stays open for the data that follows.
+            { guard: { type: 'decided', params: { kind: 'wait' } }, actions: say(WAITING_REPLY) },
             ...freeText.map((t) => ({ ...t, target: `#router${t.target}` })),
           ] as never,
           choice: [
