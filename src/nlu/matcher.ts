@@ -82,7 +82,8 @@ const STAGE1_DIMS = 7;
  */
 const COURTESY = new Set(('equipe pessoal galera gente time turma todos todas voces vcs vc pela pelo paciencia atencao ajuda forca coracao ' +
   'mesmo mesma muito muita demais tudo perfeito otimo otima show beleza entendi combinado so isso por aqui ' +
-  'breve outro outra dia tenha tenham excelente semana tarde noite de da do e a o um uma nossa ai entao ok').split(' '));
+  'breve outro outra dia tenha tenham excelente semana tarde noite de da do e a o um uma nossa ai entao ok ' +
+  'prezados prezadas prezado prezada senhores senhoras caros caras cordialmente atenciosamente').split(' '));
 /** Below this share of known words the text is another language or gibberish: not understood. */
 const MIN_KNOWN = 0.35;
 /** Share of out-of-scope messages the calibration assumes. */
