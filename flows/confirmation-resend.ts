@@ -4,7 +4,7 @@ import type { Ticket } from '../src/db/schema.js';
 import { parseYesNo } from '../src/nlu/replies.js';
 import { fold } from '../src/nlu/spelling.js';
 import { defineRequest } from '../src/requests.js';
-import { isValidEmail, maskEmail } from '../src/validation/email.js';
+import { isValidEmail } from '../src/validation/email.js';
 
 // Reenvio do e-mail de confirmação (support): the purchase summary did not arrive. Spam and
 // "lixo eletrônico" come first, since that is where it usually is.
@@ -49,7 +49,7 @@ const newEmail: Step = {
     return found && ('value' in found || 'suggest' in found) && BOTH.test(m.folded) ? { ...found, set: { both: true } } : found;
   },
   validate: (value) => (value === null || isValidEmail(String(value)) ? null : 'Esse e-mail não parece válido. Envie no formato *nome@provedor.com*, ou *não*.'),
-  show: (value, all) => (value ? (all.both ? `${maskEmail(String(all.email))} e ${maskEmail(String(value))}` : maskEmail(String(value))) : `o mesmo (${maskEmail(String(all.email))})`),
+  show: (value, all) => (value ? (all.both ? `${String(all.email)} e ${String(value)}` : String(value)) : `o mesmo (${String(all.email)})`),
 };
 
 export const confirmationResend = defineRequest({

@@ -631,7 +631,8 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
       const mentioned = mentionedStep(m);
       if (mentioned) return reask(mentioned);
     }
-    const target = switchTarget(nlu, m);
+    // Small talk ("oi?? to com pressa") never names another request, whatever the matcher reads in it.
+    const target = s.smallTalk ? null : switchTarget(nlu, m);
     if (target) return switchTo(target);
     // A question the matcher is unsure about: its best reading, said as such.
     if (!intent && nlu?.kind === 'clarify' && s.question && /\?/.test(text)) {

@@ -73,8 +73,12 @@ function addedWords(text: string): string[] {
 /** True when the entry's answer (or question) speaks of every word the follow-up adds. */
 function answerCovers(entry: FaqEntry, words: string[]): boolean {
   const said = fold(`${entry.question} ${entry.answer}`);
-  // A rough stem: "pago" is said by "pagas", "recebo" by "receberá".
-  return words.every((w) => said.includes(w.slice(0, w.length <= 5 ? Math.max(3, w.length - 1) : Math.max(4, w.length - 2))));
+  // A rough stem: "pago" is said by "pagas", "recebo" by "receberá", "pagando" by "pagas".
+  const stem = (w: string) => {
+    const gerund = /^(.{3,}?)(ando|endo|indo)$/.exec(w);
+    return gerund ? gerund[1] : w.slice(0, w.length <= 5 ? Math.max(3, w.length - 1) : Math.max(4, w.length - 2));
+  };
+  return words.every((w) => said.includes(stem(w)));
 }
 
 const ELSEWHERE = /\b(vou|vamos|irei) (falar|conversar|ver|resolver|perguntar|ligar) (com|pra|para|pro) (ela|ele|eles|elas|a loja|o parceiro|a parceira|o contador|a contadora|meu|minha|o meu|a minha|o vendedor|a vendedora|a moca|o moco)\b/;

@@ -124,7 +124,8 @@ function smallTalkOf(raw: string, t: string): SmallTalk | null {
     return 'impatience';
   }
   // "é urgente 🙏", "to com pressa": how soon, not a request for a person.
-  if (/^(e |eh |ta |esta |isso e |e bem |e muito )?(muito |super |bem )?(urgente|urgencia|pra ontem|para ontem|com pressa|tenho pressa|to com pressa|estou com pressa|preciso rapido|preciso com urgencia)( mesmo| demais| viu| ta| por favor| pfv| pf)*$/.test(t)) return 'urgency';
+  // "oi?? to com pressa": a greeting or a call before it says no more.
+  if (/^((oi+|ola|alo+|e ai|ei+|ow|opa|gente|pessoal|moco|moca|por favor|pfv) )*(e |eh |ta |esta |isso e |e bem |e muito )?(muito |super |bem )?(urgente|urgencia|pra ontem|para ontem|com pressa|tenho pressa|to com pressa|estou com pressa|preciso rapido|preciso com urgencia)( mesmo| demais| viu| ta| por favor| pfv| pf)*$/.test(t)) return 'urgency';
   if (/^(tudo (bem|bom|certo|joia|tranquilo|ok)|como (vai|voce esta|vc esta|esta|vai voce)|td bem|tudo bem com voce)\b/.test(t) || /\b(tudo bem|tudo bom)$/.test(t)) return 'howAreYou';
   if (/^(oi+|ola|oie|opa|bom dia|boa tarde|boa noite|e ai|eai|salve|hey|fala)( (tudo bem|tudo bom|pessoal|gente))?$/.test(t)) return 'greeting';
   if (/^(obrigad[oa]|valeu|vlw|obg|brigad[oa]|grat[oa]|agradeco)\b/.test(t) && t.split(' ').length <= 4) return 'thanks';

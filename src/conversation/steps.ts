@@ -175,7 +175,8 @@ export function emailStep(key: string, label: string, question: string, opts: Em
       return undefined;
     },
     validate: (value) => (value === null && opts.optional) || isValidEmail(String(value)) ? null : error,
-    show: (value) => (value ? maskEmail(String(value)) : 'não'),
+    // Shown whole to the person who typed it: a masked address hides the typo the summary is there to catch.
+    show: (value) => (value ? String(value) : 'não'),
     echo: (value) => (value ? String(value) : 'não'),
     unknown: () =>
       opts.optional
@@ -226,6 +227,9 @@ export function choiceStep<T extends string>(
       const t = fold(text);
       const hit = options.filter((o) => o.words.test(t) || o.strong?.test(t));
       if (hit.length === 1) return withText(hit[0].value, text);
+      // "desistimos, contratamos outro fornecedor": one option said in so many words outweighs a word of another.
+      const strong = hit.filter((o) => o.strong?.test(t));
+      if (strong.length === 1) return withText(strong[0].value, text);
       return { ok: false, error: `Responda com o número da opção:\n${list}` };
     },
     extract: (m, v, _env, how) => {
@@ -529,7 +533,8 @@ export function pixStep(opts: { documentKeys: string[] }): Step {
       const k = value as PixKey;
       return k && typeof k.value === 'string' && parsePixKey(k.kind === 'phone' ? k.value : k.value) ? null : invalidError;
     },
-    show: (value) => `${maskPixKey(value as PixKey)} (${PIX_KIND_LABEL[(value as PixKey).kind]})`,
+    // An e-mail key is shown whole (where the money goes must be checkable); documents and phones stay masked.
+    show: (value) => `${(value as PixKey).kind === 'email' ? (value as PixKey).value : maskPixKey(value as PixKey)} (${PIX_KIND_LABEL[(value as PixKey).kind]})`,
     unknown: () => ({ hint: 'A chave Pix é o dado que você cadastrou no seu banco para receber Pix: pode ser o seu *CPF*, *e-mail*, *celular* ou uma chave aleatória. Se quiser usar o CPF que já me passou, responda *o mesmo CPF*.' }),
   };
 }
@@ -619,7 +624,7 @@ const NOT_NAME = new Set(
     'segunda terca quarta quinta sexta sabado domingo janeiro fevereiro marco abril maio junho julho agosto setembro outubro novembro dezembro as ate depois antes ' +
     'mais menos urgente rapido possivel qualquer que quando como onde qual quem porque isso esse essa este esta aqui ali la ja ainda tambem so com sem ' +
     'sou estou tenho temos parceiro parceira programa indique solicitar solicito empresa contador contadora despachante cartorio gostariamos ' +
-    'ops opa errei erro pera desculpa desculpe corrigindo digo eae eai mano').split(' '),
+    'ops opa errei erro pera desculpa desculpe corrigindo digo eae eai mano ta tava estava errado errada certa correto correta trocado trocada faltou falta').split(' '),
 );
 const NAME_CONNECTORS = new Set(['da', 'de', 'do', 'das', 'dos', 'e']);
 
@@ -632,7 +637,7 @@ export function looksLikeName(text: string): boolean {
   return folded.filter((w) => !NAME_CONNECTORS.has(w) && w.length >= 2).length >= 2 && !NAME_CONNECTORS.has(folded[0]);
 }
 
-const NAME_CUE = /(?:^|\b)(?:o\s+)?(?:nome(?:\s+(?:completo|certo|correto|verdadeiro))?(?:\s+d[oae]l?[ae]?\s+cliente|\s+dele|\s+dela|\s+do\s+cliente|\s+da\s+cliente)?|cliente|chama-se|se\s+chama|ela\s+se\s+chama|ele\s+se\s+chama)\s*(?:é|e|:|-)?\s*/i;
+const NAME_CUE = /(?:^|\b)(?:o\s+)?(?:nome(?:\s+(?:completo|certo|correto|verdadeiro))?(?:\s+d[oae]l?[ae]?\s+cliente|\s+dele|\s+dela|\s+do\s+cliente|\s+da\s+cliente)?|client[ea](?:\s+(?:meu|minha|nosso|nossa))?|chama-se|se\s+chama|ela\s+se\s+chama|ele\s+se\s+chama)\s*(?:é|e|:|-)?\s*/i;
 
 const CAPITALISED = "[A-ZÀ-Ý][a-zà-ÿ']+";
 const TITLED_NAME = new RegExp(`\\bclient[ea]\\s+(?:(?:o|a)\\s+)?(?:(?:[Ss]rt?a?|[Dd]ra?)\\.?\\s+|(?:[Ss]eu|[Dd]ona|[Ss]enhora?)\\s+)?(${CAPITALISED}(?:\\s+(?:(?:d[aeo]s?|e)\\s+)?${CAPITALISED})+)`);
