@@ -39,6 +39,8 @@ export const appointmentAdvance = defineRequest({
     'consegue trazer a video do meu cliente pra mais cedo?',
     'pedido de antecipação de agendamento',
     'antecipa a video da minha cliente por favor',
+    'o cliente marcou a vídeo pra quinta mas consegue segunda, dá pra trocar pra antes?',
+    'dá pra trocar a videoconferência do meu cliente pra um dia antes?',
   ],
   labels: { partnerId: 'Parceiro', wantedFrom: 'Antecipar a partir de' },
   templates: {

@@ -135,7 +135,7 @@ export const refund = defineRequest({
     steps: [
       {
         ...choiceStep('requester', 'Quem pede', 'Quem está pedindo o estorno?', [
-          { value: 'cliente', label: 'Sou o cliente (comprador)', words: /\b(client[ea]s?|comprador[ae]?s?|dono|dona|socio|socia|proprietari[oa]|funcionari[oa]|gerente|administrativ[oa]|titular|eu mesm[oa]|eu comprei|eu que comprei|nos mesmos|nos compramos|compramos|fiz a compra|fizemos a compra|sou eu|(empresa|pessoa) que (fez a compra|comprou))\b|^(eu|euu|eu mesmo|eu msm)$/, strong: /\b(sou (o|a) (propri[oa] )?(cliente|comprador|compradora)|sou eu (mesm[oa] )?((o|a) )?(cliente|comprador|compradora)|sou (o |a )?(dono|dona|socio|socia|proprietari[oa]|funcionari[oa]) da (propria )?empresa|eu (mesmo|mesma) comprei|eu que comprei|(fui|foi) eu (mesm[oa] )?(que|quem) compr\w*|comprei eu mesm[oa]|comprei (pra|para) mim)\b/ },
+          { value: 'cliente', label: 'Sou o cliente (comprador)', words: /\b(client[ea]s?|comprador[ae]?s?|dono|dona|socio|socia|proprietari[oa]|funcionari[oa]|gerente|administrativ[oa]|titular|eu mesm[oa]|eu comprei|eu que comprei|nos mesmos|nos compramos|compramos|fiz a compra|fizemos a compra|sou eu|(empresa|pessoa) que (fez a compra|comprou))\b|^(eu|euu|eu mesmo|eu msm)$/, strong: /\b(sou (o|a) (propri[oa] )?(cliente|comprador|compradora)|sou eu (mesm[oa] )?((o|a) )?(cliente|comprador|compradora)|sou (o |a )?(dono|dona|socio|socia|proprietari[oa]|funcionari[oa]) da (propria )?empresa|eu (mesmo|mesma) comprei|eu que comprei|(fui|foi) eu (mesm[oa] )?(que|quem) compr\w*|comprei eu mesm[oa]|comprei (pra|para) mim)\b|\b(comprei|paguei|adquiri|compramos|pagamos|adquirimos|cancelar minha compra)\b|\b(meu|minha|nosso|nossa) (certificado|compra|pedido|dinheiro|e ?cpf|e ?cnpj)\b/ },
           { value: 'parceiro', label: 'Sou o parceiro Indique Certo', words: /\b(parceir[oa]|revend|indique certo)\b/, strong: /\b(sou (o |a )?parceir[oa]|(meu|minha) client[ea]|do meu cliente|da minha cliente|client[ea] (meu|minha)|(pra|para|de) (um|uma) client[ea])\b/ },
         ]),
         initial: (_v, env) => (env.services.partnerByPhone(env.services.contact(env.chatId).phone) ? 'parceiro' : undefined),
@@ -186,7 +186,7 @@ export const refund = defineRequest({
       },
       {
         ...yesNoStep('issued', 'Certificado já emitido', 'O certificado *já foi emitido*?', {
-          strongNo: /\b(ainda )?nao (foi )?emitid|nao (foi|chegou a ser) emitido|nao emiti|antes de emitir|sem emitir|nem (chegou a )?emit|(nao|nem) (fiz|fez|cheguei a fazer|chegou a fazer) a (video|videoconferencia|chamada)/,
+          strongNo: /\b(ainda )?nao (foi )?emitid|nao (foi|chegou a ser) emitido|nao emiti|antes de emitir|sem emitir|nem (chegou a )?emit|(nao|nem) (fiz|fez|fizemos|cheguei a fazer|chegou a fazer|agendei|agendamos|agendou|marquei|marcamos|marcou)( ainda)? (a |o )?(video|videoconferencia|chamada|agendamento)/,
           strongYes: /\bja (foi )?emitid|ja emiti|ja (esta|ta) emitido|certificado (ja )?emitido/,
           mentions: /\bemiti|emissao|emitido\b/,
         }),

@@ -16,7 +16,8 @@ export interface FlowInput {
 }
 
 export type FlowOutput =
-  | { outcome: 'done' }
+  /** Finished; `carry` when it ended without a ticket ("já está pago"), so "é o outro, 50912" can start it again with the rest. */
+  | { outcome: 'done'; carry?: Record<string, unknown> }
   | { outcome: 'cancelled' }
   /** A person takes over; `collected` is what the request had gathered (goes on the ticket). */
   | { outcome: 'handover'; team: 'finance' | 'support'; reason: string; collected?: Record<string, unknown> }

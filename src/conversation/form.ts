@@ -8,7 +8,7 @@ import type { FlowServices } from '../tickets/services.js';
 import { scanMessage, type MessageScan } from '../validation/extract.js';
 import type { MessageEvent } from './events.js';
 import type { FlowInput, FlowOutput } from './flow.js';
-import { DONT_KNOW, readSignals, SMALL_TALK_REPLY, WAITING_REPLY, type Signals } from './signals.js';
+import { DONT_KNOW, readSignals, saysDontKnow, SMALL_TALK_REPLY, WAITING_REPLY, type Signals } from './signals.js';
 
 // A guided request is a conversation that fills a form: the questions are asked one at a time,
 // skipping what the person already said, and every message is first *interpreted* with the
@@ -203,12 +203,46 @@ interface FormState {
   /** Questions set aside because the person went on answering others; asked again at the end. */
   deferred?: string[];
   suggestion: { key: string; value: unknown; original: unknown; question: string; set?: Values } | null;
+  /** The last CPF/CNPJ typed with wrong check digits (digits only), for "o final é 25, não 52". */
+  badDocument?: string;
   outcome: FlowOutput | null;
   replies: string[];
 }
 
 /** Version of the stored form state; src/conversation/snapshots.ts migrates older ones. */
 export const FORM_STATE_VERSION = 2;
+
+/**
+ * An e-mail address respelled as people say it: "souza com z" (one letter changed in a word of
+ * it), "henriquerocha, tudo junto" / "sem o ponto" (the same letters without separators).
+ */
+export function respellEmail(address: string, folded: string): string | null {
+  const at = address.lastIndexOf('@');
+  if (at < 1) return null;
+  const local = address.slice(0, at).toLowerCase();
+  const domain = address.slice(at);
+  const words = folded.split(' ').filter((w) => w.length >= 3);
+  if (/\b(tudo junto|junto|sem (o )?ponto|sem (o )?underline|sem (o )?traco|sem separacao)\b/.test(folded)) {
+    const bare = local.replace(/[._-]/g, '');
+    const hit = words.find((w) => w.length >= 4 && w === bare);
+    if (hit && hit !== local) return hit + domain;
+    if (/\bsem (o )?ponto\b/.test(folded) && local.includes('.')) return local.replace(/\./g, '') + domain;
+  }
+  const said = /\b([a-z]{3,}) com (z|s|ss|c|x|y|w|k|i|h)\b/.exec(folded);
+  if (said) {
+    const [word, letter] = [said[1], said[2]];
+    for (let i = 0; i + word.length <= local.length; i++) {
+      const part = local.slice(i, i + word.length);
+      let diff = -1;
+      let n = 0;
+      for (let k = 0; k < word.length; k++) if (part[k] !== word[k]) (n++, (diff = k));
+      if (n === 1 && word.slice(diff, diff + letter.length) === letter) return local.slice(0, i) + word + local.slice(i + word.length) + domain;
+    }
+  }
+  return null;
+}
+
+const TAIL_FIX = /\b(?:termina|terminando|termino|final|finalzinho|fim|acaba|ultimos(?: (?:dois|2|tres|3|quatro|4))? (?:digitos|numeros|algarismos))\b\D{0,20}?(\d{1,4})\D{0,8}?\b(?:nao|e nao|no lugar de|em vez de|ao inves de)\b\D{0,8}?(\d{1,4})\b/;
 
 // "na verdade quero é o boleto", "prefiro pedir o estorno": words that make a request of a topic.
 const REQUEST_CUE = /\b(quero|queria|gostaria|preciso|prefiro|melhor|na verdade|mudei|pedir|solicit\w*|abrir|fazer|manda|mande|envia|envie|reenvi\w*|me (ve|da|passa)|pode (me )?(mandar|enviar|fazer|abrir))\b/;
@@ -266,7 +300,9 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
     if (!r) return true;
     if ('finish' in r) {
       say(r.finish);
-      finish({ outcome: 'done' });
+      const carry = collected();
+      delete carry[step.key];
+      finish({ outcome: 'done', carry });
       return false;
     }
     if ('handover' in r) {
@@ -347,8 +383,46 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
   const fixable = () => def.steps.filter((s) => !s.hidden && !s.gate && has(s) && applies(s));
 
   /** A whole message as facts: every field that finds its value in it, the asked one first. */
+  /**
+   * "o final é 25, não 52", "o pedido termina em 81, não 18": the end of a number said before,
+   * put right (a stored order or document, or the CPF typed with wrong check digits).
+   */
+  const tailFix = (m: MessageFacts): { step: Step; ex: Extracted; correction: boolean } | undefined => {
+    const t = TAIL_FIX.exec(m.folded);
+    if (!t || t[1].length !== t[2].length) return undefined;
+    const [now, was] = [t[1], t[2]];
+    for (const step of def.steps) {
+      if (step.kind !== 'order' && step.kind !== 'document') continue;
+      const current = typeof c.values[step.key] === 'string' ? String(c.values[step.key]) : step.kind === 'document' && !has(step) ? c.badDocument : undefined;
+      const digits = current?.replace(/[^0-9A-Za-z]/g, '');
+      if (!digits || !digits.endsWith(was)) continue;
+      const value = digits.slice(0, -was.length) + now;
+      if (step.validate?.(value, c.values, env)) continue;
+      return { step, ex: { value, token: `tail:${step.key}` }, correction: has(step) };
+    }
+    return undefined;
+  };
+
+  /** "meu e-mail é souza com z", "é henriquerocha, tudo junto": an address said before, respelled. */
+  const respelled = (m: MessageFacts): { step: Step; ex: Extracted; correction: boolean } | undefined => {
+    // ("posso mandar o cpf sem ponto?" is about the CPF: only a correction or words about the address.)
+    if (m.scan.emails.length || !(m.signals.correction || /\b(email|endereco)\b/.test(m.folded)) || /\b(cpf|cnpj)\b/.test(m.folded)) return undefined;
+    for (const step of [...def.steps].reverse()) {
+      const v = c.values[step.key];
+      const address = step.kind === 'email' && typeof v === 'string' ? v : step.kind === 'pix' && (v as { kind?: string } | null)?.kind === 'email' ? String((v as { value: string }).value) : undefined;
+      const fixed = address ? respellEmail(address, m.folded) : null;
+      if (!fixed) continue;
+      const value = step.kind === 'pix' ? { kind: 'email', value: fixed } : fixed;
+      if (step.validate?.(value, c.values, env)) continue;
+      return { step, ex: { value, token: `respelled:${step.key}` }, correction: true };
+    }
+    return undefined;
+  };
+
   const readFacts = (m: MessageFacts, asked: Step | undefined) => {
     const found: Array<{ step: Step; ex: Extracted; correction: boolean }> = [];
+    const tail = tailFix(m) ?? respelled(m);
+    if (tail) found.push(tail);
     const order = [
       ...(asked ? [asked] : []),
       ...def.steps.filter((s) => s !== asked && !s.gate && !has(s)),
@@ -357,8 +431,8 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
     ];
     // "não sei o número do pedido" said along with other facts: that field's own "não sei";
     // so is a sentence of its own that does not know it ("numero do pedido nao lembro. o email é ...").
-    const unknownOf = /\b(nao sei|nao tenho|nao lembro|esqueci|sem)\b(.{0,30})/.exec(m.folded);
-    const unknownClauses = m.signals.dontKnow || /\b(nao|sem|esqueci)\b/.test(m.folded) ? m.raw.split(/[.;!?\n]+/).map((cl) => fold(cl)).filter((cl) => DONT_KNOW.test(cl)) : [];
+    const unknownOf = /\b(nao sei|nao tenho|nao lembro|esqueci|sem)\b(.{0,30})/.exec(m.folded.replace(/\besqueci\b(?=[^.;!?]*\d)/g, ''));
+    const unknownClauses = m.signals.dontKnow || /\b(nao|sem|esqueci)\b/.test(m.folded) ? m.raw.split(/[.;!?\n]+/).map((cl) => fold(cl)).filter((cl) => saysDontKnow(cl)) : [];
     // What the message says so far is visible to the fields read after ("a chave é o cpf" uses the CPF just given).
     const seen: Values = { ...c.values };
     // A question ("quantos dias pra desistir?") gives no answer to options by sharing their words.
@@ -368,7 +442,8 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
       if (step.hidden && step !== asked) continue;
       // The answer just given is not read again as a fact.
       if (m.filledNow.has(step.key)) continue;
-      if (asks && step !== asked && (step.kind === 'choice' || step.kind === 'yesno')) continue;
+      // (A correction said with a question still corrects: "me confundi, pagou no cartão, então nem precisa de pix né?")
+      if (asks && !m.signals.correction && step !== asked && (step.kind === 'choice' || step.kind === 'yesno')) continue;
       if (!has(step) && step.unknown && ((unknownOf && step !== asked && step.mentions?.test(unknownOf[2])) || unknownClauses.some((cl) => step.mentions?.test(cl) ?? false))) {
         const u = step.unknown(c.values, env);
         if ('value' in u && !m.used.has(`unknown:${step.key}`)) {
@@ -471,6 +546,7 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
     };
     const m: MessageFacts = { raw: text, folded: fold(text), scan: scanMessage(text, now), signals: readSignals(text), used: new Set(), filledNow: new Set() };
     const s = m.signals;
+    if (m.scan.invalidDocuments.length) c.badDocument = m.scan.invalidDocuments[0].value.replace(/\W/g, '');
     const asked = c.mode === 'asking' || c.mode === 'suggest' || c.mode === 'human' ? stepOf(c.asking) : undefined;
     const intent = nlu?.kind === 'answer' ? nlu.id : null;
 
@@ -496,7 +572,9 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
     }
     // Yes/no questions of the machinery itself.
     const yn = s.dontKnow || s.repeat ? null : parseYesNo(text);
-    if (c.mode === 'suggest' && c.suggestion && yn) {
+    const wasSuggest = c.mode === 'suggest';
+    // "não, manda pro certo: pedro@gmail.com": the address typed again is the answer, not the "não".
+    if (c.mode === 'suggest' && c.suggestion && yn && !(stepOf(c.suggestion.key)?.kind === 'email' && m.scan.emails.length)) {
       const sug = c.suggestion;
       c.suggestion = null;
       c.mode = 'asking';
@@ -568,7 +646,12 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
       const progressed = applyFacts(facts, answered ? undefined : asked);
       // Only something said again ("sou parceira, já falei"): acknowledged, then the pending question.
       if (!progressed && !answered && facts.every((f) => 'same' in f.ex)) return resume();
-      if (c.outcome || c.mode === 'suggest') return;
+      if (c.outcome) return;
+      if (c.mode === 'suggest') {
+        // Other facts noted while a typo question waits: the question again.
+        if (wasSuggest && c.suggestion) say(c.suggestion.question);
+        return;
+      }
       if (answered) {
         c.invalid = 0;
         if (!runCheck(asked!)) return;
@@ -759,6 +842,7 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
     delete c.params.__carry;
     if (trigger) {
       const m: MessageFacts = { raw: trigger, folded: fold(trigger), scan: scanMessage(trigger, now), signals: readSignals(trigger), used: new Set(), filledNow: new Set(), first: true };
+      if (m.scan.invalidDocuments.length) c.badDocument = m.scan.invalidDocuments[0].value.replace(/\W/g, '');
       applyFacts(readFacts(m, undefined), undefined, { quiet: true });
       if (c.outcome || c.mode === 'suggest') return c;
     }

@@ -18,7 +18,8 @@ export type TextDecision =
   /** "não era isso" right after an answer: the runner-ups, or a person. */
   | { kind: 'notThis' }
   /** A request asked for in so many words ("quero estorno do pedido 48213"). */
-  | { kind: 'startFlow'; flow: string }
+  /** `again`: the request that just ended without a ticket, with what it had ("não, é o outro pedido"). */
+  | { kind: 'startFlow'; flow: string; again?: boolean }
   /** Data (a CPF, an order number, an e-mail) without a request: which one is it for? */
   | { kind: 'dataOnly' }
   /** "pera, vou pegar o CPF": the person will be back with it. */
@@ -41,6 +42,8 @@ export interface RouteContext {
   topic: string | null;
   /** The request finished last ("agora outra" starts it again). */
   lastFlow?: string | null;
+  /** The request finished last ended without a ticket and left its answers. */
+  lastCarry?: boolean;
 }
 
 const PROTOCOL = /\b(FIN|SUP)(?:\s*-\s*|\s+)(\d{1,6})\b/i;
@@ -49,6 +52,7 @@ export const REQUEST = /\b(quero|qro|qero|qer|kero|quer|queria|queremos|gostaria
 const ASKS_ABOUT = /\b(quero|queria|gostaria de|preciso) saber\b/;
 // "dá pra fazer antes?" asks whether it can be done; with the request's data it asks for it.
 const CAN_YOU = /\b(da pra|tem como|consegue|conseguem) (fazer|antecipar|adiantar|emitir|gerar|mandar|enviar|reenviar|estornar|devolver|trocar|mudar|passar)\b/;
+const OTHER_ONE = /\b(e|era|foi|quero|queria|na verdade|pro|para o|do) (o |a )?outr[oa]\b|\b(esse|essa|este|esta) nao\b|\bnao (e|era|foi) (esse|essa|este|esta)\b|\bo (certo|correto) e\b/;
 const ANOTHER = /^(e |agora |tem |mais )?(outr[oa]|mais um[a]?)\b|\b(agora|tenho|tem|preciso de|quero) (mais )?(outr[oa]|mais um[a]?)\b|\bmais (uma|um) (solicitacao|pedido|antecipacao)\b/;
 
 /** True when the message carries data only a request needs (a document, an order number, an e-mail). */
@@ -148,7 +152,7 @@ export function decideText(
     if (nlu.id === 'despedida') return { kind: 'goodbye' };
     return { kind: 'smallTalk', small: s.smallTalk ?? 'greeting' };
   }
-  if (s.smallTalk === 'impatience' || s.smallTalk === 'audio' || s.smallTalk === 'robot' || s.smallTalk === 'foreign') return { kind: 'smallTalk', small: s.smallTalk };
+  if (s.smallTalk === 'impatience' || s.smallTalk === 'audio' || s.smallTalk === 'robot' || s.smallTalk === 'foreign' || s.smallTalk === 'replyHere') return { kind: 'smallTalk', small: s.smallTalk };
   // "bom dia, preciso de uma ajuda urgente": nothing said yet about what.
   if (s.wantsHelp) return { kind: 'smallTalk', small: 'help' };
 
@@ -162,6 +166,8 @@ export function decideText(
     const named = flows.filter((f) => f.cues?.test(folded));
     if (named.length === 1) return { kind: 'startFlow', flow: named[0].id };
   }
+  // "não, esse não, é o outro: 50912" after "o pedido já está pago": the same request again, for that one.
+  if (ctx.lastFlow && ctx.lastCarry && flowIds.has(ctx.lastFlow) && OTHER_ONE.test(folded) && !s.question && data()) return { kind: 'startFlow', flow: ctx.lastFlow, again: true };
   // "agora outra, do cliente Carlos": another one of the request just finished.
   if (ctx.lastFlow && flowIds.has(ctx.lastFlow) && ANOTHER.test(folded) && !s.question) return { kind: 'startFlow', flow: ctx.lastFlow };
   if (intent === 'status-protocolo') return { kind: 'status', protocol: null };
@@ -175,7 +181,8 @@ export function decideText(
       if ((REQUEST.test(folded) && !s.question) || data()) return { kind: 'startFlow', flow: entry.flow };
       return { kind: 'answerAndOffer', entry: entry.id, flow: entry.flow };
     }
-    if (entry) return { kind: 'answer', entry: entry.id };
+    // "o cpf dele é 935.411.347-80" is data for a request, whatever entry speaks of CPFs.
+    if (entry) return data() && !s.question ? { kind: 'dataOnly' } : { kind: 'answer', entry: entry.id };
   }
   if (nlu.kind === 'clarify') {
     // "nao paguei o boleto a tempo, preciso de um novo. pedido 50001": unsure which entry, sure it is that request.

@@ -33,6 +33,8 @@ export interface RouterContext {
   pending?: string | null;
   /** The request finished last ("agora outra" starts another one). */
   lastFlow?: string | null;
+  /** What the request finished last had, when it ended without a ticket (JSON). */
+  lastCarry?: string | null;
   /** The ticket whose satisfaction survey is on screen. */
   survey?: { protocol: string; ticketId: number; rating?: number } | null;
 }
@@ -80,7 +82,7 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
     if (event.type !== 'text') return null;
     let d = decisions.get(event);
     if (!d) {
-      d = decideText(kb, flows, { topic: context.topic ?? null, lastFlow: context.lastFlow ?? null }, event as MessageEvent, hooks.classify);
+      d = decideText(kb, flows, { topic: context.topic ?? null, lastFlow: context.lastFlow ?? null, lastCarry: !!context.lastCarry }, event as MessageEvent, hooks.classify);
       decisions.set(event, d);
     }
     return d;
@@ -193,7 +195,12 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
       showRequests: emit(() => ({ type: 'reply' as const, text: (requestsMenuText ??= requestsMenu(menuFlows.map((f) => ({ id: f.id, title: f.menuTitle! })))) })),
       relayFlowReply: emit(({ event }) => ({ type: 'reply' as const, text: (event as FlowReplyEvent).text })),
       forgetTopic: assign({ topic: undefined, alternatives: undefined }),
-      startFromMessage: assign({ lastMessage: ({ context, event }) => withPending(context.pending, message(event)), flowParams: null, topic: null, pending: undefined }),
+      startFromMessage: assign({
+        lastMessage: ({ context, event }) => withPending(context.pending, message(event)),
+        flowParams: (a) => (decision(a as Ctx)?.kind === 'startFlow' && decidedAs(a as Ctx, 'startFlow').again && a.context.lastCarry ? { __carry: a.context.lastCarry } : null),
+        topic: null,
+        pending: undefined,
+      }),
     },
   });
 
@@ -363,7 +370,10 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
       })),
     { guard: { type: 'flowEndedWith', params: { outcome: 'left' } }, target: 'mainMenu', actions: [{ type: 'flowEvent', params: { flow: f.id, event: 'cancel' } }, 'showMainMenu', assign({ flowParams: null, lastMessage: null })] },
     { guard: { type: 'flowEndedWith', params: { outcome: 'cancelled' } }, target: 'home', actions: [{ type: 'flowEvent', params: { flow: f.id, event: 'cancel' } }, assign({ flowParams: null, lastMessage: null })] },
-    { target: 'home', actions: [{ type: 'flowEvent', params: { flow: f.id, event: 'complete' } }, assign({ flowParams: null, lastMessage: null, lastFlow: f.id })] },
+    { target: 'home', actions: [{ type: 'flowEvent', params: { flow: f.id, event: 'complete' } }, assign({ flowParams: null, lastMessage: null, lastFlow: f.id, lastCarry: ({ event }: { event: unknown }) => {
+      const carry = (event as { output?: Extract<FlowOutput, { outcome: 'done' }> }).output?.carry;
+      return carry && Object.keys(carry).length ? JSON.stringify(carry) : null;
+    } })] },
   ];
 
   const forward = { actions: sendTo('flow', ({ event }: { event: RouterEvent }) => event) };

@@ -6,7 +6,7 @@ import { fold } from '../nlu/spelling.js';
 // by the router and every request (Rasa's conversation-repair patterns, deterministic and pt-BR).
 // Each takes the folded text (see `fold`): lower case, no accents, no punctuation.
 
-export type SmallTalk = 'greeting' | 'howAreYou' | 'impatience' | 'urgency' | 'thanks' | 'audio' | 'robot' | 'ack' | 'emoji' | 'laugh' | 'help' | 'foreign';
+export type SmallTalk = 'greeting' | 'howAreYou' | 'impatience' | 'urgency' | 'thanks' | 'audio' | 'robot' | 'ack' | 'emoji' | 'laugh' | 'help' | 'foreign' | 'replyHere';
 
 export interface Signals {
   /** "deixa pra lá", "esquece", "desisti de pedir", "o cliente já conseguiu sozinho". */
@@ -97,10 +97,16 @@ const STATUS = new RegExp(
 
 export const DONT_KNOW = /\b(nao sei|nao lembro|nao (tenho|possuo|temos|possuimos|tem) (isso|aqui|agora|como|o numero|ele|ela|anotado|em maos|mais|o pedido|numero)|nao tenho$|(eu )?nao (tenho|sei) nao\b|^(o )?(pedido|numero|email|e-mail|data|cpf)?\s*sei nao\b|(numero|pedido|email|e-mail|data) (eu )?nao (tenho|sei|lembro)|esqueci|sei la|nao faco (a menor )?ideia|nao sabe|nao lembra|nao tem (como|isso)|nao achei (o numero|o pedido|o email|a data)|nao encontro|nao sei informar|nao consigo (achar|encontrar|lembrar))\b/;
 
+/** "não sei o pedido" (folded text); "ah esqueci, o horário é 9h30" forgot to say it, and says it. */
+export function saysDontKnow(folded: string): boolean {
+  if (!DONT_KNOW.test(folded)) return false;
+  return !(/\besqueci\b/.test(folded) && /\d/.test(folded) && !DONT_KNOW.test(folded.replace(/\besqueci\b/g, '')));
+}
+
 const REPEAT = /\bnao entendi( nada| bem| direito)?$|\bque (pasta|pergunta|opcao|coisa) e essa\b|\b(o que|oq|que) (e|seria|significa|quer dizer) (isso|esse|essa|spam|lixo eletronico|periodo|chave pix|pix)\b|^(pode|poderia|consegue) repetir|^repete\b|\brepete (a pergunta|por favor|ai)\b|^como assim\b|^nao entendi\b|\bnao entendi (a pergunta|o que|oq|direito)\b|^qual (pergunta|era a pergunta)\b|\bqual (era|foi) (a|mesmo a) pergunta\b|\bqual era a pergunta\b|\bo que (voce|vc|vcs|voces) (quer|precisa|pediu)( saber)?\b|^(hein|han|hm+|ue) ?$|^o que$|^qual$|\bexplica (melhor|de novo)\b|\bcomo (eu )?(respondo|faco isso)\b/;
 
 // "comprei o modelo errado" is a reason, not a correction: only errors of what was typed here count.
-const CORRECTION = /\b(errei|(esta|ta|estava|tava|saiu|foi) errad[oa]|me enganei|digitei errado|escrevi errado|mandei errado|passei errado|troquei|inverti\w*|corrig\w*|corrige|na verdade|certo e|certa e|correto e|correta e|quis dizer|queria dizer|ops|opa|foi mal|nao e esse|nao e essa|e outro|e outra|digo|(usa|use|usar|coloca|coloque|poe|bota|troca|troque|muda|mude) (o|a|outro|outra|pra|para|por|que foi)|(de|e de|era de) outro banco|nao (e|era) (mais )?(esse|essa|o|a) (email|chave|cpf|pix))\b/;
+const CORRECTION = /\b(errei|(me )?confundi|tudo junto|(o )?sobrenome (e|eh|certo|correto)|(so )?um detalhe|com (z|s|ss|ç|x|y|w|k) no final|e com (z|s|ss|ç|x|y|w|k)|(\w+ )com (z|s|ss|ç|x|y|w|k)(?=[ ,.!]|$)|(esta|ta|estava|tava|saiu|foi) errad[oa]|me enganei|digitei errado|escrevi errado|mandei errado|passei errado|troquei|inverti\w*|corrig\w*|corrige|na verdade|certo e|certa e|correto e|correta e|quis dizer|queria dizer|ops|opa|foi mal|nao e esse|nao e essa|e outro|e outra|digo|(usa|use|usar|coloca|coloque|poe|bota|troca|troque|muda|mude) (o|a|outro|outra|pra|para|por|que foi)|(de|e de|era de) outro banco|nao (e|era) (mais )?(esse|essa|o|a) (email|chave|cpf|pix))\b/;
 
 const QUESTION_WORDS = /^(o que|oque|qual|quais|quando|como|onde|aonde|quanto|quantos|quantas|por que|porque|pq|quem|e se|e possivel|existe)\b/;
 // "pode reenviar?", "tem como me mandar o boleto?": a request phrased as a question.
@@ -119,6 +125,8 @@ function smallTalkOf(raw: string, t: string): SmallTalk | null {
   if (/^(k{3,}|(ha){2,}h?|(rs)+|hehe+|kkk+)$/.test(t)) return 'laugh';
   if (/\b(do you|can you|speak english|english please|hello|how are you|i need|i want|thank you)\b|\b(hablas|hablan|necesito|quiero) /.test(t) && !/\b(voce|vc|eu|meu|minha|preciso|quero|nao)\b/.test(t)) return 'foreign';
   if (/\b(audio|audios|mensagem de voz|gravar|gravacao)\b/.test(t)) return 'audio';
+  // "a resposta vem por aqui mesmo né?": where the team's answer arrives.
+  if (/\b(a )?(resposta|retorno)\b.{0,20}\b(vem|chega|sai|volta|e|sera)\b.{0,12}\b(por aqui|aqui|pelo whatsapp|neste whatsapp|nesse whatsapp|no whatsapp|pelo zap)\b/.test(t) && /\?|\b(ne|mesmo|ok)\b/.test(raw + ' ' + t)) return 'replyHere';
   if (/\b(voce|vc|isso) e (um )?(robo|bot|maquina|gente)\b|\b(e|sou falando com) (um )?(robo|bot)\b|^robo\b/.test(t)) return 'robot';
   if (/\b(tem alguem|alguem (ai|me ouvindo|ouvindo|lendo|responde)|cade (voces|voce|vc|vcs|todo mundo|o atendimento)|ninguem (responde|me responde|atende)|(vai|vao) (me )?responder|que demora|demora (hein|heim|muito|demais|ai)|demorou|ta demorando|esta demorando|demorando (muito|demais)|to esperando|estou esperando|ainda esperando|ta ai|esta ai|esta me ouvindo|ta me ouvindo|oi+ (oi+ ?)+|alo+)\b/.test(t) || /^(oi+|ola|alo+|e ai)\s*$/.test(t) && /\?{2,}|!{2,}/.test(raw)) {
     return 'impatience';
@@ -142,7 +150,7 @@ export function readSignals(raw: string, folded = fold(raw)): Signals {
     cancel,
     human,
     status: STATUS.test(t),
-    dontKnow: DONT_KNOW.test(t),
+    dontKnow: saysDontKnow(t),
     repeat: REPEAT.test(t),
     smallTalk: smallTalkOf(raw, t),
     correction,
@@ -173,5 +181,6 @@ export const SMALL_TALK_REPLY: Record<SmallTalk, string> = {
   emoji: '',
   laugh: '😄',
   help: 'Claro, estou aqui para ajudar! 🙂 Me conta o que aconteceu, ou escolha um assunto:',
+  replyHere: 'Isso mesmo! A resposta chega aqui, neste WhatsApp. 🙂',
   foreign: 'Olá! Por enquanto eu atendo apenas em português. 🇧🇷 Se precisar, digite *atendente* e uma pessoa da nossa equipe continua com você.',
 };

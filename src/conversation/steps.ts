@@ -281,7 +281,9 @@ export function yesNoStep(key: string, label: string, question: string, opts: { 
 
 /** The earliest date wanted may be "as soon as possible": stored as this text. */
 export const ASAP = 'o quanto antes';
-const ASAP_WORDS = /\b(assim que (der|possivel|puder|tiver)|o (mais )?(rapido|cedo|breve) (possivel|que (der|puder))|o quanto antes|quanto antes|qualquer (dia|data|momento|horario disponivel)|primeira (data|vaga|agenda|oportunidade)( disponivel)?|mais (proxima|perto) possivel|urgente|urgencia|asap|ja que der|quando tiver vaga|o mais rapido)\b/;
+const ASAP_WORDS = /\b(assim que (der|possivel|puder|tiver)|(o|pro|pra|para o|no) (mais )?(rapido|cedo|breve) (possivel|que (der|puder))|mais (rapido|cedo|breve) possivel|o quanto antes|quanto antes|qualquer (dia|data|momento|horario disponivel)|primeira (data|vaga|agenda|oportunidade)( disponivel)?|mais (proxima|perto) possivel|urgente|urgencia|asap|ja que der|quando tiver vaga|o mais rapido)\b/;
+/** "adiantar pro mais rápido possível": the way to advance is the date asked for. */
+const ASAP_ADVANCE = new RegExp(`\\b(antecip\\w*|adiant\\w*|puxar|trazer)\\b(\\W+\\w+){0,3}?\\W+${ASAP_WORDS.source.slice(2)}`);
 
 export interface DateStepOptions {
   /** A purchase date: "segunda" and "dia 20" mean the last one, not the next. */
@@ -328,7 +330,9 @@ export function dateStep(key: string, label: string, question: string, validate?
       // "o mais rápido possível, ela precisa pra ontem": urgency, not a date.
       const today = localDateOf(env.now);
       const hasDate = m.scan.dates.some((f) => !m.used.has(`date:${f.index}`) && !(opts.asap && compareLocalDate(f.value, today) < 0 && /\b(pra|para) ontem\b/.test(m.folded)));
-      if (opts.asap && !hasDate && !m.used.has('asap') && ASAP_WORDS.test(m.folded) && (how.asked || (opts.cue?.test(m.folded) ?? false))) {
+      // "adiantar pro mais rápido possível" says the wanted date itself, whatever other date is told around it.
+      const asapSaid = opts.asap && ASAP_ADVANCE.test(m.folded);
+      if (opts.asap && (!hasDate || asapSaid) && !m.used.has('asap') && ASAP_WORDS.test(m.folded) && (how.asked || asapSaid || (opts.cue?.test(m.folded) ?? false))) {
         return how.filled && v[key] === ASAP ? undefined : { value: ASAP, token: 'asap' };
       }
       let first: { value: LocalDate; token: string } | undefined;
@@ -397,7 +401,9 @@ export function timeStep(key: string, label: string, question: string, opts: { w
     },
     extract: (m, v, _env, how) => {
       // Unasked, a time belongs to the date it came with ("15/12 às 14h"), or corrects this one ("na verdade é às 15h").
-      if (!how.asked && !(opts.with && m.filledNow.has(opts.with)) && !(how.filled && m.signals.correction)) return undefined;
+      // ...or, its date known, names itself ("ah esqueci, o horário é 9h30").
+      const named = !!opts.with && v[opts.with] !== undefined && !how.filled && /\b(horario|hora)\b/.test(m.folded);
+      if (!how.asked && !named && !(opts.with && m.filledNow.has(opts.with)) && !(how.filled && m.signals.correction)) return undefined;
       const found = firstFree(m, m.scan.times, (t) => `time:${t.hour}:${t.minute}`);
       if (!found || (how.filled && JSON.stringify(found.value) === JSON.stringify(v[key]))) return undefined;
       return { value: found.value, token: found.token };
@@ -644,7 +650,7 @@ const TITLED_NAME = new RegExp(`\\bclient[ea]\\s+(?:(?:o|a)\\s+)?(?:(?:[Ss]rt?a?
 
 export function nameStep(key: string, label: string, question: string): Step {
   const error = 'Envie o *nome completo* (nome e sobrenome), por exemplo *Maria da Silva*.';
-  const clean = (s: string) => s.trim().replace(/^(o|a)\s+nome\s+(completo\s+)?(é|e)\s+/i, '').replace(/^(é|e|nome:?)\s+/i, '').replace(/[.!]+$/, '').replace(/\s+/g, ' ');
+  const clean = (s: string) => s.trim().replace(/^(o|a)\s+nome\s+(completo\s+)?(é|e)\s+/i, '').replace(/^(é|e|nome:?)\s+/i, '').replace(/^(é\s+)?(o|a)\s+(?=\p{Lu})/u, '').replace(/[.!]+$/, '').replace(/\s+/g, ' ');
   return {
     key,
     label,

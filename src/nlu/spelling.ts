@@ -101,8 +101,12 @@ function foldUncached(text: string): string {
   // The few chat abbreviations every rule downstream would otherwise have to spell out:
   // "n ta no spam", "nn", "q", "vc", "qdo". (The matcher expands the rest itself.)
   if (hasChatWord(out)) out = out.replace(CHAT_WORDS, (w) => CHAT_EXPANSION[w] ?? w);
+  // What people who do not know the word call a boleto ("o papel do banco pra pagar na lotérica").
+  if (out.includes('papel')) out = out.replace(LAY_BOLETO, 'boleto');
   return out;
 }
+
+const LAY_BOLETO = /\bpapel(zinho)? (do banco|de banco|da loterica|pra (eu )?pagar|para (eu )?pagar|de pagar|de pagamento|pra pagamento)\b|(?<=\b(outro|novo|o|esse|um) )papel(zinho)?(?= (venceu|vencido|vence|expirou|atualizado|pra pagar|para pagar|pra eu pagar|para eu pagar|que pedi|ja saiu))/g;
 
 /** A word of at most four letters that CHAT_EXPANSION knows (a scan, cheaper than the regex on every text). */
 function hasChatWord(s: string): boolean {

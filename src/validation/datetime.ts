@@ -389,10 +389,15 @@ export function parsePeriod(text: string): Period | null {
   // "de manhã, ela trabalha à tarde": the period taken up elsewhere is not the one wanted.
   const not = /\b(?:nao|menos|trabalha|trabalho|trabalhamos|estuda|estudo|(?:ta|esta|estou|to|fica)\s+ocupad[oa]|nao\s+(?:pode|posso|consegue|da))\s+(?:de\s+|pela\s+|na\s+|a\s+|no\s+periodo\s+da\s+)?(manha|tarde)\b/.exec(folded);
   if (not) return not[1] === 'manha' ? 'tarde' : 'manha';
+  // "de preferência de manhã", "a tarde ela trabalha": the preferred one, or the other of a busy one.
+  const preferred = /\b(?:de\s+)?preferencia(?:lmente)?\s+(?:de\s+|pela\s+|na\s+|a\s+|no\s+periodo\s+da\s+)?(manha|tarde)\b/.exec(folded);
+  if (preferred) return preferred[1] === 'manha' ? 'manha' : 'tarde';
+  const busy = /\b(manha|tarde)\s+(?:(?:ela|ele|eu|nos|o cliente|a cliente)\s+)?(?:trabalha|trabalho|trabalhamos|estuda|estudo|nao\s+(?:pode|posso|consegue|da)|(?:ta|esta|estou|to|fica)\s+ocupad[oa])\b/.exec(folded);
+  if (busy) return busy[1] === 'manha' ? 'tarde' : 'manha';
   if (/\b(?:qualquer|tanto\s+faz|indiferente)\b/.test(folded)) return 'qualquer';
   // 'amanhã cedo', 'logo cedo', 'primeira hora' are mornings; 'fim do dia' an afternoon.
-  const morning = /\b(?:manha|cedo|primeira\s+hora)\b/.test(folded);
-  const afternoon = /\b(?:tarde|fim\s+do\s+dia|final\s+do\s+dia)\b/.test(folded);
+  const morning = /\b(?:manha|cedo|primeira\s+hora|antes\s+do\s+almoco)\b/.test(folded);
+  const afternoon = /\b(?:tarde|fim\s+do\s+dia|final\s+do\s+dia|depois\s+do\s+almoco|apos\s+o\s+almoco|pos\s+almoco)\b/.test(folded);
   if (morning && afternoon) return 'qualquer';
   if (morning) return 'manha';
   if (afternoon) return 'tarde';

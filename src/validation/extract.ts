@@ -48,7 +48,7 @@ const ALNUM_CNPJ_RE = /(?<![0-9a-z./-])[0-9a-z]{2}\.?[0-9a-z]{3}\.?[0-9a-z]{3}\/
 // a bare number is never an order. Amounts ('compra 1500 reais') are excluded.
 // "o pedido é o 50608", "o pedido certo é 54199", "pedido: nº 48.213".
 const ORDER_RE =
-  /(?:\b(?:pedido|ordem|compra|encomenda)\s*(?:(?:n[º°o]?\.?|numero|num\.?|nr\.?|#|:|,|-|e|eh|o|do|era|seria|certo|correto|outro|na verdade)\s*){0,4}|#\s*)(\d{1,3}(?:\.\d{3})+|\d{4,10})(?!\d|[,/-]\d|\.\d|\s*(?:reais|real)\b)/g;
+  /(?:\b(?:pedido|ordem|compra|encomenda|codigo)\s*(?:(?:n[º°o]?\.?|numero|num\.?|nr\.?|#|:|,|-|e|eh|o|do|da|era|seria|certo|correto|outro|na verdade|dele|dela|meu|minha|cliente|que veio no email|no email)\s*){0,5}|#\s*)(\d{1,3}(?:\.\d{3})+|\d{4,10})(?!\d|[,/-]\d|\.\d|\s*(?:reais|real)\b)/g;
 // A Pix random key (EVP): its hex groups must not read as dates or numbers.
 const UUID_RE = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
 

@@ -2,6 +2,11 @@ import { describe, expect, it } from '@jest/globals';
 import { fold } from '../../src/nlu/spelling.js';
 
 describe('fold', () => {
+  it('reads "o papel do banco" as the boleto it is, and keeps other papers', () => {
+    expect(fold('saiu um papel do banco pra eu pagar, so que o papel venceu')).toBe('saiu um boleto pra eu pagar so que o boleto venceu');
+    expect(fold('mandar outro papel pra eu pagar')).toBe('mandar outro boleto');
+    expect(fold('o papel da empresa, contrato social')).toBe('o papel da empresa contrato social');
+  });
   it('joins an accent typed as its own mark (decomposed text) to its letter', () => {
     expect(fold('na\u0303o sei o nu\u0301mero')).toBe('nao sei o numero');
   });

@@ -246,6 +246,10 @@ describe('parsePeriod', () => {
     ['só à tarde, de manhã ela trabalha', 'tarde'],
     ['menos de manhã', 'tarde'],
     ['de manha, ela trabalha a tarde', 'manha'],
+    ['de preferência de manhã, pq a tarde ela trabalha', 'manha'],
+    ['a tarde ela trabalha', 'manha'],
+    ['segunda, depois do almoço', 'tarde'],
+    ['antes do almoço', 'manha'],
   ] as const)('%p -> %p', (text, expected) => expect(parsePeriod(text)).toBe(expected));
 
   it.each(['amanhã', 'boa tarde', 'mais tarde eu vejo', 'à noite', ''])('%p -> null', (text) =>

@@ -132,3 +132,13 @@ describe('normalizeProtocol', () => {
     expect(normalizeProtocol('XYZ-000123')).toBeNull();
   });
 });
+
+describe('order numbers as people name them', () => {
+  it('"o pedido dele é o 50230", "o código que veio no email é 50101"; a boleto\'s bar code is not one', async () => {
+    const { scanMessage } = await import('../../src/validation/extract.js');
+    const orders = (t: string) => scanMessage(t, new Date('2026-11-27T15:00:00Z')).orders.map((o) => o.value);
+    expect(orders('o pedido dele é o 50230. o cpf eu to pegando')).toEqual(['50230']);
+    expect(orders('o codigo que veio no email é 50101')).toEqual(['50101']);
+    expect(orders('código de barras 23790000000000000000')).toEqual([]);
+  });
+});
