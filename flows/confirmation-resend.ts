@@ -37,7 +37,9 @@ const newEmail: Step = {
     if (SAME.test(t)) return { ok: true, value: null, set: { both: undefined } };
     // "sim" to "quer receber em outro e-mail?": then which one.
     if (parseYesNo(text) === 'yes' && !/@/.test(text)) return { ok: false, error: 'Combinado! Qual é o *outro e-mail*? (ex.: *nome@provedor.com*)' };
-    const r = plainNewEmail.parse(text, v, env);
+    // "pros dois: contato@... e marcia@...": the purchase address said again is not the other one.
+    const others = BOTH.test(t) ? (text.match(/[^\s,;:<>()]+@[^\s,;:<>()]+\.[^\s,;:<>()]+/g) ?? []).map((e) => e.replace(/[.!?]+$/, '')).filter((e) => e.toLowerCase() !== String(v.email ?? '').toLowerCase()) : [];
+    const r = plainNewEmail.parse(others.length ? others[0] : text, v, env);
     if (r.ok === true && r.value && BOTH.test(t)) return { ...r, set: { both: true } };
     if (r.ok !== true && BOTH.test(t) && typeof v.otherEmail === 'string') return { ok: true, value: v.otherEmail, set: { both: true } };
     return r;
@@ -45,6 +47,8 @@ const newEmail: Step = {
   extract: (m, v, env, how): Extracted | undefined => {
     // "..., pode reenviar pro mesmo" in a message that also says other things.
     if (!how.filled && !how.asked && SAID_SAME.test(m.folded)) return { value: null, token: 'resend:same', set: { both: undefined } };
+    // "pros dois: contato@... e marcia@...": the purchase address said again is not the other one.
+    if (BOTH.test(m.folded) && m.scan.emails.length > 1) for (const e of m.scan.emails) if (e.value.toLowerCase() === String(v.email ?? '').toLowerCase()) m.used.add(`email:${e.value}`);
     const found = plainNewEmail.extract!(m, v, env, how);
     return found && ('value' in found || 'suggest' in found) && BOTH.test(m.folded) ? { ...found, set: { both: true } } : found;
   },

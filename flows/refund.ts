@@ -135,8 +135,8 @@ export const refund = defineRequest({
     steps: [
       {
         ...choiceStep('requester', 'Quem pede', 'Quem está pedindo o estorno?', [
-          { value: 'cliente', label: 'Sou o cliente (comprador)', words: /\b(client[ea]s?|comprador[ae]?s?|dono|dona|socio|socia|proprietari[oa]|funcionari[oa]|gerente|administrativ[oa]|titular|eu mesm[oa]|eu comprei|eu que comprei|nos mesmos|nos compramos|compramos|fiz a compra|fizemos a compra|sou eu|(empresa|pessoa) que (fez a compra|comprou))\b|^(eu|euu|eu mesmo|eu msm)$/, strong: /\b(sou (o|a) (propri[oa] )?(cliente|comprador|compradora)|sou eu (mesm[oa] )?((o|a) )?(cliente|comprador|compradora)|sou (o |a )?(dono|dona|socio|socia|proprietari[oa]|funcionari[oa]) da (propria )?empresa|eu (mesmo|mesma) comprei|eu que comprei|(fui|foi) eu (mesm[oa] )?(que|quem) compr\w*|comprei eu mesm[oa]|comprei (pra|para) mim)\b|\b(comprei|paguei|adquiri|compramos|pagamos|adquirimos|cancelar minha compra)\b|\b(meu|minha|nosso|nossa) (certificado|compra|pedido|dinheiro|e ?cpf|e ?cnpj)\b/ },
-          { value: 'parceiro', label: 'Sou o parceiro Indique Certo', words: /\b(parceir[oa]|revend|indique certo)\b/, strong: /\b(sou (o |a )?parceir[oa]|(meu|minha) client[ea]|do meu cliente|da minha cliente|client[ea] (meu|minha)|(pra|para|de) (um|uma) client[ea])\b/ },
+          { value: 'cliente', label: 'Sou o cliente (comprador)', words: /\b(client[ea]s?|comprador[ae]?s?|dono|dona|socio|socia|proprietari[oa]|funcionari[oa]|gerente|administrativ[oa]|titular|eu mesm[oa]|eu comprei|eu que comprei|nos mesmos|nos compramos|compramos|fiz a compra|fizemos a compra|sou eu|(empresa|pessoa) que (fez a compra|comprou))\b|^(eu|euu|eu mesmo|eu msm)$/, strong: /\b(sou (o|a) (propri[oa] )?(cliente|comprador|compradora)|sou eu (mesm[oa] )?((o|a) )?(cliente|comprador|compradora)|sou (o |a )?(dono|dona|socio|socia|proprietari[oa]|funcionari[oa]) da (propria )?empresa|eu (mesmo|mesma) comprei|eu que comprei|(fui|foi) eu (mesm[oa] )?(que|quem) compr\w*|comprei eu mesm[oa]|comprei (pra|para) mim)\b|\b(comprei|paguei|adquiri|compramos|pagamos|adquirimos|cancelar minha compra)\b|\b(compra|certificado|pedido)( digital)? (que )?(eu )?fiz\b|\bfiz (a|uma) compra\b|\b(meu|minha|nosso|nossa) (certificado|compra|pedido|dinheiro|e ?cpf|e ?cnpj)\b/ },
+          { value: 'parceiro', label: 'Sou o parceiro Indique Certo', words: /\b(parceir[oa]|revend|indique certo)\b/, strong: /\b(sou (o |a )?parceir[oa]|(meu|minha) client[ea]|do meu cliente|da minha cliente|client[ea] (meu|minha)(?! (cpf|cnpj|pedido|email|nome|numero|celular|telefone))|(pra|para|de) (um|uma) client[ea])\b/ },
         ]),
         initial: (_v, env) => (env.services.partnerByPhone(env.services.contact(env.chatId).phone) ? 'parceiro' : undefined),
       },
@@ -204,7 +204,7 @@ export const refund = defineRequest({
         ...choiceStep('paymentMethod', 'Forma de pagamento', 'Como a compra foi paga?', [
           { value: 'cartao', label: 'Cartão de crédito', words: /\bcart(ao|oes)|credito\b/, strong: /\b(no|pelo|com|via|de) (cartao|credito)\b|cartao de credito/ },
           { value: 'boleto', label: 'Boleto', words: /\bboleto/, strong: /\b(paguei|pago|pagou|comprei|pagamento)\b.{0,12}\bboleto\b|\b(no|pelo|via|por) boleto\b/ },
-          { value: 'pix', label: 'Pix', words: /\bpix\b/, strong: /\b(paguei|pago|pagou|comprei|pagamento)\b.{0,12}\bpix\b|\b(no|pelo|via|por) pix\b/ },
+          { value: 'pix', label: 'Pix', words: /\bpix\b/, strong: /\b(paguei|pago|pagou|comprei|pagamento)\b.{0,12}\bpix\b|(?<!\b(ta|esta|cadastrad\w*|registrad\w*|chave) )\b(no|pelo|via|por) pix\b/ },
         ]),
         skip: (v) => v.verified === true,
       },

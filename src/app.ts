@@ -89,6 +89,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
     logger: logger.child({ module: 'engine' }),
     timezone: config.timezone,
     idleTimeoutMs: config.idleTimeoutMs,
+    requestIdleMs: config.requestIdleMs,
     greeting: config.greeting,
     privacyNotice: config.privacyNotice,
     services,

@@ -13,6 +13,7 @@ const schema = z.object({
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   TIMEZONE: z.string().default('America/Sao_Paulo'),
   IDLE_TIMEOUT_MINUTES: z.coerce.number().positive().default(30),
+  REQUEST_IDLE_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
   GREETING_ENABLED: bool.default(true),
   GREETING_TEXT: z
     .string()
@@ -40,6 +41,7 @@ export type Config = {
   httpPort: number;
   timezone: string;
   idleTimeoutMs: number;
+  requestIdleMs: number;
   greeting: { enabled: boolean; text: string };
   /** LGPD notice sent once, with a contact's first message. */
   privacyNotice: { enabled: boolean; text: string };
@@ -84,6 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     httpPort: c.HTTP_PORT,
     timezone: c.TIMEZONE,
     idleTimeoutMs: c.IDLE_TIMEOUT_MINUTES * 60_000,
+    requestIdleMs: c.REQUEST_IDLE_HOURS * 3_600_000,
     greeting: { enabled: c.GREETING_ENABLED, text: c.GREETING_TEXT },
     privacyNotice: { enabled: c.PRIVACY_NOTICE_ENABLED, text: c.PRIVACY_NOTICE_TEXT },
     nlu: { minConfidence: c.NLU_MIN_CONFIDENCE, minMargin: c.NLU_MIN_MARGIN, clarifyFloor: Math.min(c.NLU_MIN_CONFIDENCE, 0.3) },

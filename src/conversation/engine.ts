@@ -75,6 +75,8 @@ export interface EngineOptions {
   logger: Logger;
   timezone: string;
   idleTimeoutMs: number;
+  /** A request left half-way stays open this long ("vou ver com ela" and back hours later); default 24 h. */
+  requestIdleMs?: number;
   greeting: { enabled: boolean; text: string };
   /** A short LGPD notice with a contact's first message (after the greeting). */
   privacyNotice?: { enabled: boolean; text: string };
@@ -87,6 +89,17 @@ export const MAX_TEXT = 2000;
 /** Longest text stored in the inbound journal. */
 const MAX_STORED = 4000;
 const REST_STATES = new Set(['home', 'ended', 'mainMenu']);
+
+/** True when a stored conversation is inside a request (not a hand-over, not a menu). */
+function openRequest(snapshot: string | undefined): boolean {
+  if (!snapshot) return false;
+  try {
+    const value = String((JSON.parse(snapshot) as { value?: unknown }).value);
+    return value.startsWith('flow_') && value !== `flow_${HUMAN_FLOW}`;
+  } catch {
+    return false;
+  }
+}
 const NO_NLU: Classification = { kind: 'none', reason: 'empty', confidence: 0, candidates: [], greeting: false };
 
 /** Longest message id stored as is; longer ones are stored as their hash (still deduped). */
@@ -232,7 +245,9 @@ export class Engine {
       // First message ever from this contact (created just now, no conversation yet).
       if (this.o.privacyNotice?.enabled && !stored && contact.created_at === nowIso) lines.push(this.o.privacyNotice.text);
 
-      const idle = !!stored?.last_message_at && at - Date.parse(stored.last_message_at) > this.o.idleTimeoutMs;
+      const gap = stored?.last_message_at ? at - Date.parse(stored.last_message_at) : 0;
+      // Quiet for a while: menus and topics start afresh, but a request half-way waits for the person much longer.
+      const idle = gap > this.o.idleTimeoutMs && !(gap <= (this.o.requestIdleMs ?? 24 * 3_600_000) && openRequest(stored?.snapshot));
       const timers = { last_message_at: nowIso, greeted_on: firstToday ? today : (stored?.greeted_on ?? null) };
       let event: AnyEventObject | string | undefined;
       const read: { decision?: TextDecision } = {};

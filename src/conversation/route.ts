@@ -26,7 +26,8 @@ export type TextDecision =
   | { kind: 'wait' }
   /** An FAQ entry that describes a request: answered, then the request offered. */
   | { kind: 'answerAndOffer'; entry: string; flow: string }
-  | { kind: 'answer'; entry: string }
+  /** `also`: a sibling entry answered with it ("qual documento preciso?": Pessoa Física and Jurídica). */
+  | { kind: 'answer'; entry: string; also?: string }
   /** A follow-up ("e pagando com pix?") the topic's answer does not cover: said honestly. */
   | { kind: 'followUpUnknown'; entry: string; about: string }
   | { kind: 'clarify'; options: string[] }
@@ -186,9 +187,12 @@ export function decideText(
   }
   if (nlu.kind === 'clarify') {
     // "nao paguei o boleto a tempo, preciso de um novo. pedido 50001": unsure which entry, sure it is that request.
-    const top = kb.entries.get(nlu.options[0]);
+    // (Of the options, the topic just answered is the one meant: "meu boleto venceu" ... "preciso de outro".)
+    const top = kb.entries.get(nlu.options.find((id) => id === ctx.topic && kb.entries.get(id)?.flow) ?? nlu.options[0]);
     if (top?.flow && flowIds.has(top.flow) && (asking || data())) return { kind: 'startFlow', flow: top.flow };
     if (data()) return { kind: 'dataOnly' };
+    const pair = shortSiblings(kb, nlu.options);
+    if (pair) return { kind: 'answer', entry: pair[0], also: pair[1] };
     return { kind: 'clarify', options: nlu.options };
   }
   if (data()) return { kind: 'dataOnly' };
@@ -197,6 +201,17 @@ export function decideText(
   if (folded.split(' ').length <= 3 && parseYesNo(text, false)) return { kind: 'ack' };
   if (nlu.kind === 'none' && nlu.reason === 'out-of-scope') return { kind: 'outOfScope' };
   return { kind: 'notUnderstood' };
+}
+
+/**
+ * Two likely entries of one category with short answers and no request behind them ("qual
+ * documento preciso pra fazer por vídeo?": Pessoa Física or Jurídica): both answers beat a question back.
+ */
+function shortSiblings(kb: KnowledgeBase, options: string[]): [string, string] | null {
+  if (options.length < 2) return null;
+  const [a, b] = [kb.entries.get(options[0]), kb.entries.get(options[1])];
+  if (!a || !b || a.category !== b.category || a.flow || b.flow) return null;
+  return a.answer.length <= 300 && b.answer.length <= 300 ? [a.id, b.id] : null;
 }
 
 /** The FAQ entries other than `answered` that the classification also found plausible ("não era isso"). */

@@ -261,7 +261,11 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
       guard: { type: 'decided', params: { kind: 'answer' } },
       target: '.home',
       actions: [
-        reply((a) => answerWithOffer(a.context.chatId, entry(decidedAs(a, 'answer').entry)!)),
+        reply((a) => {
+          const d = decidedAs(a, 'answer');
+          const also = d.also ? entry(d.also) : undefined;
+          return also ? `${answerText(entry(d.entry)!)}\n\n${answerText(also)}\n\n${texts.continueHint}` : answerWithOffer(a.context.chatId, entry(d.entry)!);
+        }),
         assign({
           topic: (a: Ctx) => decidedAs(a, 'answer').entry,
           alternatives: (a: Ctx) => alternativesOf(kb, message(a.event).nlu, decidedAs(a, 'answer').entry),

@@ -95,7 +95,7 @@ const STATUS = new RegExp(
   ].join('|'),
 );
 
-export const DONT_KNOW = /\b(nao sei|nao lembro|nao (tenho|possuo|temos|possuimos|tem) (isso|aqui|agora|como|o numero|ele|ela|anotado|em maos|mais|o pedido|numero)|nao tenho$|(eu )?nao (tenho|sei) nao\b|^(o )?(pedido|numero|email|e-mail|data|cpf)?\s*sei nao\b|(numero|pedido|email|e-mail|data) (eu )?nao (tenho|sei|lembro)|esqueci|sei la|nao faco (a menor )?ideia|nao sabe|nao lembra|nao tem (como|isso)|nao achei (o numero|o pedido|o email|a data)|nao encontro|nao sei informar|nao consigo (achar|encontrar|lembrar))\b/;
+export const DONT_KNOW = /\b(nao sei|nao lembro|nao (tenho|possuo|temos|possuimos|tem) (isso|aqui|agora|como|o numero|ele|ela|anotado|em maos|mais|o pedido|numero)|nao tenho$|(eu )?nao (tenho|sei) nao\b|^(o )?(pedido|numero|email|e-mail|data|cpf)?\s*sei nao\b|(numero|pedido|email|e-mail|data) (eu )?nao (tenho|sei|lembro)|esqueci|sei la|nao faco (a menor )?ideia|nao sabe|nao lembra|nao tem (como|isso)|nao (achei|achou|acharam|achamos|encontrei|encontrou|encontramos) (o numero|o pedido|o email|a data|nada)|nao encontro|nao sei informar|nao consigo (achar|encontrar|lembrar))\b/;
 
 /** "não sei o pedido" (folded text); "ah esqueci, o horário é 9h30" forgot to say it, and says it. */
 export function saysDontKnow(folded: string): boolean {
@@ -106,7 +106,7 @@ export function saysDontKnow(folded: string): boolean {
 const REPEAT = /\bnao entendi( nada| bem| direito)?$|\bque (pasta|pergunta|opcao|coisa) e essa\b|\b(o que|oq|que) (e|seria|significa|quer dizer) (isso|esse|essa|spam|lixo eletronico|periodo|chave pix|pix)\b|^(pode|poderia|consegue) repetir|^repete\b|\brepete (a pergunta|por favor|ai)\b|^como assim\b|^nao entendi\b|\bnao entendi (a pergunta|o que|oq|direito)\b|^qual (pergunta|era a pergunta)\b|\bqual (era|foi) (a|mesmo a) pergunta\b|\bqual era a pergunta\b|\bo que (voce|vc|vcs|voces) (quer|precisa|pediu)( saber)?\b|^(hein|han|hm+|ue) ?$|^o que$|^qual$|\bexplica (melhor|de novo)\b|\bcomo (eu )?(respondo|faco isso)\b/;
 
 // "comprei o modelo errado" is a reason, not a correction: only errors of what was typed here count.
-const CORRECTION = /\b(errei|(me )?confundi|tudo junto|(o )?sobrenome (e|eh|certo|correto)|(so )?um detalhe|com (z|s|ss|ç|x|y|w|k) no final|e com (z|s|ss|ç|x|y|w|k)|(\w+ )com (z|s|ss|ç|x|y|w|k)(?=[ ,.!]|$)|(esta|ta|estava|tava|saiu|foi) errad[oa]|me enganei|digitei errado|escrevi errado|mandei errado|passei errado|troquei|inverti\w*|corrig\w*|corrige|na verdade|certo e|certa e|correto e|correta e|quis dizer|queria dizer|ops|opa|foi mal|nao e esse|nao e essa|e outro|e outra|digo|(usa|use|usar|coloca|coloque|poe|bota|troca|troque|muda|mude) (o|a|outro|outra|pra|para|por|que foi)|(de|e de|era de) outro banco|nao (e|era) (mais )?(esse|essa|o|a) (email|chave|cpf|pix))\b/;
+const CORRECTION = /\b(errei|(me )?confundi|tudo junto|(esta|ta|estava|tava|saiu|ficou) incomplet[oa]|faltou (o|a) \w+|(o )?sobrenome (e|eh|certo|correto)|(so )?um detalhe|com (z|s|ss|ç|x|y|w|k) no final|e com (z|s|ss|ç|x|y|w|k)|(\w+ )com (z|s|ss|ç|x|y|w|k)(?=[ ,.!]|$)|(esta|ta|estava|tava|saiu|foi) errad[oa]|me enganei|digitei errado|escrevi errado|mandei errado|passei errado|troquei|inverti\w*|corrig\w*|corrige|na verdade|certo e|certa e|correto e|correta e|quis dizer|queria dizer|ops|opa|foi mal|nao e esse|nao e essa|e outro|e outra|digo|(usa|use|usar|coloca|coloque|poe|bota|troca|troque|muda|mude) (o|a|outro|outra|pra|para|por|que foi)|(de|e de|era de) outro banco|nao (e|era) (mais )?(esse|essa|o|a) (email|chave|cpf|pix))\b/;
 
 const QUESTION_WORDS = /^(o que|oque|qual|quais|quando|como|onde|aonde|quanto|quantos|quantas|por que|porque|pq|quem|e se|e possivel|existe)\b/;
 // "pode reenviar?", "tem como me mandar o boleto?": a request phrased as a question.
@@ -120,6 +120,9 @@ export function isQuestion(raw: string, folded = fold(raw)): boolean {
   return /\?/.test(raw) || QUESTION_WORDS.test(folded) || /\b(sabe me dizer|gostaria de saber|queria saber|me (diz|diga|explica|fala))\b/.test(folded);
 }
 
+const IMPATIENCE = /\b(tem alguem|alguem (ai|me ouvindo|ouvindo|lendo|responde)|cade (voces|voce|vc|vcs|todo mundo|o atendimento)|ninguem (responde|me responde|atende)|(vai|vao) (me )?responder|que demora|demora (hein|heim|muito|demais|ai)|demorou|ta demorando|esta demorando|demorando (muito|demais)|to esperando|estou esperando|ainda esperando|ta ai|esta ai|esta me ouvindo|ta me ouvindo|oi+ (oi+ ?)+|alo+)\b/;
+const IMPATIENCE_ALL = new RegExp(IMPATIENCE.source, 'g');
+
 function smallTalkOf(raw: string, t: string): SmallTalk | null {
   if (t === '') return /\p{Extended_Pictographic}/u.test(raw) ? 'emoji' : null;
   if (/^(k{3,}|(ha){2,}h?|(rs)+|hehe+|kkk+)$/.test(t)) return 'laugh';
@@ -128,8 +131,10 @@ function smallTalkOf(raw: string, t: string): SmallTalk | null {
   // "a resposta vem por aqui mesmo né?": where the team's answer arrives.
   if (/\b(a )?(resposta|retorno)\b.{0,20}\b(vem|chega|sai|volta|e|sera)\b.{0,12}\b(por aqui|aqui|pelo whatsapp|neste whatsapp|nesse whatsapp|no whatsapp|pelo zap)\b/.test(t) && /\?|\b(ne|mesmo|ok)\b/.test(raw + ' ' + t)) return 'replyHere';
   if (/\b(voce|vc|isso) e (um )?(robo|bot|maquina|gente)\b|\b(e|sou falando com) (um )?(robo|bot)\b|^robo\b/.test(t)) return 'robot';
-  if (/\b(tem alguem|alguem (ai|me ouvindo|ouvindo|lendo|responde)|cade (voces|voce|vc|vcs|todo mundo|o atendimento)|ninguem (responde|me responde|atende)|(vai|vao) (me )?responder|que demora|demora (hein|heim|muito|demais|ai)|demorou|ta demorando|esta demorando|demorando (muito|demais)|to esperando|estou esperando|ainda esperando|ta ai|esta ai|esta me ouvindo|ta me ouvindo|oi+ (oi+ ?)+|alo+)\b/.test(t) || /^(oi+|ola|alo+|e ai)\s*$/.test(t) && /\?{2,}|!{2,}/.test(raw)) {
-    return 'impatience';
+  if (IMPATIENCE.test(t) || /^(oi+|ola|alo+|e ai)\s*$/.test(t) && /\?{2,}|!{2,}/.test(raw)) {
+    // "oi tem alguém aí? preciso de um boleto novo, venceu": the rest of the message is what counts.
+    const rest = t.replace(IMPATIENCE_ALL, ' ').replace(/\b(oi+|ola|ai|e|bom dia|boa tarde|boa noite|por favor)\b/g, ' ').trim().split(/\s+/).filter(Boolean);
+    return rest.length > 3 ? null : 'impatience';
   }
   // "é urgente 🙏", "to com pressa": how soon, not a request for a person.
   // "oi?? to com pressa": a greeting or a call before it says no more.

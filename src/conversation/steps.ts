@@ -352,6 +352,8 @@ export function dateStep(key: string, label: string, question: string, validate?
         if (!validate || !validate(value, v, env.now)) return { value, token };
         first ??= { value, token };
       }
+      // "o mais rápido possível, ele vai viajar na sexta": no date that fits, and "as soon as possible" said.
+      if (first && opts.asap && how.asked && !m.used.has('asap') && ASAP_WORDS.test(m.folded)) return how.filled && v[key] === ASAP ? undefined : { value: ASAP, token: 'asap' };
       return first;
     },
     validate: (value, v, env) => {
@@ -449,10 +451,13 @@ export function periodStep(key: string, label: string, question: string, opts: {
 const PIX_CUE = /\b(pix|chave)\b/;
 
 /** "pode ser o cpf que te passei", "o mesmo e-mail", "o número deste whatsapp": a key already known. */
-function referencedKey(t: string, v: Values, env: FormEnv, documentKeys: string[]): PixKey | { error: string } | null {
+function referencedKey(t: string, v: Values, env: FormEnv, documentKeys: string[], explicit = false): PixKey | { error: string } | null {
   // "o cpf que te passei", "o mesmo cnpj", "a chave do próprio CNPJ", "o documento dele".
   // (Only in the clause that speaks of the key: the message may carry the document itself elsewhere.)
-  const clause = t.split(/\b(?=chave|pix)\b/).slice(1).join(' ') || t;
+  // ("pode ser o próprio cnpj da empresa como chave pix": said before the key's name, the whole message.)
+  const after = t.split(/\b(?=chave|pix)\b/).slice(1).join(' ');
+  // (A message that also types a key itself, "no cpf não tenho pix, coloca o email ...@...", keeps to the key's clause.)
+  const clause = (after && /\b(cpf|cnpj|documento)\b/.test(after)) || explicit ? after || t : t;
   const sameDoc = /\b(cpf|cnpj|documento)\b/.test(clause) && /\b(mesm[oa]|propri[oa]|passei|mandei|informei|falei|enviei|dei|antes|informado|acima|cima|meu|minha|nosso|nossa|dele|dela|da empresa|do cliente|pode ser)\b/.test(clause) && !/\d{3}/.test(clause);
   if (sameDoc) {
     const doc = documentKeys.map((k) => v[k]).find((d) => typeof d === 'string');
@@ -507,7 +512,9 @@ export function pixStep(opts: { documentKeys: string[] }): Step {
     ask: () => 'Para devolver o valor, qual *chave Pix* devemos usar? Pode ser CPF, CNPJ, e-mail, celular ou chave aleatória.',
     parse: (text, v, env): Parsed => {
       const t = fold(text);
-      const ref = referencedKey(t, v, env, opts.documentKeys);
+      // ("meu sócio vai precisar de um e-cnpj, qual documento precisa?" is a question, not a key.)
+      const asks = /\?/.test(text) && /\b(qual|quais|como|onde|quando|o que|porque|por que|quanto)\b/.test(t);
+      const ref = asks ? null : referencedKey(t, v, env, opts.documentKeys, /@|\d{4}/.test(text));
       if (ref && 'error' in ref) return { ok: false, error: ref.error };
       if (ref) return { ok: true, value: ref };
       const key = parsePixKey(text.trim()) ?? (/\s/.test(text.trim()) ? keyInSentenceText(text, env) : null);
@@ -527,7 +534,7 @@ export function pixStep(opts: { documentKeys: string[] }): Step {
         const found = how.filled && current ? keyInSentence(m) : null;
         return found && found.key.kind === current!.kind && found.key.value !== current!.value ? { value: found.key, token: found.token } : undefined;
       }
-      const ref = referencedKey(m.folded, v, env, opts.documentKeys);
+      const ref = referencedKey(m.folded, v, env, opts.documentKeys, /@|\d{4}/.test(m.raw));
       if (ref && !('error' in ref)) return { value: ref, token: 'pix:ref' };
       const found = keyInSentence(m);
       if (!found) return undefined;

@@ -84,6 +84,8 @@ const COURTESY = new Set(('equipe pessoal galera gente time turma todos todas vo
   'mesmo mesma muito muita demais tudo perfeito otimo otima show beleza entendi combinado so isso por aqui ' +
   'breve outro outra dia tenha tenham excelente semana tarde noite de da do e a o um uma nossa ai entao ok ' +
   'prezados prezadas prezado prezada senhores senhoras caros caras cordialmente atenciosamente').split(' '));
+/** Words of smalltalk examples that make no smalltalk on their own (only inside the example's phrase). */
+const PHRASE_ONLY = new Set('preciso precisa precisava quero queria gostaria pode posso outro outra novo nova mais nada'.split(' '));
 /** Below this share of known words the text is another language or gibberish: not understood. */
 const MIN_KNOWN = 0.35;
 /** Share of out-of-scope messages the calibration assumes. */
@@ -539,7 +541,7 @@ export class Matcher implements Classifier {
     while (end > start && this.isSmall(words[end - 1])) end--;
     // A run of courtesy words without a smalltalk word in it ("...quantos dias mesmo?") is part of the question.
     const real = (from: number, to: number) => {
-      for (let i = from; i < to; i++) if (!isMark(words[i]) && !COURTESY.has(words[i]) && this.smalltalkWord(words[i]) !== null) return true;
+      for (let i = from; i < to; i++) if (!isMark(words[i]) && !COURTESY.has(words[i]) && !PHRASE_ONLY.has(words[i]) && this.smalltalkWord(words[i]) !== null) return true;
       return false;
     };
     if (start < end) {
@@ -556,7 +558,8 @@ export class Matcher implements Classifier {
       if (all.length === 0) return { kind: null, rest: [], greeting, lead: null };
       const phrase = this.smalltalkPhrases.get(all.join(' '));
       if (phrase) return { kind: phrase, rest: [], greeting, lead: null };
-      if (all.some((w) => this.smalltalkWord(w) !== null && !COURTESY.has(w))) return { kind: this.smalltalkKind(all), rest: [], greeting, lead: null };
+      // ("preciso de outro": words of "não preciso de mais nada" are no goodbye on their own.)
+      if (all.some((w) => this.smalltalkWord(w) !== null && !COURTESY.has(w) && !PHRASE_ONLY.has(w))) return { kind: this.smalltalkKind(all), rest: [], greeting, lead: null };
       return { kind: null, rest: words, greeting, lead: null };
     }
     // Only words that never occur in a question ("obrigado", "tchau"; not "preciso", "me") make a run smalltalk.

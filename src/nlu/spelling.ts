@@ -120,5 +120,5 @@ function hasChatWord(s: string): boolean {
   return false;
 }
 
-const CHAT_EXPANSION: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, { n: 'nao', nn: 'nao', naum: 'nao', q: 'que', vc: 'voce', vcs: 'voces', pq: 'porque', qdo: 'quando', qnd: 'quando', qto: 'quanto', dps: 'depois', hj: 'hoje' });
+const CHAT_EXPANSION: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, { n: 'nao', nn: 'nao', naum: 'nao', q: 'que', vc: 'voce', vcs: 'voces', pq: 'porque', vdd: 'verdade', qdo: 'quando', qnd: 'quando', qto: 'quanto', dps: 'depois', hj: 'hoje' });
 const CHAT_WORDS = new RegExp(`(?<=^| )(?:${Object.keys(CHAT_EXPANSION).join('|')})(?= |$)`, 'g');

@@ -28,7 +28,7 @@ describe('flow events', () => {
 
     const at = Date.now();
     h.say('quero o reenvio do email de confirmação', { from: '5511900000003', at });
-    h.say('oi', { from: '5511900000003', at: at + 31 * 60_000 });
+    h.say('oi', { from: '5511900000003', at: at + 25 * 3_600_000 });
     expect(await count('confirmation_resend', 'abandon')).toBe(before.abandon + 1);
 
     h.say('quero estorno', { from: '5511900000004' });

@@ -20,6 +20,11 @@ describe('configuration from the environment', () => {
     expect(c.greeting.text).toMatch(/Indique Certo/);
   });
 
+  it('a request left half-way waits 24 h by default, REQUEST_IDLE_HOURS sets it', () => {
+    expect(loadConfig({}).requestIdleMs).toBe(24 * 3_600_000);
+    expect(loadConfig({ REQUEST_IDLE_HOURS: '6' }).requestIdleMs).toBe(6 * 3_600_000);
+  });
+
   it('empty values count as unset', () => {
     expect(loadConfig({ HTTP_PORT: '', IDLE_TIMEOUT_MINUTES: '' })).toMatchObject({ httpPort: 3000, idleTimeoutMs: 30 * 60_000 });
   });
