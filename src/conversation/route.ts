@@ -66,7 +66,7 @@ const NOT_THIS = /^(nao|n) (era|e|foi) (bem |exatamente )?(isso|essa|esse)|\bnao
 const FOLLOW_UP = /^(e|mas e|e se|e no caso|e quando|e pra|e para|e pelo|e pela|e com|e sem|e o|e a|e os|e as|e pagando|e se for|tambem|vale tambem|serve tambem|e quem|e quanto|e onde|e como|e qual)\b/;
 const FILLER = new Set(('e mas se no caso quando pra para pelo pela com sem o a os as um uma de do da dos das em na no nas nos muda mudar fica ficar vale serve tambem tb tbm ' +
   'isso esse essa como qual quais quem onde quanto que eu meu minha voce vcs for forem fosse fossem seja sejam era ser sendo tem ter pode posso seria funciona precisa preciso ai entao ' +
-  'mesmo mesma coisa igual diferente caso vez agora ainda tivesse tivessem tiver fizesse fizer ele ela eles elas sido ja nao mais da ' +
+  'mesmo mesma coisa algo alguma algum igual diferente caso vez agora ainda tivesse tivessem tiver fizesse fizer ele ela eles elas sido ja nao mais da ' +
   // Words that ask about the same fact again, adding no new thing ("e isso pode aumentar ou é sempre esse valor?").
   'aumentar aumenta aumento diminuir diminui sempre valor fixo fixa continua padrao normal assim todo toda todos todas cada').split(' '));
 
@@ -76,6 +76,9 @@ function addedWords(text: string): string[] {
 }
 
 /** True when the entry's answer (or question) speaks of every word the follow-up adds. */
+/** How an answer names what a follow-up calls otherwise ("e para a minha empresa?" is the Pessoa Jurídica case). */
+const SAID_AS: Record<string, string> = { empresa: 'juridica', firma: 'juridica', cnpj: 'juridica', ecnpj: 'juridica', mei: 'juridica', ecpf: 'fisica', pessoal: 'fisica' };
+
 function answerCovers(entry: FaqEntry, words: string[]): boolean {
   const said = fold(`${entry.question} ${entry.answer}`);
   // A rough stem: "pago" is said by "pagas", "recebo" by "receberá", "pagando" by "pagas".
@@ -83,7 +86,7 @@ function answerCovers(entry: FaqEntry, words: string[]): boolean {
     const gerund = /^(.{3,}?)(ando|endo|indo)$/.exec(w);
     return gerund ? gerund[1] : w.slice(0, w.length <= 5 ? Math.max(3, w.length - 1) : Math.max(4, w.length - 2));
   };
-  return words.every((w) => said.includes(stem(w)));
+  return words.every((w) => said.includes(stem(w)) || (SAID_AS[w] !== undefined && said.includes(SAID_AS[w])));
 }
 
 const ELSEWHERE = /\b(vou|vamos|irei) (falar|conversar|ver|resolver|perguntar|ligar) (com|pra|para|pro) (ela|ele|eles|elas|a loja|o parceiro|a parceira|o contador|a contadora|meu|minha|o meu|a minha|o vendedor|a vendedora|a moca|o moco)\b/;
