@@ -204,7 +204,7 @@ export const refund = defineRequest({
         ...choiceStep('paymentMethod', 'Forma de pagamento', 'Como a compra foi paga?', [
           { value: 'cartao', label: 'Cartão de crédito', words: /\bcart(ao|oes)|credito\b/, strong: /\b(no|pelo|com|via|de) (cartao|credito)\b|cartao de credito/ },
           { value: 'boleto', label: 'Boleto', words: /\bboleto/, strong: /\b(paguei|pago|pagou|comprei|pagamento)\b.{0,12}\bboleto\b|\b(no|pelo|via|por) boleto\b/ },
-          { value: 'pix', label: 'Pix', words: /\bpix\b/, strong: /\b(paguei|pago|pagou|comprei|pagamento)\b.{0,12}\bpix\b|(?<!\b(ta|esta|cadastrad\w*|registrad\w*|chave) )\b(no|pelo|via|por) pix\b/ },
+          { value: 'pix', label: 'Pix', words: /\bpix\b/, strong: /\b(paguei|pago|pagou|pagamos|pagamento|comprei|compramos|compra|foi)\b.{0,12}\bpix\b/ }, // ("manda no pix do email", "o hotmail não tá no pix": the key, not how it was paid)
         ]),
         skip: (v) => v.verified === true,
       },
