@@ -107,8 +107,11 @@ export class Analyzer {
 
   constructor(synonyms: Record<string, string[]> = {}, contextual: PhraseRule[] = []) {
     const add = (phrase: string, to: string, when?: string[], unless?: string[]) => {
-      const words = this.spell(fold(phrase).split(' ').filter(Boolean));
-      if (!words.length) return;
+      const raw = fold(phrase).split(' ').filter(Boolean);
+      const words = this.spell(raw);
+      // An abbreviation the spelling table expands ("pf" -> "por favor") never reaches the rules
+      // as written; its expansion would turn every "por favor" into the synonym.
+      if (!words.length || words.length !== raw.length) return;
       const stems = (list?: string[]) => (list?.length ? list.map((w) => this.rawStem(fold(w))) : null);
       this.rules.push({ words, to, when: stems(when), unless: stems(unless) });
     };

@@ -30,6 +30,12 @@ describe('normalisation', () => {
     expect(analyzer.analyze('nao tenho carteira de motorista').words).toContain('cnh');
   });
 
+  it('reads "por favor" as politeness, never as a synonym of an abbreviation it expands from ("pf")', () => {
+    expect([...analyzer.analyze('me ajuda por favor').features.keys()]).toEqual([]);
+    expect(analyzer.analyze('pode pedir pra alguém me ligar, pf?').words).not.toContain('fisica');
+    expect(matcher.classify('pode pedir pra alguém me ligar por favor?')).toMatchObject({ kind: 'answer', id: 'atendente' });
+  });
+
   it('ignores numbers (orders, CPFs) but keeps model names like A3', () => {
     const a = analyzer.analyze('pedido 48213 cpf 52998224725 modelo A3');
     expect(a.words).not.toContain('48213');
