@@ -253,6 +253,9 @@ function clauseAround(raw: string, re: RegExp): string {
 
 // ---------------------------------------------------------------- yes / no
 
+/** A "não" that opens a statement of its own ("não preciso mais, ..."), not an answer word after it. */
+const STATEMENT_NO = /^nao (preciso|uso|vou|consigo|consegui|tenho mais|serve|vai|da mais|posso)\b(?! (nao|sim)\b)/;
+
 export function yesNoStep(key: string, label: string, question: string, opts: { strongYes?: RegExp; strongNo?: RegExp; mentions?: RegExp } = {}): Step {
   const words = (t: string): boolean | undefined => (opts.strongNo?.test(t) ? false : opts.strongYes?.test(t) ? true : undefined);
   return {
@@ -263,8 +266,12 @@ export function yesNoStep(key: string, label: string, question: string, opts: { 
     example: '*sim* ou *não*',
     ask: () => `${question} Responda *sim* ou *não*.`,
     parse: (text, _v, _env) => {
-      const a = parseYesNo(text);
-      const w = a ? undefined : words(fold(text));
+      const folded = fold(text);
+      // "não preciso mais, a prefeitura aceitou o papel": a sentence that begins with "não" tells
+      // something (here the reason again); it is not a bare "não" to the question on screen.
+      const statement = STATEMENT_NO.test(folded) && !/^\s*n[ãa]o\s*[,.!;:-]/i.test(text) && folded.split(' ').length >= 5;
+      const a = statement ? null : parseYesNo(text);
+      const w = a ? undefined : words(folded);
       return a ? { ok: true, value: a === 'yes' } : w !== undefined ? { ok: true, value: w } : { ok: false, error: 'Responda *sim* ou *não*, por favor.' };
     },
     extract: (m, v, _env, how) => {
