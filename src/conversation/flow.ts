@@ -18,7 +18,8 @@ export interface FlowInput {
 export type FlowOutput =
   /** Finished; `carry` when it ended without a ticket ("já está pago"), so "é o outro, 50912" can start it again with the rest. */
   | { outcome: 'done'; carry?: Record<string, unknown> }
-  | { outcome: 'cancelled' }
+  /** Given up; `carry` are the answers so far, so "mudei de ideia, pode continuar" picks them up again. */
+  | { outcome: 'cancelled'; carry?: Record<string, unknown> }
   /** A person takes over; `collected` is what the request had gathered (goes on the ticket). */
   | { outcome: 'handover'; team: 'finance' | 'support'; reason: string; collected?: Record<string, unknown> }
   /** The person wants another request instead; `carry` are answers it can reuse. */

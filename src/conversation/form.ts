@@ -170,6 +170,7 @@ export const formTexts = {
   whichToFix: (labels: string[]) =>
     `Qual informação você quer corrigir?\n${labels.map((l, i) => `*${i + 1}*) ${l}`).join('\n')}\n\nDigite o número, ou *cancelar* para desistir.`,
   cancelled: 'Solicitação cancelada. Nada foi registrado. Digite *menu* para ver as opções.',
+  resumed: (called: string) => `Certo, retomei o ${called} com o que você já tinha me passado. 🙂`,
   givenUp: (called: string) => `Tudo bem, deixei o ${called} de lado: nada foi registrado. 🙂 Se precisar, é só chamar.`,
   firstStep: 'Esta já é a primeira pergunta. Para desistir, digite *cancelar*.',
   yesNo: 'Responda *sim* ou *não*, por favor.',
@@ -260,6 +261,8 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
   const say = (t: string | null | undefined) => {
     if (t) c.replies.push(t);
   };
+  /** The machinery's question whose answer ended the request this start takes up again. */
+  let reopened: string | null = null;
   const stepOf = (key: string | null) => (key ? def.steps.find((s) => s.key === key) : undefined);
   const applies = (s: Step) => !(s.skip?.(c.values, env) ?? false);
   const has = (s: Step) => c.values[s.key] !== undefined;
@@ -302,6 +305,8 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
       say(r.finish);
       const carry = collected();
       delete carry[step.key];
+      // The answer that ended it: "pensando bem, pode registrar" on a new start may answer it again.
+      carry.__declined = step.key;
       finish({ outcome: 'done', carry });
       return false;
     }
@@ -438,8 +443,9 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
     // A question ("quantos dias pra desistir?") gives no answer to options by sharing their words.
     const asks = !m.first && m.signals.question && /\?/.test(m.raw);
     for (const step of order) {
-      // A question of the machinery's own (register for analysis?) is only answered when asked.
-      if (step.hidden && step !== asked) continue;
+      // A question of the machinery's own (register for analysis?) is only answered when asked,
+      // or when its answer ended the request that this message starts again.
+      if (step.hidden && step !== asked && step.key !== reopened) continue;
       // The answer just given is not read again as a fact.
       if (m.filledNow.has(step.key)) continue;
       // (A correction said with a question still corrects: "me confundi, pagou no cartão, então nem precisa de pix né?")
@@ -561,7 +567,7 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
     // Giving up in so many words ("deixa pra lá", "o cliente já conseguiu sozinho").
     if (s.cancel === 'strong' && !s.correction) {
       say(formTexts.givenUp(rt.called));
-      finish({ outcome: 'cancelled' });
+      finish({ outcome: 'cancelled', carry: collected() });
       return;
     }
     // "na verdade ... não precisa adiantar não, o problema é que não chegou o e-mail": the person
@@ -694,11 +700,11 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
 
     if (s.cancel === 'weak') {
       say(formTexts.givenUp(rt.called));
-      return finish({ outcome: 'cancelled' });
+      return finish({ outcome: 'cancelled', carry: collected() });
     }
     if (s.goodbye) {
       say(formTexts.goodbyeMidway(rt.called));
-      return finish({ outcome: 'cancelled' });
+      return finish({ outcome: 'cancelled', carry: collected() });
     }
     if (s.asksToSendFile) return resume(def.acceptsAttachments ? formTexts.filesWelcome : formTexts.filesNotHere);
     // (The matcher's "status" label is not enough here: "não tenho o número do pedido" is not a question about tickets.)
@@ -818,7 +824,8 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
   if (event.type === 'xstate.init') {
     // Start: values carried from a request the person switched from, then facts of the
     // message that started the flow, then the first missing question.
-    say(def.intro(c.values, env));
+    // The same request taken up again ("mudei de ideia, quero continuar"): no second introduction.
+    say(c.params.__again ? formTexts.resumed(rt.called) : def.intro(c.values, env));
     say(deps.openOfChat(rt.id, c.chatId));
     for (const step of def.steps) {
       if (!step.initial) continue;
@@ -828,18 +835,30 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
     if (c.params.__carry) {
       const carried = JSON.parse(c.params.__carry) as Values;
       const byKind = (carried.__byKind ?? {}) as Record<string, unknown>;
+      if (typeof carried.__declined === 'string') reopened = carried.__declined;
+      const taken: Step[] = [];
       for (const step of def.steps) {
         if (has(step)) continue;
-        if (carried[step.key] !== undefined) put(step, carried[step.key]);
-        else if (byKind[step.kind] !== undefined && !step.hidden) {
-          put(step, byKind[step.kind]);
+        if (carried[step.key] !== undefined) {
+          if (!put(step, carried[step.key])) taken.push(step);
+        } else if (byKind[step.kind] !== undefined && !step.hidden) {
+          if (!put(step, byKind[step.kind])) taken.push(step);
           delete byKind[step.kind]; // one field of that kind: the resend's purchase e-mail, not also its new address
+        }
+      }
+      // What the answers look up (the order's date and payment) is looked up again, quietly.
+      for (const step of taken) {
+        const r = step.check?.(c.values, env);
+        if (r && 'set' in r && r.set) {
+          Object.assign(c.values, r.set);
+          c.answered = c.answered.filter((k) => !(k in r.set!));
         }
       }
     }
     const trigger = c.params.__trigger ?? '';
     delete c.params.__trigger;
     delete c.params.__carry;
+    delete c.params.__again;
     if (trigger) {
       const m: MessageFacts = { raw: trigger, folded: fold(trigger), scan: scanMessage(trigger, now), signals: readSignals(trigger), used: new Set(), filledNow: new Set(), first: true };
       if (m.scan.invalidDocuments.length) c.badDocument = m.scan.invalidDocuments[0].value.replace(/\W/g, '');
@@ -852,7 +871,7 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
 
   if (event.type === 'cmd.cancel') {
     say(formTexts.cancelled);
-    finish({ outcome: 'cancelled' });
+    finish({ outcome: 'cancelled', carry: collected() });
     return c;
   }
   if (event.type === 'cmd.human') {

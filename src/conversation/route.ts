@@ -53,6 +53,7 @@ export const REQUEST = /\b(quero|qro|qero|qer|kero|quer|queria|queremos|gostaria
 const ASKS_ABOUT = /\b(quero|queria|gostaria de|preciso) saber\b/;
 // "dá pra fazer antes?" asks whether it can be done; with the request's data it asks for it.
 const CAN_YOU = /\b(da pra|tem como|consegue|conseguem) (fazer|antecipar|adiantar|emitir|gerar|mandar|enviar|reenviar|estornar|devolver|trocar|mudar|passar)\b/;
+const CHANGED_MIND = /\b(mudei de ideia|pensei melhor|pensando bem|quero continuar|vamos continuar|pode continuar|continuar (o|a|com o|com a) (pedido|solicitacao|estorno)|retomar|retoma (o|a)|na verdade (quero|pode) (sim|registrar|continuar|seguir)|(mesmo assim|entao|pode) registr\w*|registra (sim|pra analise|para analise|mesmo assim|por favor)|apertei (errado|nao sem querer)|foi sem querer|quis dizer sim|respondi errado|me arrependi)\b/;
 const OTHER_ONE = /\b(e|era|foi|quero|queria|na verdade|pro|para o|do) (o |a )?outr[oa]\b|\b(esse|essa|este|esta) nao\b|\bnao (e|era|foi) (esse|essa|este|esta)\b|\bo (certo|correto) e\b/;
 const ANOTHER = /^(e |agora |tem |mais )?(outr[oa]|mais um[a]?)\b|\b(agora|tenho|tem|preciso de|quero) (mais )?(outr[oa]|mais um[a]?)\b|\bmais (uma|um) (solicitacao|pedido|antecipacao)\b/;
 
@@ -178,6 +179,8 @@ export function decideText(
     const named = flows.filter((f) => f.cues?.test(folded));
     if (named.length === 1) return { kind: 'startFlow', flow: named[0].id };
   }
+  // "pensando bem, pode registrar sim" after "não registrei nada": the request again, with what it had.
+  if (ctx.lastFlow && ctx.lastCarry && flowIds.has(ctx.lastFlow) && CHANGED_MIND.test(folded) && !s.question) return { kind: 'startFlow', flow: ctx.lastFlow, again: true };
   // "não, esse não, é o outro: 50912" after "o pedido já está pago": the same request again, for that one.
   if (ctx.lastFlow && ctx.lastCarry && flowIds.has(ctx.lastFlow) && OTHER_ONE.test(folded) && !s.question && data()) return { kind: 'startFlow', flow: ctx.lastFlow, again: true };
   // "agora outra, do cliente Carlos": another one of the request just finished.

@@ -57,6 +57,11 @@ export interface RouterHooks {
 }
 
 const flowState = (id: string) => `flow_${id}`;
+/** The answers a request that ended without a ticket leaves behind (done or given up), for starting it again. */
+const carriedOut = ({ event }: { event: unknown }): string | null => {
+  const carry = (event as { output?: { carry?: Record<string, unknown> } }).output?.carry;
+  return carry && Object.keys(carry).length ? JSON.stringify(carry) : null;
+};
 type Ctx = { context: RouterContext; event: RouterEvent };
 
 /**
@@ -197,7 +202,7 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
       forgetTopic: assign({ topic: undefined, alternatives: undefined }),
       startFromMessage: assign({
         lastMessage: ({ context, event }) => withPending(context.pending, message(event)),
-        flowParams: (a) => (decision(a as Ctx)?.kind === 'startFlow' && decidedAs(a as Ctx, 'startFlow').again && a.context.lastCarry ? { __carry: a.context.lastCarry } : null),
+        flowParams: (a) => (decision(a as Ctx)?.kind === 'startFlow' && decidedAs(a as Ctx, 'startFlow').again && a.context.lastCarry ? { __carry: a.context.lastCarry, __again: '1' } : null),
         topic: null,
         pending: undefined,
       }),
@@ -373,11 +378,8 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
         })],
       })),
     { guard: { type: 'flowEndedWith', params: { outcome: 'left' } }, target: 'mainMenu', actions: [{ type: 'flowEvent', params: { flow: f.id, event: 'cancel' } }, 'showMainMenu', assign({ flowParams: null, lastMessage: null })] },
-    { guard: { type: 'flowEndedWith', params: { outcome: 'cancelled' } }, target: 'home', actions: [{ type: 'flowEvent', params: { flow: f.id, event: 'cancel' } }, assign({ flowParams: null, lastMessage: null })] },
-    { target: 'home', actions: [{ type: 'flowEvent', params: { flow: f.id, event: 'complete' } }, assign({ flowParams: null, lastMessage: null, lastFlow: f.id, lastCarry: ({ event }: { event: unknown }) => {
-      const carry = (event as { output?: Extract<FlowOutput, { outcome: 'done' }> }).output?.carry;
-      return carry && Object.keys(carry).length ? JSON.stringify(carry) : null;
-    } })] },
+    { guard: { type: 'flowEndedWith', params: { outcome: 'cancelled' } }, target: 'home', actions: [{ type: 'flowEvent', params: { flow: f.id, event: 'cancel' } }, assign({ flowParams: null, lastMessage: null, lastFlow: f.id, lastCarry: carriedOut })] },
+    { target: 'home', actions: [{ type: 'flowEvent', params: { flow: f.id, event: 'complete' } }, assign({ flowParams: null, lastMessage: null, lastFlow: f.id, lastCarry: carriedOut })] },
   ];
 
   const forward = { actions: sendTo('flow', ({ event }: { event: RouterEvent }) => event) };
