@@ -72,6 +72,7 @@ function foldUncached(text: string): string {
   if (t.includes('/')) for (const [re, to] of SLASH_FORMS) t = t.replace(re, to);
   if (t.includes('e-')) t = t.replace(/e-mail/g, 'email').replace(/e-(cpf|cnpj)/g, 'e$1');
   if (t.includes('via')) t = t.replace(/\b2\s*[ªºa°]\s*via\b/g, 'segunda via');
+  if (t.includes('line')) t = t.replace(/\bon[\s-]line\b/g, 'online');
   // "nº 48213", "n. 48213" is a number, not the chat "n" (não).
   if (/n\s*[º°.]\s*\d/.test(t)) t = t.replace(/\bn\s*[º°.]\s*(?=\d)/g, 'numero ');
   // One pass: letters and digits kept (accents folded), runs of anything else become one space.

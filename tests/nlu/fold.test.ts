@@ -15,4 +15,9 @@ describe('fold', () => {
     expect(fold('pedido nº 48213')).toBe('pedido numero 48213');
     expect(fold('o n. 48213')).toBe('o numero 48213');
   });
+  it('reads "on-line" and "on line" as one word (not "on" and a misspelt "link")', () => {
+    expect(fold('Como fazer certificado digital on-line?')).toBe('como fazer certificado digital online');
+    expect(fold('tudo on line mesmo')).toBe('tudo online mesmo');
+    expect(fold('ficou online')).toBe('ficou online');
+  });
 });
