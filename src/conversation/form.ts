@@ -579,8 +579,13 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
     // Yes/no questions of the machinery itself.
     const yn = s.dontKnow || s.repeat ? null : parseYesNo(text);
     const wasSuggest = c.mode === 'suggest';
-    // "não, manda pro certo: pedro@gmail.com": the address typed again is the answer, not the "não".
-    if (c.mode === 'suggest' && c.suggestion && yn && !(stepOf(c.suggestion.key)?.kind === 'email' && m.scan.emails.length)) {
+    // "não, é pedro@gmail.com": the address typed again is the answer, not the "não" — unless
+    // another e-mail field takes it ("não, no mesmo não, manda pro certo: pedro@gmail.com" keeps
+    // the purchase address as typed and resends to the right one).
+    const typedEmail = c.mode === 'suggest' && stepOf(c.suggestion?.key ?? null)?.kind === 'email' && m.scan.emails.length > 0;
+    const probe = (): MessageFacts => ({ ...m, used: new Set(m.used), filledNow: new Set(m.filledNow) });
+    const elsewhere = typedEmail && yn === 'no' && def.steps.some((st) => st.key !== c.suggestion!.key && st.kind === 'email' && !has(st) && applies(st) && !!st.extract && 'value' in (st.extract(probe(), c.values, env, { asked: false, filled: false }) ?? {}));
+    if (c.mode === 'suggest' && c.suggestion && yn && (!typedEmail || elsewhere)) {
       const sug = c.suggestion;
       c.suggestion = null;
       c.mode = 'asking';
@@ -588,7 +593,13 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
       const step = stepOf(sug.key)!;
       const problem = put(step, yn === 'yes' ? sug.value : sug.original, sug.set);
       if (problem) return ask(step, problem);
-      if (runCheck(step)) advance();
+      if (!runCheck(step)) return;
+      if (elsewhere) {
+        m.used.add(`email:${String(sug.original)}`);
+        applyFacts(readFacts(m, undefined), undefined);
+        if (c.outcome || (c.mode as FormState['mode']) === 'suggest') return;
+      }
+      advance();
       return;
     }
     if (c.mode === 'human' && yn && !m.scan.documents.length && !m.scan.emails.length) {
@@ -734,8 +745,10 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
     const entry = intent ? deps.faqEntry(intent) : undefined;
     if (entry && (s.question || m.folded.split(' ').length >= 4)) {
       // A question about this very request ("até quantos dias posso desistir?") is answered; asking for it again is not.
-      if (entry.flow === rt.id && !s.question) return resume(formTexts.sameRequest(rt.called));
-      return resume(`*${entry.question}*\n\n${entry.answer}`);
+      // (Only when it names the request: "o email tá errado, ele nunca vai receber nesse" shares its words but asks nothing.)
+      const namesIt = REQUEST_CUE.test(m.folded) || !!deps.requestCues.find((r) => r.id === rt.id)?.cues?.test(m.folded);
+      if (entry.flow === rt.id && !s.question && namesIt) return resume(formTexts.sameRequest(rt.called));
+      if (entry.flow !== rt.id || s.question) return resume(`*${entry.question}*\n\n${entry.answer}`);
     }
     // Small talk as the signals read it (the matcher's greeting label is too eager for "de tarde").
     const small = s.smallTalk;
