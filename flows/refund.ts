@@ -161,7 +161,7 @@ export const refund = defineRequest({
             staff: 'videoconferência não permitiu a emissão',
             // ("nem agendei a vídeo" says it was never done: not this reason.)
             words: /(?<!\b(nem|nao|sequer) (agendei|agendamos|fiz|fizemos|marquei|marcamos|cheguei a fazer|chegou a fazer|chegamos a fazer)( a| o)? )\b(video|perfis|perfil|foto|emissao|emitir|presencial|reprov|rosto|biometria|chamada)/,
-            strong: /\b(perfis diferentes|perfil diferente|nao (foi possivel|deu pra|deu para|conseguimos|consegui|conseguiu|conseguiram|da pra|da para) emitir|so presencial|ter que ir presencial|foto nao bateu|reprovad[oa]|reprovaram|rosto nao|nao reconheceu|biometria (falhou|nao)|(video|videoconferencia|chamada) (que |q )?(nao deu certo|falhou|reprovou|nao funcionou)|nao (aceitaram|aprovaram) (a |minha |o )?(cnh|documento|foto)|nao emitiram)\b/,
+            strong: /\b(perfis diferentes|perfil diferente|nao (foi possivel|deu pra|deu para|conseguimos|consegui|conseguiu|conseguiram|da pra|da para) emitir|so presencial|ter que ir presencial|foto nao bateu|reprovad[oa]|reprovaram|rosto nao|nao reconheceu|biometria (falhou|nao)|(video|videoconferencia|chamada) (que |q )?(nao deu certo|falhou|reprovou|nao funcionou)|nao (aceitaram|aprovaram) (a |minha |o )?(cnh|documento|foto)|nao emitiram|(video\w*|chamada)( \w+)? nao (rolou|deu|foi pra frente)|cnh( \w+){0,2} nao (serve|servia|vale|valia|foi aceita|passou))\b/,
           },
           { value: 'outro', label: 'Outro motivo', staff: 'outro motivo', words: /\boutr[oa]\b/, strong: CHARGE_ERROR },
         ],

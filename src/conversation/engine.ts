@@ -2,14 +2,15 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createActor, type AnyActorRef, type AnyEventObject, type AnyStateMachine, type Snapshot } from 'xstate';
 import type { Db } from '../db/database.js';
 import * as repo from '../db/conversations.js';
-import type { Conversation } from '../db/schema.js';
+import type { Conversation, UnansweredKind } from '../db/schema.js';
 import type { KnowledgeBase } from '../faq/knowledge.js';
 import type { Logger } from '../logger.js';
 import type { Classification, Classifier } from '../nlu/matcher.js';
-import { parseChoice, parseCommand } from '../nlu/replies.js';
+import { parseChoice, parseCommand, parseYesNo } from '../nlu/replies.js';
+import { fold } from '../nlu/spelling.js';
 import { guessesOf, recordUnanswered } from '../learning/unanswered.js';
 import { messageEventType, type DecisionEmitted, type FlowEmitted, type MessagePayload, type ReplyEmitted } from './events.js';
-import type { TextDecision } from './route.js';
+import { NOT_THIS, type TextDecision } from './route.js';
 import type { FormDeps } from './form.js';
 import { createRouterMachine, HUMAN_FLOW, ROUTER_VERSION } from './router.js';
 import { migrateSnapshot } from './snapshots.js';
@@ -98,6 +99,17 @@ function openRequest(snapshot: string | undefined): boolean {
     return value.startsWith('flow_') && value !== `flow_${HUMAN_FLOW}`;
   } catch {
     return false;
+  }
+}
+/** What the stored router says about the last reply: the FAQ entry answered, or the options of an open "Você quis dizer". */
+function lastReading(snapshot: string | undefined): { topic: string | null; clarifying: string[] | null } {
+  if (!snapshot) return { topic: null, clarifying: null };
+  try {
+    const s = JSON.parse(snapshot) as { value?: unknown; context?: { topic?: string | null; options?: string[] } };
+    const options = String(s.value) === 'clarify' ? (s.context?.options ?? []) : [];
+    return { topic: s.context?.topic ?? null, clarifying: options.length ? options : null };
+  } catch {
+    return { topic: null, clarifying: null };
   }
 }
 const NO_NLU: Classification = { kind: 'none', reason: 'empty', confidence: 0, candidates: [], greeting: false };
@@ -255,7 +267,7 @@ export class Engine {
       // Counted per hour for the overview (what was decided, never the text).
       decision = decisionOf(event, idle ? undefined : stored?.snapshot);
       this.decisions.add(db, at, decision);
-      this.noteDeclined(msg.chatId, event, read.decision, at);
+      this.noteDeclined(msg.chatId, event, read.decision, at, idle ? { topic: null, clarifying: null } : lastReading(stored?.snapshot));
       // One WhatsApp message per answer: fewer bubbles read better and weigh less on rate limits.
       const replies = (lines.length ? [lines.join('\n\n')] : []).map((t) => ({
         id: repo.insertOutbound(db, { channel: msg.channel, chatId: msg.chatId, text: t, inReplyTo, now: nowIso }),
@@ -296,11 +308,25 @@ export class Engine {
    * although the matcher found no entry. Inside a request free text is data (a name, a reason)
    * and the router does not read it.
    */
-  private noteDeclined(chatId: string, event: AnyEventObject | string | undefined, decision: TextDecision | undefined, at: number): void {
-    if (decision?.kind !== 'outOfScope' && decision?.kind !== 'notUnderstood') return;
-    if (typeof event !== 'object' || event.type !== 'text') return;
-    const { nlu, text } = event as unknown as MessagePayload;
-    recordUnanswered(this.o.db, { chatId, text, kind: 'declined', guesses: guessesOf(nlu), at });
+  private noteDeclined(chatId: string, event: AnyEventObject | string | undefined, decision: TextDecision | undefined, at: number, before: ReturnType<typeof lastReading>): void {
+    if (typeof event !== 'object') return;
+    const { nlu, text = '', choice = null } = event as unknown as Partial<MessagePayload>;
+    if (event.type === 'text' && nlu && (decision?.kind === 'outOfScope' || decision?.kind === 'notUnderstood')) {
+      recordUnanswered(this.o.db, { chatId, text, kind: 'declined', guesses: guessesOf(nlu), at });
+    }
+    // The earlier question, when this message says its reply missed: a "Você quis dizer" left
+    // unpicked, "não era isso" right after an answer, or a person asked for right after one.
+    const folded = fold(text);
+    const kind: UnansweredKind | null = before.clarifying
+      ? choice !== null || parseYesNo(text) === 'yes' || (decision?.kind === 'answer' && before.clarifying.includes(decision.entry)) ? null : 'clarify-unresolved'
+      : before.topic && (decision?.kind === 'notThis' || (event.type === 'text' && NOT_THIS.test(folded)))
+        ? 'not-this'
+        : before.topic && decision?.kind === 'human'
+          ? 'handover-after-miss'
+          : null;
+    if (!kind) return;
+    const earlier = repo.previousInbound(this.o.db, chatId);
+    if (earlier) recordUnanswered(this.o.db, { chatId, text: earlier, kind, guesses: guessesOf(this.o.matcher.classify(earlier)), at });
   }
 
   /** The router event for a message: command, menu number, media or classified free text. */

@@ -170,6 +170,7 @@ export const formTexts = {
   whichToFix: (labels: string[]) =>
     `Qual informação você quer corrigir?\n${labels.map((l, i) => `*${i + 1}*) ${l}`).join('\n')}\n\nDigite o número, ou *cancelar* para desistir.`,
   cancelled: 'Solicitação cancelada. Nada foi registrado. Digite *menu* para ver as opções.',
+  unknownQuestion: 'Essa eu não sei responder por aqui. 🙏 Se quiser, no fim do pedido digite *atendente* e uma pessoa da equipe te explica.',
   resumed: (called: string) => `Certo, retomei o ${called} com o que você já tinha me passado. 🙂`,
   givenUp: (called: string) => `Tudo bem, deixei o ${called} de lado: nada foi registrado. 🙂 Se precisar, é só chamar.`,
   firstStep: 'Esta já é a primeira pergunta. Para desistir, digite *cancelar*.',
@@ -246,6 +247,7 @@ export function respellEmail(address: string, folded: string): string | null {
 const TAIL_FIX = /\b(?:termina|terminando|termino|final|finalzinho|fim|acaba|ultimos(?: (?:dois|2|tres|3|quatro|4))? (?:digitos|numeros|algarismos))\b\D{0,20}?(\d{1,4})\D{0,8}?\b(?:nao|e nao|no lugar de|em vez de|ao inves de)\b\D{0,8}?(\d{1,4})\b/;
 
 // "na verdade quero é o boleto", "prefiro pedir o estorno": words that make a request of a topic.
+const WANTS = /\b(quero|queria|gostaria|preciso|prefiro|na verdade|mudei)\b/;
 const REQUEST_CUE = /\b(quero|queria|gostaria|preciso|prefiro|melhor|na verdade|mudei|pedir|solicit\w*|abrir|fazer|manda|mande|envia|envie|reenvi\w*|me (ve|da|passa)|pode (me )?(mandar|enviar|fazer|abrir))\b/;
 
 function isMessage(e: { type: string }): e is MessageEvent {
@@ -450,7 +452,12 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
       if (m.filledNow.has(step.key)) continue;
       // (A correction said with a question still corrects: "me confundi, pagou no cartão, então nem precisa de pix né?")
       if (asks && !m.signals.correction && step !== asked && (step.kind === 'choice' || step.kind === 'yesno')) continue;
-      if (!has(step) && step.unknown && ((unknownOf && step !== asked && step.mentions?.test(unknownOf[2])) || unknownClauses.some((cl) => step.mentions?.test(cl) ?? false))) {
+      // (A value said in the same breath wins: "... foto sei lá ... o pedido é 68450" knows the order.)
+      const givesValue = () => {
+        const e = step.extract?.({ ...m, used: new Set(m.used), filledNow: new Set(m.filledNow) }, seen, env, { asked: step === asked, filled: false });
+        return !!e && 'value' in e && e.value !== null;
+      };
+      if (!has(step) && step.unknown && ((unknownOf && step !== asked && step.mentions?.test(unknownOf[2])) || unknownClauses.some((cl) => step.mentions?.test(cl) ?? false)) && !givesValue()) {
         const u = step.unknown(c.values, env);
         if ('value' in u && !m.used.has(`unknown:${step.key}`)) {
           m.used.add(`unknown:${step.key}`);
@@ -471,7 +478,7 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
   };
 
   /** Applies what a message said; true when something was stored or a suggestion asked. */
-  const applyFacts = (found: ReturnType<typeof readFacts>, asked: Step | undefined, opts: { quiet?: boolean } = {}): boolean => {
+  const applyFacts = (found: ReturnType<typeof readFacts>, asked: Step | undefined, opts: { quiet?: boolean; answered?: boolean } = {}): boolean => {
     const noted: string[] = [];
     const corrected: string[] = [];
     const checks: Step[] = [];
@@ -514,7 +521,7 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
     if (corrected.length) say(formTexts.corrected(corrected));
     if (noted.length) say(formTexts.noted(noted));
     // "sou parceira, já falei": what was said again is acknowledged, not treated as a wrong answer.
-    if (restated && !stored && !corrected.length && !suggestion && !c.replies.length) say(formTexts.alreadyNoted);
+    if (restated && !stored && !opts.answered && !corrected.length && !suggestion && !c.replies.length) say(formTexts.alreadyNoted);
     for (const step of def.steps) {
       if (!checks.includes(step)) continue;
       if (!runCheck(step)) return true;
@@ -531,15 +538,18 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
   };
 
   const switchTarget = (nlu: Classification | undefined, m: MessageFacts): string | null => {
+    // A question ("existe a possibilidade de fazer sem ser por vídeo?") is answered, not taken
+    // as wanting another request, unless it says so ("na verdade quero ..., pode ser?").
+    const asks = m.signals.question && /\?/.test(m.raw) && !WANTS.test(m.folded);
     // "na verdade quero é o boleto novo": a request verb and the words of exactly one other request.
-    if (REQUEST_CUE.test(m.folded)) {
+    if (REQUEST_CUE.test(m.folded) && !asks) {
       const named = deps.requestCues.filter((r) => r.cues?.test(m.folded));
       if (named.length === 1 && named[0].id !== rt.id) return named[0].id;
     }
     if (nlu?.kind !== 'answer') return null;
     const direct = requestOfLabel(nlu.id);
     const viaEntry = deps.faqEntry(nlu.id)?.flow;
-    const target = direct ?? (viaEntry && REQUEST_CUE.test(m.folded) ? viaEntry : null);
+    const target = direct ?? (viaEntry && REQUEST_CUE.test(m.folded) && !asks ? viaEntry : null);
     return target && target !== rt.id && deps.request(target) ? target : null;
   };
 
@@ -660,7 +670,7 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
     if (answered || facts.length) {
       const wasConfirm = c.mode === 'confirm' || c.mode === 'fix';
       const before = c.replies.length;
-      const progressed = applyFacts(facts, answered ? undefined : asked);
+      const progressed = applyFacts(facts, answered ? undefined : asked, { answered });
       // Only something said again ("sou parceira, já falei"): acknowledged, then the pending question.
       if (!progressed && !answered && facts.every((f) => 'same' in f.ex)) return resume();
       if (c.outcome) return;
@@ -750,6 +760,8 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
       if (entry.flow === rt.id && !s.question && namesIt) return resume(formTexts.sameRequest(rt.called));
       if (entry.flow !== rt.id || s.question) return resume(`*${entry.question}*\n\n${entry.answer}`);
     }
+    // A question about something the FAQ does not cover: said honestly, then the pending question.
+    if (s.question && /\?/.test(text) && nlu?.kind === 'none' && nlu.reason === 'out-of-scope' && !hasData && !s.smallTalk && m.folded.split(' ').length >= 4) return resume(formTexts.unknownQuestion);
     // Small talk as the signals read it (the matcher's greeting label is too eager for "de tarde").
     const small = s.smallTalk;
     if (small && !(asked?.free && !['impatience', 'urgency', 'audio', 'robot', 'emoji'].includes(small))) {

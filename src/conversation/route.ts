@@ -62,7 +62,8 @@ export function hasRequestData(text: string): boolean {
   const s = scanMessage(text, new Date());
   return s.documents.length + s.orders.length + s.emails.length + s.invalidDocuments.length > 0 || s.numbers.some((n) => n.value.length >= 4 && n.value.length <= 12);
 }
-const NOT_THIS = /^(nao|n) (era|e|foi) (bem |exatamente )?(isso|essa|esse)|\bnao (foi|era|e) (isso|essa) (que|q) (eu )?(perguntei|pedi|quis|queria)|\bnao respondeu (minha|a) (pergunta|duvida)|^(resposta errada|errado|nada a ver|nao tem nada a ver)\b|\bnao (e|era) sobre isso\b/;
+/** "não era isso", "não foi isso que perguntei" (folded): the last answer missed. */
+export const NOT_THIS = /^(nao|n) (era|e|foi) (bem |exatamente )?(isso|essa|esse)|\bnao (foi|era|e) (isso|essa) (que|q) (eu )?(perguntei|pedi|quis|queria)|\bnao respondeu (minha|a) (pergunta|duvida)|^(resposta errada|errado|nada a ver|nao tem nada a ver)\b|\bnao (e|era) sobre isso\b/;
 // "e pagando com pix, muda?", "e se for pessoa jurídica?", "e pra empresa?": a question on the last topic.
 const FOLLOW_UP = /^(e|mas e|e se|e no caso|e quando|e pra|e para|e pelo|e pela|e com|e sem|e o|e a|e os|e as|e pagando|e se for|tambem|vale tambem|serve tambem|e quem|e quanto|e onde|e como|e qual)\b/;
 const FILLER = new Set(('e mas se no caso quando pra para pelo pela com sem o a os as um uma de do da dos das em na no nas nos muda mudar fica ficar vale serve tambem tb tbm ' +
@@ -119,7 +120,12 @@ export function decideText(
   if (s.human || intent === 'atendente') return { kind: 'human', team: s.human?.team ?? null };
   const protocol = PROTOCOL.exec(text);
   if (protocol || s.status) return { kind: 'status', protocol: protocol ? `${protocol[1].toUpperCase()}-${protocol[2].padStart(6, '0')}` : null };
-  if (ctx.topic && NOT_THIS.test(folded)) return { kind: 'notThis' };
+  if (ctx.topic && NOT_THIS.test(folded)) {
+    // "não era isso, eu quero saber o que acontece depois da vídeo": the question said again, answered.
+    const rest = folded.replace(NOT_THIS, ' ').trim().split(' ').filter(Boolean);
+    if (rest.length >= 4 && nlu.kind === 'answer' && isFaqEntry(kb, nlu.id) && nlu.id !== ctx.topic) return { kind: 'answer', entry: nlu.id };
+    return { kind: 'notThis' };
+  }
   if (s.wait && !hasRequestData(text)) return { kind: 'wait' };
 
   // A follow-up ("e se for pessoa jurídica?") is read with its topic: a sure reading of its own,

@@ -37,7 +37,7 @@ export interface Signals {
   wait: boolean;
 }
 
-const WAIT = /\b(pera+|perai|peraí|espera (ai|um pouco|um pouquinho|so um)|aguarda (ai|um pouco|so um)|(so )?um (momento|minuto|minutinho|segundo|segundinho|instante)|ja (te )?(mando|passo|envio|falo)|vou (ver|pegar|procurar|conferir|olhar|perguntar)( aqui| pra ele| pra ela| com ele| com ela)?|deixa eu (ver|pegar|olhar|procurar|conferir)|(ele|ela|o cliente|a cliente) (ta|esta) (me )?(mandando|passando|procurando|vendo|ligando|chamando))\b/;
+const WAIT = /\b(pera+|perai|peraí|espera (ai|um pouco|um pouquinho|so um)|aguarda (ai|um pouco|so um)|(so )?um (momento|minuto|minutinho|segundo|segundinho|instante)|ja (te )?(mando|passo|envio|falo)|vou (ver|pegar|procurar|conferir|olhar|perguntar)( aqui| pra ele| pra ela| com ele| com ela)?|deixa eu (ver|pegar|olhar|procurar|conferir)|(preciso|tenho que|vou ter que|vou precisar) (procurar|ver|olhar|achar|pegar|conferir)|(ele|ela|o cliente|a cliente) (ta|esta) (me )?(mandando|passando|procurando|vendo|ligando|chamando))\b/;
 
 const STRONG_CANCEL = new RegExp(
   [
@@ -92,6 +92,9 @@ const STATUS = new RegExp(
     '\\b(meus|minhas) (pedidos|chamados|protocolos|tickets|solicitacoes)\\b',
     '\\b(alguma|tem) (novidade|resposta|retorno)( sobre| do| da)? ?(meu|minha|o|a)? ?(pedido|solicitacao|estorno|boleto|chamado|protocolo|caso)?\\b.*$',
     '\\bstatus do (meu )?protocolo\\b',
+    // "qual ficou o protocolo?", "qual foi o número do protocolo?", "me passa o protocolo"
+    '\\bqual (ficou|foi|e|era)? ?(o )?(numero do |n do )?protocolo\\b',
+    '\\b(me )?(passa|manda|informa|diz|fala)( ai| pra mim)? o (numero do )?protocolo\\b',
   ].join('|'),
 );
 
@@ -139,8 +142,10 @@ function smallTalkOf(raw: string, t: string): SmallTalk | null {
   // "é urgente 🙏", "to com pressa": how soon, not a request for a person.
   // "oi?? to com pressa": a greeting or a call before it says no more.
   if (/^((oi+|ola|alo+|e ai|ei+|ow|opa|gente|pessoal|moco|moca|por favor|pfv) )*(e |eh |ta |esta |isso e |e bem |e muito )?(muito |super |bem )?(urgente|urgencia|pra ontem|para ontem|com pressa|tenho pressa|to com pressa|estou com pressa|preciso rapido|preciso com urgencia)( mesmo| demais| viu| ta| por favor| pfv| pf)*$/.test(t)) return 'urgency';
-  if (/^(tudo (bem|bom|certo|joia|tranquilo|ok)|como (vai|voce esta|vc esta|esta|vai voce)|td bem|tudo bem com voce)\b/.test(t) || /\b(tudo bem|tudo bom)$/.test(t)) return 'howAreYou';
-  if (/^(oi+|ola|oie|opa|bom dia|boa tarde|boa noite|e ai|eai|salve|hey|fala)( (tudo bem|tudo bom|pessoal|gente))?$/.test(t)) return 'greeting';
+  // ("bom diaaa tudo bem com vcs?": letters stretched for warmth, a greeting before the question.)
+  const warm = t.replace(/([a-z])\1{2,}/g, '$1').replace(/^((oi|ola|oie|opa|bom dia|boa tarde|boa noite|e ai|eai|salve|hey|fala|gente|pessoal) )+(?=tudo|como|td)/, '');
+  if (/^(tudo (bem|bom|certo|joia|tranquilo|ok)|como (vai|voce esta|vc esta|esta|vai voce|vao|estao)|td bem|tudo bem com voce)\b/.test(warm) || /\b(tudo bem|tudo bom|td bem)( (com|c) (voce|voces|o senhor|a senhora|a equipe|o pessoal))?$/.test(warm)) return 'howAreYou';
+  if (/^(oi+|ola|oie|opa|bom dia|boa tarde|boa noite|e ai|eai|salve|hey|fala)( (tudo bem|tudo bom|pessoal|gente))?$/.test(t.replace(/([a-z])\1{2,}/g, '$1'))) return 'greeting';
   if (/^(obrigad[oa]|valeu|vlw|obg|brigad[oa]|grat[oa]|agradeco)\b/.test(t) && t.split(' ').length <= 4) return 'thanks';
   if (/^(ok|okay|blz|beleza|certo|ta bom|ta|entendi|entendido|perfeito|show|top|otimo|hum+|ah|aham|uhum|tranquilo|joia)$/.test(t)) return 'ack';
   return null;
@@ -168,7 +173,7 @@ export function readSignals(raw: string, folded = fold(raw)): Signals {
 }
 
 /** Words after which a wait word ("pera, me confundi, quero o boleto") is not all the message says. */
-const WAIT_BUT = /\b(quero|queria|preciso|precisava|gostaria|confundi|errei)\b/;
+const WAIT_BUT = /\b(quero|queria|preciso|precisava|gostaria|confundi|errei)\b(?! (procurar|ver|olhar|achar|pegar|conferir)\b)/;
 
 /** The answer to a message that only says the answer is on its way. */
 export const WAITING_REPLY = 'Sem pressa! Fico aguardando por aqui. 🙂';

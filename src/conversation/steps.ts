@@ -234,6 +234,11 @@ export function choiceStep<T extends string>(
     },
     extract: (m, v, _env, how) => {
       if (how.asked) return undefined; // asked, `parse` reads the whole message
+      // "cartao" alone, while another question is on screen and not answered by it: this field's answer.
+      if (!how.filled && !m.first && m.filledNow.size === 0 && m.folded.split(' ').length <= 3) {
+        const weak = options.filter((o) => o.words.test(m.folded));
+        if (weak.length === 1) return { value: weak[0].value, token: `choice:${key}` };
+      }
       const hit = options.filter((o) => o.strong?.test(m.folded));
       if (hit.length === 1 && how.filled && hit[0].value === v[key]) return { same: true, token: `choice:${key}` };
       if (hit.length !== 1 || (how.filled && !m.signals.correction)) return undefined;
@@ -248,7 +253,17 @@ export function choiceStep<T extends string>(
 /** The clause (between punctuation) of `raw` whose folded form matches `re`. */
 function clauseAround(raw: string, re: RegExp): string {
   const parts = raw.split(/[.;!?\n]|,(?=\s*\D)/);
-  return (parts.find((p) => re.test(fold(p))) ?? raw).trim();
+  const clause = (parts.find((p) => re.test(fold(p))) ?? raw).trim();
+  // A run-on without punctuation (a voice message typed out): the words around the match, not all
+  // of it (the CPF and the e-mail said further on are not the reason).
+  const words = clause.split(/\s+/);
+  if (words.length <= 30) return clause;
+  for (let i = 0; i < words.length; i++) {
+    for (let j = i + 1; j <= Math.min(words.length, i + 8); j++) {
+      if (re.test(fold(words.slice(i, j).join(' ')))) return words.slice(Math.max(0, i - 10), Math.min(words.length, j + 6)).join(' ');
+    }
+  }
+  return words.slice(0, 30).join(' ');
 }
 
 // ---------------------------------------------------------------- yes / no

@@ -214,3 +214,9 @@ export function conversationSince(db: Db, chatId: string, o: { idleMs: number; a
 export function lastInboundChannel(db: Db, chatId: string): string | undefined {
   return db.first(db.kysely.selectFrom('inbound_messages').select('channel').where('chat_id', '=', chatId).orderBy('id', 'desc').limit(1))?.channel;
 }
+
+/** The person's message before the latest one in this chat (what an answer or a "Você quis dizer" was about). */
+export function previousInbound(db: Db, chatId: string): string | undefined {
+  const rows = db.all(db.kysely.selectFrom('inbound_messages').select('text').where('chat_id', '=', chatId).orderBy('id', 'desc').limit(2));
+  return rows[1]?.text;
+}

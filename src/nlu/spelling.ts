@@ -73,6 +73,8 @@ function foldUncached(text: string): string {
   if (t.includes('e-')) t = t.replace(/e-mail/g, 'email').replace(/e-(cpf|cnpj)/g, 'e$1');
   if (t.includes('via')) t = t.replace(/\b2\s*[ªºa°]\s*via\b/g, 'segunda via');
   if (t.includes('line')) t = t.replace(/\bon[\s-]line\b/g, 'online');
+  // "Antes, uma pergunta: ..." announces a question; it is not "antes" as in an earlier date.
+  if (t.startsWith('antes')) t = t.replace(/^antes(\s*,\s*|\s+de\s+(mais\s+nada|tudo|continuar|seguir)\s*,?\s*|\s+)((s[oó]|rapidinho)\s+)?(uma|outra|umas)\s+(pergunta|d[uú]vida|coisa)s?\b/, 'uma $6');
   // "nº 48213", "n. 48213" is a number, not the chat "n" (não).
   if (/n\s*[º°.]\s*\d/.test(t)) t = t.replace(/\bn\s*[º°.]\s*(?=\d)/g, 'numero ');
   // One pass: letters and digits kept (accents folded), runs of anything else become one space.

@@ -238,7 +238,11 @@ const DATE_RULES: readonly DateRule[] = [
   {
     // ("dps de amanhã" is how it is typed in a chat.)
     re: /\b((?:depois|dps|dpois|dpss)\s+de\s+amanha|anteontem|amanha|hoje|ontem)\b/g,
-    resolve: (m, today) => addDays(today, RELATIVE_DAYS[m[1]!.replace(/\s+/g, ' ').replace(/^(dps|dpois|dpss) /, 'depois ')]!),
+    resolve: (m, today, folded) => {
+      // "hoje marcada para 15/12", "hoje está agendado pro dia 20": "hoje" says "currently", not which day.
+      if (m[1] === 'hoje' && /^\s+(?:(?:ela|ele|a video|o agendamento)\s+)?(?:esta|ta|e|fica)?\s*(?:marcad[oa]|agendad[oa])\s+(?:para|pra|pro|no|na|em)\b/.test(folded.slice(m.index + m[0].length))) return 'skip';
+      return addDays(today, RELATIVE_DAYS[m[1]!.replace(/\s+/g, ' ').replace(/^(dps|dpois|dpss) /, 'depois ')]!);
+    },
   },
   {
     // 'próxima semana', 'semana que vem': from its Monday.

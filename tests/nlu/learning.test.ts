@@ -59,6 +59,42 @@ describe('unanswered messages', () => {
     }
   });
 
+  it('keeps the question behind a miss: "não era isso" after an answer, a person asked for right after an answer', async () => {
+    const h = await startHarness({ env: { GREETING_ENABLED: 'false' } });
+    try {
+      h.say('quando cai a comissão?'); // answered
+      h.say('não era isso'); // the answer missed
+      h.say('menu');
+      h.say('o que é o indique certo?'); // answered, and accepted
+      h.say('obrigado');
+      h.say('como faço meu primeiro acesso no portal?'); // answered
+      h.say('quero falar com uma pessoa'); // right after the answer
+      const rows = listOpenUnanswered(h.app.db);
+      expect(rows.map((r) => [r.kind, r.text]).sort()).toEqual([
+        ['handover-after-miss', 'como faço meu primeiro acesso no portal?'],
+        ['not-this', 'quando cai a comissão?'],
+      ]);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('a "Você quis dizer" answered with one of its numbers leaves nothing behind; left for another question, it keeps the first', async () => {
+    const h = await startHarness({ env: { GREETING_ENABLED: 'false' } });
+    try {
+      const first = h.ask('senha');
+      expect(first).toContain('Você quis dizer');
+      h.say('1');
+      expect(listOpenUnanswered(h.app.db).filter((r) => r.kind === 'clarify-unresolved')).toEqual([]);
+      h.say('menu');
+      expect(h.ask('senha')).toContain('Você quis dizer');
+      h.say('quando recebo minha comissão?');
+      expect(listOpenUnanswered(h.app.db).filter((r) => r.kind === 'clarify-unresolved').map((r) => r.text)).toEqual(['senha']);
+    } finally {
+      await h.close();
+    }
+  });
+
   it('counts what the router declined, not what the matcher found nothing for: a message in another language gets its own reply and is not a miss', async () => {
     const h = await startHarness({ env: { GREETING_ENABLED: 'false', PRIVACY_NOTICE_ENABLED: 'false' } });
     try {
