@@ -24,10 +24,13 @@ export class TicketChangeBus {
   private readonly pending = new Map<number, { kinds: Set<string>; at: number }>();
   private readonly listeners = new Set<Listener>();
   private scheduled = false;
+  /** Bumped at every ticket event of this process, listened to or not: what a cached list is checked against. */
+  version = 0;
 
   constructor(private readonly db: Db) {}
 
   touch(ticketId: number, kind: string): void {
+    this.version++;
     if (this.listeners.size === 0) return;
     const p = this.pending.get(ticketId);
     if (p) p.kinds.add(kind);

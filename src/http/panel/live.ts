@@ -33,6 +33,9 @@ export interface LiveOptions {
   maxStreams: number;
 }
 
+/** The longest a cached queue list is reused without a ticket event telling it changed. */
+export const LIST_MAX_AGE_MS = 2000;
+
 export const LIVE_DEFAULTS: LiveOptions = { checkMs: 2000, heartbeatMs: 25_000, maxStreamMs: 10 * 60_000, maxStreams: 2000 };
 
 export class LiveQueue {
@@ -41,9 +44,7 @@ export class LiveQueue {
   private unsubscribe: (() => void) | undefined;
   private timers: NodeJS.Timeout[] = [];
   private lastSeen = '';
-  /** Bumped at every change told to the pages: a fragment rendered for this generation is still right. */
-  generation = 0;
-  private readonly fragments = new Map<string, { generation: number; at: number; html: string }>();
+  private readonly lists = new Map<string, { stamp: string; at: number; value: unknown }>();
 
   constructor(
     private readonly db: Db,
@@ -145,24 +146,26 @@ export class LiveQueue {
   }
 
   /**
-   * The queue rows for a page, shared by every page that asks for the same list after the same
-   * change (a hundred open pages fetch their rows at once: one of them renders them). Kept for a
-   * few seconds at most, so ages and SLA colours never lag behind.
+   * A queue list's data (rows, count, partners, assignees) or its rendered results, shared by every request for the same
+   * list until a ticket event of this process, a commit of another connection (SQLite's
+   * data_version) or two seconds. Ages and SLA colours are rendered per request from it, so they
+   * are always current; writes that are not ticket events (the nightly purge, new staff) show
+   * within the two seconds.
    */
-  fragment(key: string, render: () => string): string {
+  list<T>(key: string, build: () => T): T {
     const now = this.clock();
-    const hit = this.fragments.get(key);
-    if (hit && hit.generation === this.generation && now - hit.at < 5000) return hit.html;
-    const html = render();
-    if (this.fragments.size > 500) this.fragments.clear();
-    this.fragments.set(key, { generation: this.generation, at: now, html });
-    return html;
+    const stamp = `${ticketChanges(this.db).version}|${String(this.db.sqlite.pragma('data_version', { simple: true }))}`;
+    const hit = this.lists.get(key);
+    if (hit && hit.stamp === stamp && now - hit.at < LIST_MAX_AGE_MS) return hit.value as T;
+    const value = build();
+    if (this.lists.size > 500) this.lists.clear();
+    this.lists.set(key, { stamp, at: now, value });
+    return value;
   }
 
   /** Tells each stream what changed among its teams' tickets (`null`: something, changed elsewhere). */
   private broadcast(batch: TicketChange[] | null): void {
     this.waitingCache.clear();
-    this.generation++;
     if (batch) this.lastSeen = this.fingerprint(); // our own change is not news for the periodic check
     type Message = { waiting: Waiting; changed: string[] | null; created: Array<{ protocol: string; title: string; handoff: boolean }>; at: number | null };
     const byTeams = new Map<string, Message | null>();

@@ -108,7 +108,9 @@ export function pagesRouter(ctx: PanelContext): express.Router {
     const teams = visibleTeams(user);
     const qs = (extra: Record<string, string>) => new URLSearchParams({ ...echo, ...extra }).toString();
     const title = teams.length > 1 ? 'Fila de todas as equipes' : `Fila do ${teams[0] === 'finance' ? 'Financeiro' : 'Suporte'}`;
-    const view = (): QueueView => {
+    // The same list for everyone who asks (who sees it is in the key: teams, "me", filters, page).
+    const key = JSON.stringify([teams, filter.assignee === user.id ? `me:${user.id}` : '', echo, filter.after ?? null]);
+    const view = (): QueueView => ctx.live.list(key, (): QueueView => {
       const page = queuePage(db, { ...filter, limit: ctx.panel.pageSize }, 'list');
       // A first page that is not full is the whole list: its count is exact, never a cached one.
       const count = !filter.after && !page.next ? { count: page.rows.length, capped: false } : queueCount(db, { ...filter, after: undefined });
@@ -126,14 +128,16 @@ export function pagesRouter(ctx: PanelContext): express.Router {
         fragmentHref: `/fila?${qs({ ...(filter.after ? { after: encodeCursor(filter.after) } : {}), parcial: '1' })}`,
         title,
       };
-    };
+    });
+    // The results (count, rows, pager) are the same for everyone who sees this list: rendered once
+    // per change (or two seconds: ages and SLA colours move on), for the live pages' fetch
+    // (?parcial=1) and for the page around them alike.
+    const results = ctx.live.list(`${key}|html`, () => renderQueueResults(viewOf(req), view()));
     if (req.query.parcial === '1') {
-      // The live pages' rows: the same list after the same change is rendered once for all of them.
-      const key = JSON.stringify([teams, filter.assignee === user.id ? `me:${user.id}` : '', echo, filter.after ?? null]);
-      res.type('html').send(ctx.live.fragment(key, () => renderQueueResults(viewOf(req), view())));
+      res.type('html').send(results);
       return;
     }
-    res.type('html').send(renderQueue(viewOf(req), view(), flashOf(req)));
+    res.type('html').send(renderQueue(viewOf(req), view(), flashOf(req), results));
   });
 
   r.get('/fila.csv', (req, res) => {

@@ -2,7 +2,7 @@ import type { Team, TicketType } from '../../../db/schema.js';
 import { formatDateTime } from '../../../staff/format.js';
 import type { QueueListRow } from '../../../staff/queue.js';
 import { partnerOf, type KnownPartner } from '../../../staff/partners.js';
-import { html, type Html } from '../../html.js';
+import { html, raw, type Html } from '../../html.js';
 import { ageText, customerLabel, layout, option, slaBadge, STATUS_SHORT, TEAM_SHORT, type ViewContext } from './layout.js';
 
 export interface QueueView {
@@ -59,9 +59,9 @@ function queueRow(ctx: ViewContext, v: QueueView, r: QueueListRow, created: numb
 </tr>`;
 }
 
-export function queuePage(ctx: ViewContext, v: QueueView, flash?: string): string {
+/** The whole queue page; `results` is the results fragment already rendered for this list (shared). */
+export function queuePage(ctx: ViewContext, v: QueueView, flash?: string, results?: string): string {
   const f = v.filters;
-  const rows = queueRows(ctx, v);
   const active = ['status', 'type', 'assignee', 'team', 'from', 'to'].filter((k) => f[k]).length;
   return layout(
     ctx,
@@ -87,7 +87,7 @@ export function queuePage(ctx: ViewContext, v: QueueView, flash?: string): strin
   <div class="buttons"><button type="submit" class="primary">Filtrar</button> <a href="/fila">Limpar</a> <a href="${v.exportHref}" download>Exportar CSV</a></div>
 </form>
 <div id="queue-live" data-fragment="${v.fragmentHref}">
-${queueResults(ctx, v, rows)}
+${results !== undefined ? raw(results) : queueResults(ctx, v, queueRows(ctx, v))}
 </div>`,
     { flash },
   );
