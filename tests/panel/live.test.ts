@@ -25,9 +25,9 @@ async function cookieOf(email: string): Promise<string> {
   return cookies.find((c) => c.startsWith('ic_session='))!.split(';')[0];
 }
 
-function open(cookie: string): Promise<Stream> {
+function open(cookie: string, query = ''): Promise<Stream> {
   return new Promise((resolve, reject) => {
-    const req = http.get(`${p.url}/fila/eventos`, { headers: { Cookie: cookie, Accept: 'text/event-stream' } }, (res) => {
+    const req = http.get(`${p.url}/fila/eventos${query}`, { headers: { Cookie: cookie, Accept: 'text/event-stream' } }, (res) => {
       if (res.statusCode !== 200) return reject(new Error(`HTTP ${res.statusCode}`));
       expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
       const events: Stream['events'] = [];
@@ -94,6 +94,28 @@ describe('live queue stream', () => {
     expect(await finance.next('queue')).toMatchObject({ waiting: { open: 0, in_progress: 1 }, changed: [t.protocol], created: [] });
     finance.close();
     support.close();
+  });
+
+  it('a queue page’s stream brings its own list’s new rows with the change; a page that names no list gets none', async () => {
+    const cookie = await cookieOf('finance@example.com');
+    const all = await open(cookie, '?parcial=1');
+    const boletos = await open(cookie, '?type=boleto_renewal&parcial=1');
+    const other = await open(cookie);
+    await Promise.all([all.next('hello'), boletos.next('hello'), other.next('hello')]);
+    const t = refundConversation(p, '5511944440007', 'Lia', '48777');
+    const [a, b, o] = await Promise.all([all.next('queue'), boletos.next('queue'), other.next('queue')]);
+    expect(a.rows).toEqual(expect.stringContaining(`<tr data-protocol="${t.protocol}">`));
+    expect(a.rows).not.toContain('<html');
+    // The same rows a fetch of that list gives.
+    const { agent } = await login(p, 'finance@example.com');
+    expect((await agent.get('/fila?parcial=1').expect(200)).text).toBe(a.rows);
+    // Another list, its own rows (a refund is not a boleto); no list, no rows.
+    expect(typeof b.rows).toBe('string');
+    expect(b.rows).not.toContain(t.protocol);
+    expect(o.rows).toBeUndefined();
+    all.close();
+    boletos.close();
+    other.close();
   });
 
   it('a ticket written by another process on the same database is noticed by the periodic check', async () => {

@@ -17,11 +17,21 @@ export interface Waiting {
   in_progress: number;
 }
 
+/** The list a queue page shows: its key (shared by every page showing the same) and its rendered rows. */
+export interface LiveList {
+  key: string;
+  rows: () => string;
+}
+
 interface Client {
   res: Response;
   teams: Team[];
   session: StaffSession | undefined;
+  list: LiveList | undefined;
 }
+
+/** Distinct lists rendered for one change; pages showing others fetch their rows themselves. */
+export const PUSHED_LISTS = 16;
 
 export interface LiveOptions {
   /** How often another process's changes are looked for (ms). */
@@ -79,7 +89,7 @@ export class LiveQueue {
   }
 
   /** GET handler of the stream (the session and its teams were checked by the caller). */
-  stream(req: Request, res: Response, teams: Team[], session: StaffSession | undefined): void {
+  stream(req: Request, res: Response, teams: Team[], session: StaffSession | undefined, list?: LiveList): void {
     if (this.clients.size >= this.o.maxStreams) {
       res.status(503).set('Retry-After', '30').type('text/plain').send('Muitas páginas abertas ao mesmo tempo.');
       return;
@@ -87,7 +97,7 @@ export class LiveQueue {
     res.status(200).set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
     res.flushHeaders();
     req.socket.setNoDelay(true);
-    const client: Client = { res, teams, session };
+    const client: Client = { res, teams, session, list };
     this.clients.add(client);
     this.start();
     this.send(client, 'hello', { waiting: this.waiting(teams) }, 5000);
@@ -169,6 +179,10 @@ export class LiveQueue {
     if (batch) this.lastSeen = this.fingerprint(); // our own change is not news for the periodic check
     type Message = { waiting: Waiting; changed: string[] | null; created: Array<{ protocol: string; title: string; handoff: boolean }>; at: number | null };
     const byTeams = new Map<string, Message | null>();
+    // The new rows of each list on screen, rendered once per list and sent in the stream: a
+    // hundred open pages do not each ask for them again. The message is serialised once per list.
+    const rows = new Map<string, string | null>();
+    const encoded = new Map<string, string>();
     for (const c of this.clients) {
       const key = c.teams.join(',');
       let msg = byTeams.get(key);
@@ -182,7 +196,26 @@ export class LiveQueue {
         };
         byTeams.set(key, msg);
       }
-      if (msg) this.send(c, 'queue', msg);
+      if (!msg) continue;
+      const listKey = c.list?.key ?? '';
+      let html = c.list ? rows.get(listKey) : null;
+      if (c.list && html === undefined) {
+        html = rows.size < PUSHED_LISTS ? this.renderRows(c.list) : null;
+        rows.set(listKey, html);
+      }
+      const id = `${key}\u0000${html ? listKey : ''}`;
+      let data = encoded.get(id);
+      if (data === undefined) encoded.set(id, (data = JSON.stringify(html ? { ...msg, rows: html } : msg)));
+      c.res.write(`event: queue\ndata: ${data}\n\n`);
+    }
+  }
+
+  private renderRows(list: LiveList): string | null {
+    try {
+      return list.rows();
+    } catch (err) {
+      this.logger.warn({ err }, 'live queue: could not render the rows of a list; the pages fetch them');
+      return null;
     }
   }
 

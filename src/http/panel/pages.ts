@@ -12,7 +12,7 @@ import {
 import { getTicketById, ticketAttachmentFile, ticketAttachments } from '../../tickets/tickets.js';
 import { ratingOf, ratingsReport } from '../../tickets/ratings.js';
 import { loginRoutes, parseCookies, requireCsrf, requireSession, SESSION_COOKIE } from './auth.js';
-import { parseQueueQuery, staffOf, type PanelContext } from './context.js';
+import { parseQueueQuery, staffOf, type PanelContext, type StaffLocals } from './context.js';
 import { sendCsv } from './export.js';
 import { accountPage } from './views/account.js';
 import { chatLines } from './views/chat.js';
@@ -97,18 +97,16 @@ export function pagesRouter(ctx: PanelContext): express.Router {
   r.get('/', (_req, res) => res.redirect(303, '/fila'));
 
   // The live stream of every open page: waiting counts and what changed (Server-Sent Events).
-  r.get('/fila/eventos', (req, res) => {
-    const s = staffOf(req);
-    ctx.live.stream(req, res, visibleTeams(s.user), s.session);
-  });
-
-  r.get('/fila', (req, res) => {
-    const { user } = staffOf(req);
+  /**
+   * The queue list a request asks for (its user's teams, filters and page): one key for everyone
+   * who sees the same list, its data and its rendered results (count, rows, pager), both shared
+   * until the list changes (or two seconds: ages and SLA colours move on).
+   */
+  const queueList = (req: Request, user: StaffLocals['user']) => {
     const { filter, echo } = parseQueueQuery(req.query as Record<string, unknown>, user, ctx.config.timezone, ctx.requests);
     const teams = visibleTeams(user);
     const qs = (extra: Record<string, string>) => new URLSearchParams({ ...echo, ...extra }).toString();
     const title = teams.length > 1 ? 'Fila de todas as equipes' : `Fila do ${teams[0] === 'finance' ? 'Financeiro' : 'Suporte'}`;
-    // The same list for everyone who asks (who sees it is in the key: teams, "me", filters, page).
     const key = JSON.stringify([teams, filter.assignee === user.id ? `me:${user.id}` : '', echo, filter.after ?? null]);
     const view = (): QueueView => ctx.live.list(key, (): QueueView => {
       const page = queuePage(db, { ...filter, limit: ctx.panel.pageSize }, 'list');
@@ -129,15 +127,26 @@ export function pagesRouter(ctx: PanelContext): express.Router {
         title,
       };
     });
-    // The results (count, rows, pager) are the same for everyone who sees this list: rendered once
-    // per change (or two seconds: ages and SLA colours move on), for the live pages' fetch
-    // (?parcial=1) and for the page around them alike.
-    const results = ctx.live.list(`${key}|html`, () => renderQueueResults(viewOf(req), view()));
+    const results = () => ctx.live.list(`${key}|html`, () => renderQueueResults(viewOf(req), view()));
+    return { key, view, results };
+  };
+
+  // The live stream of every open page: waiting counts and what changed (Server-Sent Events).
+  // A queue page opens it with its list's query (?parcial=1&...): its new rows come in the stream.
+  r.get('/fila/eventos', (req, res) => {
+    const s = staffOf(req);
+    const list = req.query.parcial === '1' ? queueList(req, s.user) : undefined;
+    ctx.live.stream(req, res, visibleTeams(s.user), s.session, list ? { key: list.key, rows: list.results } : undefined);
+  });
+
+  r.get('/fila', (req, res) => {
+    const { user } = staffOf(req);
+    const list = queueList(req, user);
     if (req.query.parcial === '1') {
-      res.type('html').send(results);
+      res.type('html').send(list.results());
       return;
     }
-    res.type('html').send(renderQueue(viewOf(req), view(), flashOf(req), results));
+    res.type('html').send(renderQueue(viewOf(req), list.view(), flashOf(req), list.results()));
   });
 
   r.get('/fila.csv', (req, res) => {

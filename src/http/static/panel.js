@@ -195,6 +195,17 @@ document.addEventListener('DOMContentLoaded', () => {
   let loading = false;
   let again = false;
   let changed = [];
+  // The rows in place (server-rendered, escaped), the changed ones marked.
+  const show = (rowsHtml) => {
+    stale = false;
+    live.innerHTML = rowsHtml;
+    for (const p of changed) {
+      const row = live.querySelector('tr[data-protocol="' + p + '"]');
+      if (row) row.classList.add('changed');
+    }
+    changed = [];
+    tick();
+  };
   const reload = async () => {
     if (!live) return;
     if (document.hidden) {
@@ -210,15 +221,7 @@ document.addEventListener('DOMContentLoaded', () => {
     try {
       await new Promise((r) => setTimeout(r, Math.random() * 250));
       const res = await fetch(live.dataset.fragment, { credentials: 'same-origin', headers: { Accept: 'text/html' } });
-      if (res.ok) {
-        live.innerHTML = await res.text(); // server-rendered, escaped fragment
-        for (const p of changed) {
-          const row = live.querySelector('tr[data-protocol="' + p + '"]');
-          if (row) row.classList.add('changed');
-        }
-        changed = [];
-        tick();
-      }
+      if (res.ok) show(await res.text());
     } catch {
       stale = true;
     } finally {
@@ -233,7 +236,9 @@ document.addEventListener('DOMContentLoaded', () => {
     if (!document.hidden && stale) reload();
   });
 
-  const es = new EventSource(src);
+  // A queue page names its list (the fragment's query): its new rows then come in the stream.
+  const query = live && live.dataset.fragment ? live.dataset.fragment.split('?')[1] : '';
+  const es = new EventSource(query ? src + '?' + query : src);
   es.addEventListener('hello', (e) => setWaiting(JSON.parse(e.data).waiting));
   es.addEventListener('queue', (e) => {
     const m = JSON.parse(e.data);
@@ -242,7 +247,8 @@ document.addEventListener('DOMContentLoaded', () => {
       alertOf(t.handoff ? 'Atendimento humano aguardando' : 'Novo ticket', t.handoff ? 'Atendimento humano aguardando: ' + t.protocol : 'Novo ticket ' + t.protocol + ' (' + t.title + ')', t.protocol);
     }
     changed = changed.concat(m.changed || []);
-    reload();
+    if (live && typeof m.rows === 'string' && !loading) show(m.rows);
+    else reload();
   });
 
   // SLA colours and ages, as time passes.
