@@ -665,7 +665,8 @@ export class Matcher implements Classifier {
     // One keyword several entries share ("senha", "comissão"): ask which one, even when an
     // out-of-scope topic shares it too (a word alone says too little to decline).
     // (Not when the word is out-of-scope territory itself: "o que é leitora?", "smart card?".)
-    if (new Set(analysis.stems).size === 1 && !(this.isTopic[first.label] && first.p >= 0.9)) {
+    const surelyOutside = candidates[0]?.id === OUT_OF_SCOPE && candidates[0].score >= 0.9;
+    if (new Set(analysis.stems).size === 1 && !(this.isTopic[first.label] && first.p >= 0.9) && !surelyOutside) {
       const lead = ranked.find((r) => !this.isTopic[r.label]);
       if (lead && lead.p < 0.97) {
         const close: string[] = [];
