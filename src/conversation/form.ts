@@ -247,6 +247,8 @@ export function respellEmail(address: string, folded: string): string | null {
 const TAIL_FIX = /\b(?:termina|terminando|termino|final|finalzinho|fim|acaba|ultimos(?: (?:dois|2|tres|3|quatro|4))? (?:digitos|numeros|algarismos))\b\D{0,20}?(\d{1,4})\D{0,8}?\b(?:nao|e nao|no lugar de|em vez de|ao inves de)\b\D{0,8}?(\d{1,4})\b/;
 
 // "na verdade quero é o boleto", "prefiro pedir o estorno": words that make a request of a topic.
+/** Says where a value is kept ("tá no e-mail", "fica na nota", "veio no contrato"). */
+const WHERE_IT_IS = /\b(ta|esta|fica|veio|vem|aparece) (no|na|num|numa|em|dentro do|dentro da|la no|la na)\b/;
 const WANTS = /\b(quero|queria|gostaria|preciso|prefiro|na verdade|mudei)\b/;
 const REQUEST_CUE = /\b(quero|queria|gostaria|preciso|prefiro|melhor|na verdade|mudei|pedir|solicit\w*|abrir|fazer|manda|mande|envia|envie|reenvi\w*|me (ve|da|passa)|pode (me )?(mandar|enviar|fazer|abrir))\b/;
 
@@ -547,6 +549,10 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
       if (named.length === 1 && named[0].id !== rt.id) return named[0].id;
     }
     if (nlu?.kind !== 'answer') return null;
+    // "o número do pedido tá no e-mail da compra, preciso abrir": talk about the question on
+    // screen, not another request, whatever the matcher reads in it (only naming one switches).
+    const onScreen = c.mode === 'asking' ? stepOf(c.asking) : undefined;
+    if (onScreen?.mentions?.test(m.folded)) return null;
     const direct = requestOfLabel(nlu.id);
     const viaEntry = deps.faqEntry(nlu.id)?.flow;
     const target = direct ?? (viaEntry && REQUEST_CUE.test(m.folded) && !asks ? viaEntry : null);
@@ -741,6 +747,8 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
       const mentioned = mentionedStep(m);
       if (mentioned) return reask(mentioned);
     }
+    // "o número do pedido tá no e-mail da compra, preciso abrir": where the answer is; it is coming.
+    if (asked && c.mode === 'asking' && !s.question && asked.mentions?.test(m.folded) && WHERE_IT_IS.test(m.folded)) return say(WAITING_REPLY);
     // Small talk ("oi?? to com pressa") never names another request, whatever the matcher reads in it.
     const target = s.smallTalk ? null : switchTarget(nlu, m);
     if (target) return switchTo(target);
