@@ -101,16 +101,21 @@ function openRequest(snapshot: string | undefined): boolean {
     return false;
   }
 }
-/** What the stored router says about the last reply: the FAQ entry answered, or the options of an open "Você quis dizer". */
-function lastReading(snapshot: string | undefined): { topic: string | null; clarifying: string[] | null } {
-  if (!snapshot) return { topic: null, clarifying: null };
-  try {
-    const s = JSON.parse(snapshot) as { value?: unknown; context?: { topic?: string | null; options?: string[] } };
-    const options = String(s.value) === 'clarify' ? (s.context?.options ?? []) : [];
-    return { topic: s.context?.topic ?? null, clarifying: options.length ? options : null };
-  } catch {
-    return { topic: null, clarifying: null };
-  }
+/** What the restored router says about its last reply: the FAQ entry answered, or the options of an open "Você quis dizer". */
+interface LastReading {
+  topic: string | null;
+  clarifying: string[] | null;
+}
+const NO_READING: LastReading = { topic: null, clarifying: null };
+function lastReading(snapshot: { value?: unknown; context?: unknown }): LastReading {
+  const context = (snapshot.context ?? {}) as { topic?: string | null; options?: string[] };
+  const options = String(snapshot.value) === 'clarify' ? (context.options ?? []) : [];
+  return { topic: context.topic ?? null, clarifying: options.length ? options : null };
+}
+/** What one step of a chat's router tells the engine besides its replies. */
+interface StepReading {
+  decision?: TextDecision;
+  before?: LastReading;
 }
 const NO_NLU: Classification = { kind: 'none', reason: 'empty', confidence: 0, candidates: [], greeting: false };
 
@@ -262,12 +267,12 @@ export class Engine {
       const idle = gap > this.o.idleTimeoutMs && !(gap <= (this.o.requestIdleMs ?? 24 * 3_600_000) && openRequest(stored?.snapshot));
       const timers = { last_message_at: nowIso, greeted_on: firstToday ? today : (stored?.greeted_on ?? null) };
       let event: AnyEventObject | string | undefined;
-      const read: { decision?: TextDecision } = {};
+      const read: StepReading = {};
       lines.push(...this.step(msg.chatId, stored, timers, idle, at, () => (event = this.messageEvent(text, at, msg.media)), read));
       // Counted per hour for the overview (what was decided, never the text).
       decision = decisionOf(event, idle ? undefined : stored?.snapshot);
       this.decisions.add(db, at, decision);
-      this.noteDeclined(msg.chatId, event, read.decision, at, idle ? { topic: null, clarifying: null } : lastReading(stored?.snapshot));
+      this.noteDeclined(msg.chatId, event, read.decision, at, read.before ?? NO_READING);
       // One WhatsApp message per answer: fewer bubbles read better and weigh less on rate limits.
       const replies = (lines.length ? [lines.join('\n\n')] : []).map((t) => ({
         id: repo.insertOutbound(db, { channel: msg.channel, chatId: msg.chatId, text: t, inReplyTo, now: nowIso }),
@@ -308,7 +313,7 @@ export class Engine {
    * although the matcher found no entry. Inside a request free text is data (a name, a reason)
    * and the router does not read it.
    */
-  private noteDeclined(chatId: string, event: AnyEventObject | string | undefined, decision: TextDecision | undefined, at: number, before: ReturnType<typeof lastReading>): void {
+  private noteDeclined(chatId: string, event: AnyEventObject | string | undefined, decision: TextDecision | undefined, at: number, before: LastReading): void {
     if (typeof event !== 'object') return;
     const { nlu, text = '', choice = null } = event as unknown as Partial<MessagePayload>;
     if (event.type === 'text' && nlu && (decision?.kind === 'outOfScope' || decision?.kind === 'notUnderstood')) {
@@ -374,8 +379,8 @@ export class Engine {
     idle: boolean,
     at: number,
     build: () => AnyEventObject | string,
-    /** Filled with the router's reading of free text, when it read one. */
-    read: { decision?: TextDecision } = {},
+    /** Filled with the router's reading of free text, and with what its restored state said before. */
+    read: StepReading = {},
   ): string[] {
     const { db, logger } = this.o;
     const replies: string[] = [];
@@ -412,6 +417,7 @@ export class Engine {
         if (open && open[1] !== HUMAN_FLOW) flowEvents.push({ type: 'flow', flow: open[1], event: 'abandon' });
       } else {
         snapshot = parsed;
+        read.before = lastReading(parsed);
       }
     }
 

@@ -246,11 +246,15 @@ export function respellEmail(address: string, folded: string): string | null {
 
 const TAIL_FIX = /\b(?:termina|terminando|termino|final|finalzinho|fim|acaba|ultimos(?: (?:dois|2|tres|3|quatro|4))? (?:digitos|numeros|algarismos))\b\D{0,20}?(\d{1,4})\D{0,8}?\b(?:nao|e nao|no lugar de|em vez de|ao inves de)\b\D{0,8}?(\d{1,4})\b/;
 
-// "na verdade quero é o boleto", "prefiro pedir o estorno": words that make a request of a topic.
 /** Says where a value is kept ("tá no e-mail", "fica na nota", "veio no contrato"). */
 const WHERE_IT_IS = /\b(ta|esta|fica|veio|vem|aparece) (no|na|num|numa|em|dentro do|dentro da|la no|la na)\b/;
+/** Wanting, said outright: a question with it may still ask for another request ("na verdade quero ..., pode ser?"). */
 const WANTS = /\b(quero|queria|gostaria|preciso|prefiro|na verdade|mudei)\b/;
+// "na verdade quero é o boleto", "prefiro pedir o estorno": words that make a request of a topic.
 const REQUEST_CUE = /\b(quero|queria|gostaria|preciso|prefiro|melhor|na verdade|mudei|pedir|solicit\w*|abrir|fazer|manda|mande|envia|envie|reenvi\w*|me (ve|da|passa)|pode (me )?(mandar|enviar|fazer|abrir))\b/;
+
+/** A copy of a message's bookkeeping, to ask a field what it would take without claiming it. */
+const probeOf = (m: MessageFacts): MessageFacts => ({ ...m, used: new Set(m.used), filledNow: new Set(m.filledNow) });
 
 function isMessage(e: { type: string }): e is MessageEvent {
   return e.type === 'text' || e.type === 'choice';
@@ -456,7 +460,7 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
       if (asks && !m.signals.correction && step !== asked && (step.kind === 'choice' || step.kind === 'yesno')) continue;
       // (A value said in the same breath wins: "... foto sei lá ... o pedido é 68450" knows the order.)
       const givesValue = () => {
-        const e = step.extract?.({ ...m, used: new Set(m.used), filledNow: new Set(m.filledNow) }, seen, env, { asked: step === asked, filled: false });
+        const e = step.extract?.(probeOf(m), seen, env, { asked: step === asked, filled: false });
         return !!e && 'value' in e && e.value !== null;
       };
       if (!has(step) && step.unknown && ((unknownOf && step !== asked && step.mentions?.test(unknownOf[2])) || unknownClauses.some((cl) => step.mentions?.test(cl) ?? false)) && !givesValue()) {
@@ -599,8 +603,7 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
     // another e-mail field takes it ("não, no mesmo não, manda pro certo: pedro@gmail.com" keeps
     // the purchase address as typed and resends to the right one).
     const typedEmail = c.mode === 'suggest' && stepOf(c.suggestion?.key ?? null)?.kind === 'email' && m.scan.emails.length > 0;
-    const probe = (): MessageFacts => ({ ...m, used: new Set(m.used), filledNow: new Set(m.filledNow) });
-    const elsewhere = typedEmail && yn === 'no' && def.steps.some((st) => st.key !== c.suggestion!.key && st.kind === 'email' && !has(st) && applies(st) && !!st.extract && 'value' in (st.extract(probe(), c.values, env, { asked: false, filled: false }) ?? {}));
+    const elsewhere = typedEmail && yn === 'no' && def.steps.some((st) => st.key !== c.suggestion!.key && st.kind === 'email' && !has(st) && applies(st) && !!st.extract && 'value' in (st.extract(probeOf(m), c.values, env, { asked: false, filled: false }) ?? {}));
     if (c.mode === 'suggest' && c.suggestion && yn && (!typedEmail || elsewhere)) {
       const sug = c.suggestion;
       c.suggestion = null;

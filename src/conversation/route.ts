@@ -131,7 +131,6 @@ export function decideText(
   // A follow-up ("e se for pessoa jurídica?") is read with its topic: a sure reading of its own,
   // a sibling question of the same category, the topic itself, or an honest "I don't know that".
   const topic = ctx.topic ? kb.entries.get(ctx.topic) : undefined;
-  if (process.env.DBG_FU && topic) console.error("FU", text, JSON.stringify(nlu).slice(0, 400));
   if (topic && FOLLOW_UP.test(folded) && folded.split(' ').length <= 12) {
     // A plausible sibling of the topic's category wins over a reading of its own that is not sure.
     const sibling = nlu.candidates.find((c) => isFaqEntry(kb, c.id) && c.score >= 0.25 && c.id !== topic.id && kb.entries.get(c.id)!.category === topic.category);
@@ -139,7 +138,6 @@ export function decideText(
     if (sibling) return { kind: 'answer', entry: sibling.id };
     const within = classify(`${topic.question} ${text}`);
     const added = addedWords(text);
-    if (process.env.DBG_FU) console.error("WI", topic.id, JSON.stringify(within).slice(0, 300), added);
     if (within.kind === 'answer' && isFaqEntry(kb, within.id) && within.id !== topic.id) return { kind: 'answer', entry: within.id };
     // Read with the topic, a sibling of its category that speaks of what the follow-up adds and the
     // topic does not ("e se for para a minha empresa?" after the Pessoa Física documents).

@@ -156,11 +156,11 @@ export class LiveQueue {
   }
 
   /**
-   * A queue list's data (rows, count, partners, assignees) or its rendered results, shared by every request for the same
-   * list until a ticket event of this process, a commit of another connection (SQLite's
-   * data_version) or two seconds. Ages and SLA colours are rendered per request from it, so they
-   * are always current; writes that are not ticket events (the nightly purge, new staff) show
-   * within the two seconds.
+   * A queue list's data (rows, count, partners, assignees) or its rendered results, shared by
+   * every request for the same list until a ticket event of this process, a commit of another
+   * connection (SQLite's data_version) or two seconds. So ages and SLA colours in the rows lag
+   * by two seconds at most (the page's script turns them at their instant anyway), and writes
+   * that are no ticket event (the nightly purge, new staff) show within those two seconds.
    */
   list<T>(key: string, build: () => T): T {
     const now = this.clock();
