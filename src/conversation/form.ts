@@ -584,8 +584,10 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
       handover(`pediu uma pessoa durante o ${rt.called}`, s.human?.team ?? rt.team);
       return;
     }
-    // Giving up in so many words ("deixa pra lá", "o cliente já conseguiu sozinho").
-    if (s.cancel === 'strong' && !s.correction) {
+    // Giving up in so many words ("deixa pra lá", "o cliente já conseguiu sozinho") — but "não sei
+    // achar, deixa pra lá" at a question that can go without its answer gives up that answer only.
+    const givesUpAnswer = s.dontKnow && c.mode === 'asking' && !!asked?.unknown;
+    if (s.cancel === 'strong' && !s.correction && !givesUpAnswer) {
       say(formTexts.givenUp(rt.called));
       finish({ outcome: 'cancelled', carry: collected() });
       return;
