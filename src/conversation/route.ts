@@ -120,11 +120,12 @@ export function decideText(
   if (s.human || intent === 'atendente') return { kind: 'human', team: s.human?.team ?? null };
   const protocol = PROTOCOL.exec(text);
   if (protocol || s.status) return { kind: 'status', protocol: protocol ? `${protocol[1].toUpperCase()}-${protocol[2].padStart(6, '0')}` : null };
-  if (ctx.topic && NOT_THIS.test(folded)) {
+  if (NOT_THIS.test(folded)) {
     // "não era isso, eu quero saber o que acontece depois da vídeo": the question said again, answered.
     const rest = folded.replace(NOT_THIS, ' ').trim().split(' ').filter(Boolean);
     if (rest.length >= 4 && nlu.kind === 'answer' && isFaqEntry(kb, nlu.id) && nlu.id !== ctx.topic) return { kind: 'answer', entry: nlu.id };
-    return { kind: 'notThis' };
+    // Without a topic (the answer was inside a request, or long ago) it still says the reply missed.
+    if (ctx.topic || rest.length < 4) return { kind: 'notThis' };
   }
   if (s.wait && !hasRequestData(text)) return { kind: 'wait' };
 
