@@ -311,6 +311,11 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
     if (!r) return true;
     if ('finish' in r) {
       say(r.finish);
+      // A gate (who may ask) ends it the same way every time: nothing to take up again.
+      if (step.gate) {
+        finish({ outcome: 'done' });
+        return false;
+      }
       const carry = collected();
       delete carry[step.key];
       // The answer that ended it: "pensando bem, pode registrar" on a new start may answer it again.
