@@ -79,7 +79,7 @@ function addedWords(text: string): string[] {
 
 /** True when the entry's answer (or question) speaks of every word the follow-up adds. */
 /** How an answer names what a follow-up calls otherwise ("e para a minha empresa?" is the Pessoa Jurídica case). */
-const SAID_AS: Record<string, string> = { empresa: 'juridica', firma: 'juridica', cnpj: 'juridica', ecnpj: 'juridica', mei: 'juridica', ecpf: 'fisica', pessoal: 'fisica' };
+const SAID_AS: ReadonlyMap<string, string> = new Map(Object.entries({ empresa: 'juridica', firma: 'juridica', cnpj: 'juridica', ecnpj: 'juridica', mei: 'juridica', ecpf: 'fisica', pessoal: 'fisica' }));
 
 function answerCovers(entry: FaqEntry, words: string[]): boolean {
   const said = fold(`${entry.question} ${entry.answer}`);
@@ -88,7 +88,7 @@ function answerCovers(entry: FaqEntry, words: string[]): boolean {
     const gerund = /^(.{3,}?)(ando|endo|indo)$/.exec(w);
     return gerund ? gerund[1] : w.slice(0, w.length <= 5 ? Math.max(3, w.length - 1) : Math.max(4, w.length - 2));
   };
-  return words.every((w) => said.includes(stem(w)) || (SAID_AS[w] !== undefined && said.includes(SAID_AS[w])));
+  return words.every((w) => said.includes(stem(w)) || (SAID_AS.has(w) && said.includes(SAID_AS.get(w)!)));
 }
 
 const ELSEWHERE = /\b(vou|vamos|irei) (falar|conversar|ver|resolver|perguntar|ligar) (com|pra|para|pro) (ela|ele|eles|elas|a loja|o parceiro|a parceira|o contador|a contadora|meu|minha|o meu|a minha|o vendedor|a vendedora|a moca|o moco)\b/;

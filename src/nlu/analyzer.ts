@@ -71,7 +71,7 @@ const NOUN_SUFFIXES: Array<[string, string]> = [
 // "pedir" (to ask for).
 // "pedi", "solicitei", "abri" (I asked, I opened: a request already made, its status) are not
 // "pedir", "solicitar", "abrir".
-const STEM_EXCEPTIONS: Record<string, string> = { pedido: 'pedid', pedidos: 'pedid', pedi: 'pedi', pedimos: 'pedi', solicitei: 'solicitei', solicitamos: 'solicitei', solicitacao: 'solicitaca', solicitacoes: 'solicitaca', abri: 'abri', abrimos: 'abri' };
+const STEM_EXCEPTIONS: ReadonlyMap<string, string> = new Map(Object.entries({ pedido: 'pedid', pedidos: 'pedid', pedi: 'pedi', pedimos: 'pedi', solicitei: 'solicitei', solicitamos: 'solicitei', solicitacao: 'solicitaca', solicitacoes: 'solicitaca', abri: 'abri', abrimos: 'abri' }));
 
 const SENTENCE_SPLIT = /([.!?;\n]+)/;
 /** A sentence mark the segmenter leaves between sentences ('|', '|?' after a question). */
@@ -179,7 +179,7 @@ export class Analyzer {
   private spell(tokens: string[]): string[] {
     const out: string[] = [];
     for (const t of tokens) {
-      const expanded = ABBREVIATIONS[t];
+      const expanded = ABBREVIATIONS.get(t);
       if (expanded) out.push(...expanded.split(' '));
       else out.push(t);
     }
@@ -236,7 +236,7 @@ export class Analyzer {
   private rawStem(word: string): string {
     let s = this.rawStemCache.get(word);
     if (s === undefined) {
-      s = STEM_EXCEPTIONS[word] ?? stemmerPt.stem(word);
+      s = STEM_EXCEPTIONS.get(word) ?? stemmerPt.stem(word);
       if (this.rawStemCache.size > 100_000) this.rawStemCache.clear();
       this.rawStemCache.set(word, s);
     }
@@ -249,7 +249,7 @@ export class Analyzer {
     if (cached !== undefined) return cached;
     let s: string = this.rawStem(word);
     {
-      if (this.frozen && !(word in STEM_EXCEPTIONS) && !this.knownStemIsVerb(s)) {
+      if (this.frozen && !STEM_EXCEPTIONS.has(word) && !this.knownStemIsVerb(s)) {
         for (const [suffix, to] of NOUN_SUFFIXES) {
           if (s.length > suffix.length + 2 && s.endsWith(suffix)) {
             const root: string = s.slice(0, -suffix.length) + to;

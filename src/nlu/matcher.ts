@@ -531,7 +531,7 @@ export class Matcher implements Classifier {
   private smalltalk(text: string): { kind: Smalltalk | null; rest: string[]; greeting: boolean; lead: Smalltalk | null } {
     const words: string[] = [];
     for (const w of this.analyzer.segment(text, false)) {
-      const expanded = ABBREVIATIONS[w];
+      const expanded = ABBREVIATIONS.get(w);
       if (expanded) words.push(...expanded.split(' '));
       else words.push(w);
     }

@@ -4,13 +4,14 @@ import { fold } from './spelling.js';
 
 export type Command = 'menu' | 'back' | 'exit' | 'human' | 'cancel';
 
-const COMMANDS: Record<string, Command> = {
+// Null prototype: a message such as "constructor" or "__proto__" is no command.
+const COMMANDS: Record<string, Command> = Object.assign(Object.create(null) as Record<string, Command>, {
   menu: 'menu', 'menu principal': 'menu', inicio: 'menu', 'voltar ao menu': 'menu', 'voltar para o menu': 'menu', 'ver menu': 'menu', opcoes: 'menu',
   voltar: 'back', volta: 'back', anterior: 'back', 'voltar uma etapa': 'back',
   sair: 'exit', encerrar: 'exit', finalizar: 'exit', 'encerrar atendimento': 'exit', 'finalizar atendimento': 'exit',
   atendente: 'human', 'falar com atendente': 'human', 'falar com um atendente': 'human', humano: 'human',
   cancelar: 'cancel', cancela: 'cancel', 'cancelar solicitacao': 'cancel', desistir: 'cancel',
-};
+});
 
 /** A whole message that is one of the global commands (menu, voltar, sair, atendente, cancelar). */
 export function parseCommand(text: string): Command | null {

@@ -1,7 +1,8 @@
 // How people write on WhatsApp, folded to plain Portuguese before matching.
 // General language lives here; domain synonyms live in faq/lexicon.yaml (data).
 
-export const ABBREVIATIONS: Record<string, string> = {
+// A Map, not an object: a word such as "constructor" must not find Object.prototype's.
+export const ABBREVIATIONS: ReadonlyMap<string, string> = new Map(Object.entries({
   vc: 'voce', vcs: 'voces', voc: 'voce',
   pq: 'porque', pk: 'porque', porq: 'porque',
   qdo: 'quando', qndo: 'quando', qnd: 'quando', qd: 'quando', qnto: 'quanto', qto: 'quanto', qnt: 'quanto', qts: 'quantos', qtos: 'quantos',
@@ -27,7 +28,7 @@ export const ABBREVIATIONS: Record<string, string> = {
   dnv: 'de novo', nd: 'nada', qm: 'quem', ond: 'onde', cm: 'como', fzr: 'fazer', hrs: 'horas', hr: 'hora', vlr: 'valor',
   porfavor: 'por favor', pfvor: 'por favor', dms: 'demais', tmbm: 'tambem', tbem: 'tambem',
   add: 'adicionar', ajd: 'ajuda', aki: 'aqui', aq: 'aqui', ent: 'entao',
-};
+}));
 
 // "s/ cnh", "p/ o cliente", "c/ boleto": the slash forms must be read before punctuation goes.
 const SLASH_FORMS: Array<[RegExp, string]> = [

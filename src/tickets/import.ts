@@ -22,8 +22,8 @@ export interface ImportReport {
 
 export class ImportError extends Error {}
 
-const METHODS: Record<string, PaymentMethod> = { cartao: 'cartao', 'cartao de credito': 'cartao', credito: 'cartao', boleto: 'boleto', pix: 'pix' };
-const STATUSES: Record<string, PaymentStatus> = { pendente: 'pendente', pago: 'pago', vencido: 'vencido', estornado: 'estornado' };
+const METHODS: Record<string, PaymentMethod> = Object.assign(Object.create(null) as Record<string, PaymentMethod>, { cartao: 'cartao', 'cartao de credito': 'cartao', credito: 'cartao', boleto: 'boleto', pix: 'pix' });
+const STATUSES: Record<string, PaymentStatus> = Object.assign(Object.create(null) as Record<string, PaymentStatus>, { pendente: 'pendente', pago: 'pago', vencido: 'vencido', estornado: 'estornado' });
 
 /** ISO 8601 or dd/mm/aaaa [hh:mm[:ss]]; times without a zone are São Paulo time (UTC-3, no DST since 2019). */
 export function parseDateTimeBr(value: string): string | null {

@@ -39,7 +39,7 @@ const PIECES = [
   'menu', 'voltar', 'sair', 'atendente', 'cancelar', 'sim', 'não', '1', '10', '11', '99', '0', '-1', '1e308', 'NaN', 'Infinity',
   'qdo recebo minha comissao?', 'quero o estorno', 'boleto vencido', '529.982.247-25', '12.ABC.345/01DE-35', 'joao@gmial.com', 'FIN-000001',
   'amanhã 14h', '31/02/2026', '29/02/2025', '99/99/9999', '25:61', 'segunda-feira', 'ontem', '🙏🏽👨‍👩‍👧‍👦', '\u200b\u200e\u202e', 'ﷺ', 'ǅ', 'ß', 'İ',
-  '\u0000', '\u0007', '\r', '\n', '\t', '\u2028', '\uFEFF', '\uD800', '\uDFFF', '<script>alert(1)</script>', "'; drop table tickets; --", '%s%n%x', '{{7*7}}', '${process.exit()}',
+  '\u0000', '\u0007', '\r', '\n', '\t', '\u2028', '\uFEFF', '\uD800', '\uDFFF', '<script>alert(1)</script>', "'; drop table tickets; --", '%s%n%x', '{{7*7}}', '${process.exit()}', 'constructor', '__proto__', 'toString', 'hasOwnProperty', 'prototype',
 ];
 
 function fuzzText(r: Rng): string {

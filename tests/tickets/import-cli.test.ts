@@ -25,13 +25,15 @@ describe('import orders', () => {
         '48214;111.444.777-00;x@y.com;boleto;pago;20/11/2026;;P1\n' + // bad CPF check digits
         '48215;11.222.333/0001-81;empresa@empresa.com.br;cartão;pago;2026-11-21T09:00:00-03:00;22/11/2026 14:00;P2\n' +
         '48216;52998224725;a@b.com;cheque;pago;31/02/2026;;P1\n' + // bad method and date
-        '48217;12.abc.345/01de-35;fiscal@empresa.com.br;pix;pago;21/11/2026;;P2\n', // alphanumeric CNPJ (2026)
+        '48217;12.abc.345/01de-35;fiscal@empresa.com.br;pix;pago;21/11/2026;;P2\n' + // alphanumeric CNPJ (2026)
+        '48218;52998224725;c@d.com;constructor;constructor;21/11/2026;;P1\n', // names Object.prototype has are no method/status
     );
     const r = await runTs('src/cli.ts', ['import', 'orders', file], { env });
     expect(r.code).toBe(1); // some rows failed
     expect(r.stdout).toMatch(/linha 3: documento "111\.444\.777-00" não é CPF\/CNPJ válido/);
     expect(r.stdout).toMatch(/linha 5: .*forma_pagamento "cheque".*data_compra "31\/02\/2026"/);
-    expect(r.stdout).toMatch(/3 pedidos importados, 2 linhas com erro/);
+    expect(r.stdout).toMatch(/linha 7: forma_pagamento "constructor".*status_pagamento "constructor"/);
+    expect(r.stdout).toMatch(/3 pedidos importados, 3 linhas com erro/);
   });
 
   it('re-importing updates the order instead of duplicating it', async () => {

@@ -10,14 +10,14 @@ import { learningPage } from './views/learning.js';
 // "Perguntas não respondidas" (admins): GET the page, POST one of four decisions on a group;
 // each POST redirects (303) with a fixed flash code, like the other pages.
 
-export const LEARNING_FLASH: Record<string, string> = {
+export const LEARNING_FLASH: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
   taught: 'Pronto: o bot aprendeu com essas mensagens e já responde perguntas parecidas.',
   taught_partly: 'O bot aprendeu com parte das mensagens; as outras já eram exemplos de outra pergunta.',
   taught_nothing: 'Nada a ensinar: essas mensagens já eram exemplos de outra pergunta do FAQ.',
   out_of_scope: 'Marcado como fora do escopo: em perguntas parecidas o bot oferece uma pessoa.',
   written: 'Pergunta anotada para acrescentar ao FAQ.',
   dismissed: 'Mensagens descartadas.',
-};
+});
 
 /** The row ids a form sends ("3,5,8"), at most 1000. */
 function idsOf(req: Request): number[] | null {

@@ -32,7 +32,7 @@ import { learningRoutes } from './learning.js';
 // The panel's pages: queue, ticket, account (API tokens), users (admins). Plain forms that POST
 // and redirect (303) with a fixed flash code; the CSRF token rides in every form.
 
-const FLASH: Record<string, string> = {
+const FLASH: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
   assigned: 'Responsável atualizado.',
   status: 'Status atualizado.',
   note: 'Nota adicionada.',
@@ -49,7 +49,7 @@ const FLASH: Record<string, string> = {
   reply_added: 'Resposta salva adicionada.',
   reply_saved: 'Resposta salva atualizada.',
   reply_removed: 'Resposta salva removida.',
-};
+});
 
 /** The WhatsApp admin page in the panel: panel admins get in with their session, the page has the panel's layout. */
 export function whatsappHooks(ctx: PanelContext): { allow(req: Request): boolean; page(req: Request): string } {
