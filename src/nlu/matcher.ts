@@ -443,18 +443,32 @@ export class Matcher implements Classifier {
       if (d > -30) z += u[i] = Math.exp(d);
       else if (u[i] > -Infinity) u[i] = 0;
     }
+    // Objects only for the labels kept, in order by insertion (a handful): no sort of every label.
     const out: Ranked[] = [];
-    const rest: Ranked[] = [];
-    for (let i = 0; i < n; i++) {
-      if (u[i] === -Infinity) continue;
+    const keep = (i: number) => {
       const l = ids[i];
       const r = { label: l, p: u[i] / z, knnMax: knnMax[l], centroid: centroid[l] };
-      (r.p >= 1e-4 ? out : rest).push(r);
+      let j = out.length;
+      out.push(r);
+      while (j > 0 && out[j - 1].p < r.p) out[j] = out[--j];
+      out[j] = r;
+    };
+    let below = 0;
+    for (let i = 0; i < n; i++) {
+      if (u[i] === -Infinity) continue;
+      if (u[i] / z >= 1e-4) keep(i);
+      else below++;
     }
-    out.sort((a, b) => b.p - a.p);
-    if (out.length < 8 && rest.length) {
-      rest.sort((a, b) => b.p - a.p);
-      out.push(...rest.slice(0, 8 - out.length));
+    if (out.length < 8 && below > 0) {
+      // The best of the rest up to eight: picked one by one (they are few and this is rare).
+      const want = Math.min(8 - out.length, below);
+      const taken = new Uint8Array(n);
+      for (let k = 0; k < want; k++) {
+        let bi = -1;
+        for (let i = 0; i < n; i++) if (!taken[i] && u[i] !== -Infinity && u[i] / z < 1e-4 && (bi < 0 || u[i] > u[bi])) bi = i;
+        taken[bi] = 1;
+        out.push({ label: ids[bi], p: u[bi] / z, knnMax: knnMax[ids[bi]], centroid: centroid[ids[bi]] });
+      }
     }
     return out;
   }
