@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Analyzer, boundedDistance, isFunctionWord, isMark, stripData, type Analysis } from './analyzer.js';
 import { OUT_OF_SCOPE_LABEL, requestLabel, requestOfLabel, type KnowledgeBase } from '../faq/knowledge.js';
 import { ABBREVIATIONS, fold } from './spelling.js';
+import { stripCourtesy } from './courtesy.js';
 import { BaseModel, type QueryStats, type Scores } from './model.js';
 import { dot, fitConditionalLogit, fitLogistic, sigmoid } from './calibration.js';
 
@@ -83,7 +84,8 @@ const STAGE1_DIMS = 7;
 const COURTESY = new Set(('equipe pessoal galera gente time turma todos todas voces vcs vc pela pelo paciencia atencao ajuda forca coracao ' +
   'mesmo mesma muito muita demais tudo perfeito otimo otima show beleza entendi combinado so isso por aqui ' +
   'breve outro outra dia tenha tenham excelente semana tarde noite de da do e a o um uma nossa ai entao ok ' +
-  'prezados prezadas prezado prezada senhores senhoras caros caras cordialmente atenciosamente').split(' '));
+  'prezados prezadas prezado prezada senhores senhoras caros caras cordialmente atenciosamente ' +
+  'imensamente antecipadamente esclarecimento esclarecimentos prestado prestados prestada prestadas dispensada dispensado').split(' '));
 /** Words of smalltalk examples that make no smalltalk on their own (only inside the example's phrase). */
 const PHRASE_ONLY = new Set('preciso precisa precisava quero queria gostaria pode posso outro outra novo nova mais nada'.split(' '));
 /** Below this share of known words the text is another language or gibberish: not understood. */
@@ -490,7 +492,8 @@ export class Matcher implements Classifier {
       if (form.length < 2) continue;
       found = this.smallCollapsed.get(form) ?? null;
       if (found) break;
-      if (form.length >= 5) {
+      // A four-letter slip of a longer word ("tade", "noit") when the FAQ does not know the word.
+      if (form.length >= 5 || (form.length === 4 && !this.analyzer.knows(w))) {
         for (const [c, word] of this.smallCollapsed) {
           if (c.length >= 5 && boundedDistance(form, c, 1) <= 1) {
             found = word;
@@ -519,6 +522,10 @@ export class Matcher implements Classifier {
     if (exact) return exact;
     const kinds = ['agradecimento', 'despedida', 'saudacao'] as const;
     const counts = [0, 0, 0];
+    // A known phrase of two words or more inside ("blz, até mais": "até mais" is a goodbye, though
+    // "até" and "mais" alone are function words).
+    const joined = ` ${ws.filter((w) => !isMark(w)).join(' ')} `;
+    for (const [phrase, kind] of this.smalltalkPhrases) if (phrase.includes(' ') && joined.includes(` ${phrase} `)) counts[kinds.indexOf(kind)] += phrase.split(' ').length - 1;
     for (const w of ws) {
       const word = this.smalltalkWord(w);
       if (word === null || COURTESY.has(word) || isFunctionWord(word)) continue;
@@ -654,10 +661,17 @@ export class Matcher implements Classifier {
 
   /** `options` overrides the thresholds for this call (the evaluation draws its curve with it). */
   classify(input: string, t: MatcherOptions = this.options): Classification {
-    const text = stripData(input);
+    const courtesy = stripCourtesy(stripData(input));
+    const text = courtesy.body;
     const small = this.smalltalk(text);
     if (small.kind) return { kind: 'smalltalk', id: small.kind, confidence: 1, candidates: [], greeting: small.greeting };
+    // Only who is writing, or only a sign-off: a greeting, a goodbye.
+    if (!small.rest.some((w) => !isMark(w)) && (courtesy.introduced || courtesy.signedOff)) {
+      return { kind: 'smalltalk', id: courtesy.introduced ? 'saudacao' : 'despedida', confidence: 1, candidates: [], greeting: small.greeting };
+    }
     const c = this.decide(this.analyzer.analyzeFolded(small.rest), small.greeting, t);
+    // A greeting and words the FAQ does not know ("oiii boa tade", "bom dia, tudo certinho por aí?"): a greeting.
+    if (small.greeting && c.kind === 'none' && c.candidates.length === 0) return { kind: 'smalltalk', id: 'saudacao', confidence: 1, candidates: [], greeting: true };
     // Thanks or goodbye around words that ask nothing ("valeu, ajudou muito"): the smalltalk.
     // ("perfeito, tirou minha dúvida. grato!": a few words between thanks ask nothing either.)
     const fewWords = small.rest.filter((w) => !isMark(w) && !isFunctionWord(w)).length <= 3;
