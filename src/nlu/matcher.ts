@@ -88,6 +88,9 @@ const COURTESY = new Set(('equipe pessoal galera gente time turma todos todas vo
   'imensamente antecipadamente esclarecimento esclarecimentos prestado prestados prestada prestadas dispensada dispensado').split(' '));
 /** Words of smalltalk examples that make no smalltalk on their own (only inside the example's phrase). */
 const PHRASE_ONLY = new Set('preciso precisa precisava quero queria gostaria pode posso outro outra novo nova mais nada'.split(' '));
+/** Cosine similarity to one example that makes a text a paraphrase of it, and its lead over out of scope. */
+const NEAR_EXAMPLE = 0.7;
+const NEAR_EXAMPLE_LEAD = 0.3;
 /** Below this share of known words the text is another language or gibberish: not understood. */
 const MIN_KNOWN = 0.35;
 /** Share of out-of-scope messages the calibration assumes. */
@@ -707,7 +710,11 @@ export class Matcher implements Classifier {
       }
     }
     const top = candidates[0];
-    if (top.id === OUT_OF_SCOPE) {
+    // Almost the words of one of an entry's examples, far closer than anything out of scope
+    // ("tem alguém de verdade aí?"): the out-of-scope topics' summed probability does not outvote that.
+    const near = top.id === OUT_OF_SCOPE ? ranked.find((r) => !this.isTopic[r.label]) : undefined;
+    const nearExample = near !== undefined && analysis.features.size >= 2 && near.knnMax >= NEAR_EXAMPLE && near.knnMax - top.similarity >= NEAR_EXAMPLE_LEAD;
+    if (top.id === OUT_OF_SCOPE && !nearExample) {
       const inScope = candidates.find((c) => c.id !== OUT_OF_SCOPE);
       // Out of scope, unless an entry is nearly as likely: then it is worth asking.
       if (!inScope || top.score - inScope.score >= t.minMargin || inScope.score < t.clarifyFloor / 2) {
@@ -720,6 +727,9 @@ export class Matcher implements Classifier {
     // are not rivals ("quero um boleto novo" may score both), and their probabilities add up.
     const { p1: pBest, p2: runnerUp } = this.lead(best.label, ranked.map((r) => r.label), ranked.map((r) => r.p));
     const pRight = this.w2.length ? sigmoid(dot(this.w2, stage2Features(pBest, runnerUp, best.knnMax, best.centroid, stats))) : pBest;
+    if (nearExample && best === near && pBest - runnerUp >= t.minMargin) {
+      return { kind: 'answer', id: bestId, confidence: Math.max(pRight, t.minConfidence), candidates, greeting, alternatives: this.alternatives(ranked, best) };
+    }
     if ((best === first || this.related[best.label].includes(first.label)) && pRight >= t.minConfidence && pBest - runnerUp >= t.minMargin) {
       return { kind: 'answer', id: bestId, confidence: pRight, candidates, greeting, alternatives: this.alternatives(ranked, best) };
     }

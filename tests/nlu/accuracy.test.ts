@@ -49,6 +49,8 @@ describe.each([
   ['blind-final-10-2026-12.yaml', 0.92, 0.02, 0.07],
   // Blind once (94.0 / 1.5 / 8.0 at 47bc66f), read since.
   ['blind-final-11-2026-12.yaml', 0.92, 0.025, 0.1],
+  // Blind once (88.4 / 1.9 / 12.0 at 3b2dea2), read in the fourth session of 2026-12-02.
+  ['blind-final-12-2026-12.yaml', 0.91, 0.025, 0.07],
 ])('%s', (file, right, wrong, answered) => {
   const r = report(file);
 
