@@ -67,8 +67,10 @@ export class Db {
     try {
       if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
       sqlite = new SqliteDatabase(file);
-      // Set first: switching a new file to WAL and migrating it wait for a process starting alongside.
-      sqlite.pragma('busy_timeout = 5000');
+      // Set first: switching a new file to WAL and migrating it wait for a process starting
+      // alongside, whose migration may take longer than 5 s on a loaded machine (seen: eight
+      // processes starting at once under a full test run). migrate() sets 5 s when done.
+      sqlite.pragma('busy_timeout = 120000');
       sqlite.pragma('journal_mode = WAL');
       sqlite.pragma('synchronous = NORMAL');
       sqlite.pragma('foreign_keys = ON');

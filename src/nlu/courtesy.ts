@@ -14,7 +14,11 @@ const THANKS_END = /(?:^|[\s,.;:!])(?:obrigad[oa]s?|grat[oa]s?|agrade[çc]o|vale
 const SIGNATURE_END = /[\s,.;:!–—-]+((?:\p{Lu}[\p{L}'’.-]*)(?:\s+(?:(?:d[aeo]s?|e|&)\s+)?\p{Lu}[\p{L}'’.-]*){0,5})[\s.!]*$/u;
 
 /** A sentence that only says who is writing: "aqui é a Márcia...", "meu nome é João", "sou a Ana, da loja X". */
-const INTRODUCTION = /^(?:(?:oi+|ol[áa]|opa|bom dia|boa tarde|boa noite|prezad[oa]s?)[\s,!]+)*(?:aqui (?:é|e|eh|quem fala é|quem fala e|quem escreve é)|quem fala (?:é|e|aqui é)|meu nome (?:é|e)|me chamo|eu sou (?:o|a) \p{Lu}|sou (?:o|a) \p{Lu}|falo (?:da|do|pela|pelo) \p{Lu})/iu;
+const INTRODUCTION = /^(?:(?:oi+|ol[áa]|opa|bom dia|boa tarde|boa noite|prezad[oa]s?)[\s,!]+)*(?:aqui (?:é|e|eh|quem fala é|quem fala e|quem escreve é)|quem fala (?:é|e|aqui é)|meu nome (?:é|e)|me chamo|eu sou (?:o|a) \p{Lu}|sou (?:o|a) \p{Lu}|falo (?:da|do|pela|pelo) \p{Lu}|(?:s[óo] )?(?:passando|vim|venho) (?:aqui )?(?:pra|para) (?:me apresentar|dar um oi|cumprimentar))/iu;
+/** "tudo bem?", "tudo certo por aí?": the question a greeting asks, not a question about the FAQ. */
+const HOW_ARE_YOU = /,?\s*(?:tudo (?:bem|bom|certo|tranquilo|joia|jóia|ok|em paz)|como (?:vai|vão|est[áa]|est[ãa]o)(?: voc[eê]s?)?)(?: por a[ií]| com voc[eê]s?| a[ií])?\s*\?+/giu;
+/** Good wishes that open a formal message: "Espero que estejam todos bem." */
+const WELL_WISHES = /^(?:(?:oi+|ol[áa]|bom dia|boa tarde|boa noite|prezad[oa]s?)[\s,!]+)*espero que (?:voc[eê]s? )?(?:esteja|estejam)(?: todos| todas)? bem(?: por a[ií])?[.!]*$/iu;
 /** Words that ask or tell something: a sentence with one is no mere introduction. */
 const ASKS = /[?]|(?<![\p{L}])(?:preciso|precisava|precisamos|quero|queria|queremos|gostaria|gostar[ií]amos|como|quando|onde|qual|quais|quanto|quantos|pode|poderia|podem|poderiam|consigo|consegue|conseguimos|tem|tenho|temos|n[ãa]o|nao|porque|pq|ajuda|ajudar|d[úu]vida|problema|comprei|paguei|recebi|chegou|fiz|estou|est[áa]|t[ôo]|ta|tá|vou|venho|solicito|solicitar)(?![\p{L}])/iu;
 
@@ -49,11 +53,11 @@ export function stripCourtesy(text: string): Courtesy {
     break;
   }
   let introduced = false;
-  if (/aqui|nome|chamo|sou|fala/i.test(body)) {
-    // Sentences: an introduction ends at its full stop, exclamation mark or line break.
-    const parts = body.split(/(?<=[.!\n])\s*/u);
+  if (/aqui|nome|chamo|sou|fala|passando|vim|venho|espero/i.test(body)) {
+    // Sentences: an introduction ends at its full stop, question or exclamation mark, or line break.
+    const parts = body.split(/(?<=[.!?\n])\s*/u);
     const kept = parts.filter((s) => {
-      const intro = INTRODUCTION.test(s.trim()) && !ASKS.test(s.replace(INTRODUCTION, ''));
+      const intro = WELL_WISHES.test(s.trim()) || (INTRODUCTION.test(s.trim()) && !ASKS.test(s.replace(INTRODUCTION, '').replace(HOW_ARE_YOU, '')));
       if (intro) introduced = true;
       return !intro;
     });

@@ -161,6 +161,7 @@ export class Matcher implements Classifier {
   private readonly anySmalltalk = new Set<string>();
   /** Smalltalk words with repeated letters collapsed, to their word; and the variants met so far. */
   private readonly smallCollapsed = new Map<string, string>();
+  private readonly courtesySlips = new Map<string, boolean>();
   private readonly smallVariants = new Map<string, string | null>();
   private utilities = new Float64Array(0);
   private readonly entryOfRequest = new Map<string, string>();
@@ -512,7 +513,18 @@ export class Matcher implements Classifier {
 
   /** A greeting/thanks/goodbye word, a variant of one, or a courtesy word said around them ("equipe", "pela paciência"). */
   private isSmall(w: string): boolean {
-    return isMark(w) || this.smalltalkWord(w) !== null || COURTESY.has(w);
+    return isMark(w) || this.smalltalkWord(w) !== null || COURTESY.has(w) || this.courtesySlip(w);
+  }
+
+  /** A slip of a longer courtesy word the FAQ does not know ("obgda pela ajdua"). */
+  private courtesySlip(w: string): boolean {
+    if (w.length < 5 || this.analyzer.knows(w)) return false;
+    const cached = this.courtesySlips.get(w);
+    if (cached !== undefined) return cached;
+    let found = false;
+    for (const c of COURTESY) if (c.length >= 5 && boundedDistance(w, c, 1) <= 1) (found = true);
+    if (this.courtesySlips.size < 4096) this.courtesySlips.set(w, found);
+    return found;
   }
 
   /**
@@ -574,7 +586,8 @@ export class Matcher implements Classifier {
     }
     let greeting = false;
     const hello = this.smalltalkWords.get('saudacao');
-    for (let i = 0; i < start && !greeting; i++) greeting = hello?.has(words[i]) ?? false;
+    // (A greeting word, not a function word its examples also have: "o que é..." greets nobody.)
+    for (let i = 0; i < start && !greeting; i++) greeting = !isFunctionWord(words[i]) && !COURTESY.has(words[i]) && (hello?.has(words[i]) ?? false);
     if (start >= end) {
       // Nothing but smalltalk (or nothing at all): a known phrase, else the closest kind; courtesy
       // words alone ("entendi", "perfeito") are not smalltalk.

@@ -51,6 +51,8 @@ describe.each([
   ['blind-final-11-2026-12.yaml', 0.92, 0.025, 0.1],
   // Blind once (88.4 / 1.9 / 12.0 at 3b2dea2), read in the fourth session of 2026-12-02.
   ['blind-final-12-2026-12.yaml', 0.91, 0.025, 0.07],
+  // Blind once (80.8 / 0.0 / 8.0 at 028c6cd), read in the fourth session of 2026-12-02.
+  ['blind-final-13-2026-12.yaml', 0.82, 0.02, 0.1],
 ])('%s', (file, right, wrong, answered) => {
   const r = report(file);
 

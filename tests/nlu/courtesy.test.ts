@@ -49,3 +49,18 @@ describe('who is writing and how they sign off', () => {
     expect(decision('boa tarde, a taxa do boleto')).not.toBe('saudacao');
   });
 });
+
+describe('greetings that carry more than a hello', () => {
+  it('"tudo certo por aí?" inside an introduction, good wishes and "só passando pra me apresentar" are a greeting', () => {
+    expect(decision('Oi, aqui é a Marcela da Gráfica Rápida Centro, tudo certo por aí?')).toBe('saudacao');
+    expect(decision('Boa tarde, prezados. Espero que estejam todos bem.')).toBe('saudacao');
+    expect(decision('Bom dia, tudo bem? Aqui é o Rogério, da Contábil Horizonte. Só passando pra me apresentar.')).toBe('saudacao');
+    expect(decision('obgda pela ajdua')).toBe('agradecimento');
+  });
+
+  it('"o que é..." is no greeting, even though greeting examples have "o" and "que"', () => {
+    const c = matcher.classify('O que é X509.V3?');
+    expect(c.kind).not.toBe('smalltalk');
+    expect(c.greeting).toBe(false);
+  });
+});
