@@ -39,14 +39,15 @@ export function stripCourtesy(text: string): Courtesy {
   for (let round = 0; round < 4 && body; round++) {
     const sig = SIGNATURE_END.exec(body);
     const before = sig ? body.slice(0, sig.index) : body;
-    const closing = CLOSING_END.exec(before.toLowerCase());
+    const lower = before.toLowerCase();
+    const closing = CLOSING_END.exec(lower);
     if (closing) {
       body = body.slice(0, closing.index).trimEnd();
       signedOff = true;
       continue;
     }
     // "Obrigado, Carlos": the name goes.
-    if (sig && THANKS_END.test(before.toLowerCase())) {
+    if (sig && THANKS_END.test(lower)) {
       body = before;
       continue;
     }

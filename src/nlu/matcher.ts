@@ -88,6 +88,11 @@ const COURTESY = new Set(('equipe pessoal galera gente time turma todos todas vo
   'imensamente antecipadamente esclarecimento esclarecimentos prestado prestados prestada prestadas dispensada dispensado').split(' '));
 /** Words of smalltalk examples that make no smalltalk on their own (only inside the example's phrase). */
 const PHRASE_ONLY = new Set('preciso precisa precisava quero queria gostaria pode posso outro outra novo nova mais nada'.split(' '));
+/** The word of `words` (as [spelling, word], five letters or more) that `form` misses by one letter, or null. */
+function slipOf(form: string, words: Iterable<readonly [string, string]>): string | null {
+  for (const [c, word] of words) if (c.length >= 5 && boundedDistance(form, c, 1) <= 1) return word;
+  return null;
+}
 /** Cosine similarity to one example that makes a text a paraphrase of it, and its lead over out of scope. */
 const NEAR_EXAMPLE = 0.7;
 const NEAR_EXAMPLE_LEAD = 0.3;
@@ -162,6 +167,8 @@ export class Matcher implements Classifier {
   /** Smalltalk words with repeated letters collapsed, to their word; and the variants met so far. */
   private readonly smallCollapsed = new Map<string, string>();
   private readonly courtesySlips = new Map<string, boolean>();
+  /** The smalltalk phrases of two words or more, padded for a whole-word search, weighing their words but one. */
+  private readonly smalltalkMultiword: Array<{ padded: string; kind: Smalltalk; weight: number }> = [];
   private readonly smallVariants = new Map<string, string | null>();
   private utilities = new Float64Array(0);
   private readonly entryOfRequest = new Map<string, string>();
@@ -201,6 +208,10 @@ export class Matcher implements Classifier {
         continue;
       }
       for (const text of intent.examples) training.push({ label: intent.id, text });
+    }
+    for (const [phrase, kind] of this.smalltalkPhrases) {
+      const n = phrase.split(' ').length;
+      if (n > 1) this.smalltalkMultiword.push({ padded: ` ${phrase} `, kind, weight: n - 1 });
     }
     for (const topic of kb.outOfScope ?? []) for (const text of topic.examples) training.push({ label: `${TOPIC_PREFIX}${topic.id}`, text });
     this.learnedFrom = training.length;
@@ -498,12 +509,7 @@ export class Matcher implements Classifier {
       if (found) break;
       // A four-letter slip of a longer word ("tade", "noit") when the FAQ does not know the word.
       if (form.length >= 5 || (form.length === 4 && !this.analyzer.knows(w))) {
-        for (const [c, word] of this.smallCollapsed) {
-          if (c.length >= 5 && boundedDistance(form, c, 1) <= 1) {
-            found = word;
-            break;
-          }
-        }
+        found = slipOf(form, this.smallCollapsed);
         if (found) break;
       }
     }
@@ -521,8 +527,7 @@ export class Matcher implements Classifier {
     if (w.length < 5 || this.analyzer.knows(w)) return false;
     const cached = this.courtesySlips.get(w);
     if (cached !== undefined) return cached;
-    let found = false;
-    for (const c of COURTESY) if (c.length >= 5 && boundedDistance(w, c, 1) <= 1) (found = true);
+    const found = slipOf(w, COURTESY.entries()) !== null;
     if (this.courtesySlips.size < 4096) this.courtesySlips.set(w, found);
     return found;
   }
@@ -540,7 +545,7 @@ export class Matcher implements Classifier {
     // A known phrase of two words or more inside ("blz, até mais": "até mais" is a goodbye, though
     // "até" and "mais" alone are function words).
     const joined = ` ${ws.filter((w) => !isMark(w)).join(' ')} `;
-    for (const [phrase, kind] of this.smalltalkPhrases) if (phrase.includes(' ') && joined.includes(` ${phrase} `)) counts[kinds.indexOf(kind)] += phrase.split(' ').length - 1;
+    for (const { padded, kind, weight } of this.smalltalkMultiword) if (joined.includes(padded)) counts[kinds.indexOf(kind)] += weight;
     for (const w of ws) {
       const word = this.smalltalkWord(w);
       if (word === null || COURTESY.has(word) || isFunctionWord(word)) continue;
@@ -740,7 +745,8 @@ export class Matcher implements Classifier {
     // are not rivals ("quero um boleto novo" may score both), and their probabilities add up.
     const { p1: pBest, p2: runnerUp } = this.lead(best.label, ranked.map((r) => r.label), ranked.map((r) => r.p));
     const pRight = this.w2.length ? sigmoid(dot(this.w2, stage2Features(pBest, runnerUp, best.knnMax, best.centroid, stats))) : pBest;
-    if (nearExample && best === near && pBest - runnerUp >= t.minMargin) {
+    // (`best` is `near` here: both are the most probable entry.)
+    if (nearExample && pBest - runnerUp >= t.minMargin) {
       return { kind: 'answer', id: bestId, confidence: Math.max(pRight, t.minConfidence), candidates, greeting, alternatives: this.alternatives(ranked, best) };
     }
     if ((best === first || this.related[best.label].includes(first.label)) && pRight >= t.minConfidence && pBest - runnerUp >= t.minMargin) {

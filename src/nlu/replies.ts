@@ -1,11 +1,11 @@
 import { fold } from './spelling.js';
+import { dictionary } from '../dictionary.js';
 
 // Short answers people type in a chat: commands, yes/no, menu numbers.
 
 export type Command = 'menu' | 'back' | 'exit' | 'human' | 'cancel';
 
-// Null prototype: a message such as "constructor" or "__proto__" is no command.
-const COMMANDS: Record<string, Command> = Object.assign(Object.create(null) as Record<string, Command>, {
+const COMMANDS: Readonly<Record<string, Command>> = dictionary({
   menu: 'menu', 'menu principal': 'menu', inicio: 'menu', 'voltar ao menu': 'menu', 'voltar para o menu': 'menu', 'ver menu': 'menu', opcoes: 'menu',
   voltar: 'back', volta: 'back', anterior: 'back', 'voltar uma etapa': 'back',
   sair: 'exit', encerrar: 'exit', finalizar: 'exit', 'encerrar atendimento': 'exit', 'finalizar atendimento': 'exit',

@@ -1,5 +1,6 @@
 // How people write on WhatsApp, folded to plain Portuguese before matching.
 // General language lives here; domain synonyms live in faq/lexicon.yaml (data).
+import { dictionary } from '../dictionary.js';
 
 // A Map, not an object: a word such as "constructor" must not find Object.prototype's.
 export const ABBREVIATIONS: ReadonlyMap<string, string> = new Map(Object.entries({
@@ -124,5 +125,5 @@ function hasChatWord(s: string): boolean {
   return false;
 }
 
-const CHAT_EXPANSION: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, { n: 'nao', nn: 'nao', naum: 'nao', q: 'que', vc: 'voce', vcs: 'voces', pq: 'porque', vdd: 'verdade', qdo: 'quando', qnd: 'quando', qto: 'quanto', dps: 'depois', hj: 'hoje' });
+const CHAT_EXPANSION: Readonly<Record<string, string>> = dictionary({ n: 'nao', nn: 'nao', naum: 'nao', q: 'que', vc: 'voce', vcs: 'voces', pq: 'porque', vdd: 'verdade', qdo: 'quando', qnd: 'quando', qto: 'quanto', dps: 'depois', hj: 'hoje' });
 const CHAT_WORDS = new RegExp(`(?<=^| )(?:${Object.keys(CHAT_EXPANSION).join('|')})(?= |$)`, 'g');

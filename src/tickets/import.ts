@@ -6,6 +6,7 @@ import { isValidEmail, normalizeEmail } from '../validation/email.js';
 import { parseDocument } from '../validation/document.js';
 import { parseBrl } from '../validation/money.js';
 import { normalizeBrPhone } from '../validation/phone.js';
+import { dictionary } from '../dictionary.js';
 
 // `bot import orders|partners FILE.csv`: every row validated, bad rows reported with their line
 // numbers, the good ones upserted in one transaction (re-importing updates, never duplicates).
@@ -22,8 +23,8 @@ export interface ImportReport {
 
 export class ImportError extends Error {}
 
-const METHODS: Record<string, PaymentMethod> = Object.assign(Object.create(null) as Record<string, PaymentMethod>, { cartao: 'cartao', 'cartao de credito': 'cartao', credito: 'cartao', boleto: 'boleto', pix: 'pix' });
-const STATUSES: Record<string, PaymentStatus> = Object.assign(Object.create(null) as Record<string, PaymentStatus>, { pendente: 'pendente', pago: 'pago', vencido: 'vencido', estornado: 'estornado' });
+const METHODS: Readonly<Record<string, PaymentMethod>> = dictionary({ cartao: 'cartao', 'cartao de credito': 'cartao', credito: 'cartao', boleto: 'boleto', pix: 'pix' });
+const STATUSES: Readonly<Record<string, PaymentStatus>> = dictionary({ pendente: 'pendente', pago: 'pago', vencido: 'vencido', estornado: 'estornado' });
 
 /** ISO 8601 or dd/mm/aaaa [hh:mm[:ss]]; times without a zone are São Paulo time (UTC-3, no DST since 2019). */
 export function parseDateTimeBr(value: string): string | null {

@@ -6,11 +6,12 @@ import { staffOf, type PanelContext } from './context.js';
 import { errorPage } from './views/error.js';
 import type { ViewContext } from './views/layout.js';
 import { learningPage } from './views/learning.js';
+import { dictionary } from '../../dictionary.js';
 
 // "Perguntas não respondidas" (admins): GET the page, POST one of four decisions on a group;
 // each POST redirects (303) with a fixed flash code, like the other pages.
 
-export const LEARNING_FLASH: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
+export const LEARNING_FLASH: Readonly<Record<string, string>> = dictionary({
   taught: 'Pronto: o bot aprendeu com essas mensagens e já responde perguntas parecidas.',
   taught_partly: 'O bot aprendeu com parte das mensagens; as outras já eram exemplos de outra pergunta.',
   taught_nothing: 'Nada a ensinar: essas mensagens já eram exemplos de outra pergunta do FAQ.',

@@ -28,11 +28,12 @@ import { usersPage } from './views/users.js';
 import { overviewPage } from './views/overview.js';
 import { overview } from '../../staff/overview.js';
 import { learningRoutes } from './learning.js';
+import { dictionary } from '../../dictionary.js';
 
 // The panel's pages: queue, ticket, account (API tokens), users (admins). Plain forms that POST
 // and redirect (303) with a fixed flash code; the CSRF token rides in every form.
 
-const FLASH: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
+const FLASH: Readonly<Record<string, string>> = dictionary({
   assigned: 'Responsável atualizado.',
   status: 'Status atualizado.',
   note: 'Nota adicionada.',
