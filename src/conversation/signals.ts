@@ -1,4 +1,4 @@
-import { fold } from '../nlu/spelling.js';
+import { ABBREVIATIONS, fold } from '../nlu/spelling.js';
 
 // What a message says about the conversation itself, beyond the answer to the question on
 // screen: giving up, wanting a person, asking about one's own tickets, not knowing, asking to
@@ -146,7 +146,9 @@ function smallTalkOf(raw: string, t: string): SmallTalk | null {
   const warm = t.replace(/([a-z])\1{2,}/g, '$1').replace(/^((oi|ola|oie|opa|bom dia|boa tarde|boa noite|e ai|eai|salve|hey|fala|gente|pessoal) )+(?=tudo|como|td)/, '');
   if (/^(tudo (bem|bom|certo|joia|tranquilo|ok)|como (vai|voce esta|vc esta|esta|vai voce|vao|estao)|td bem|tudo bem com voce)\b/.test(warm) || /\b(tudo bem|tudo bom|td bem)( (com|c) (voce|voces|o senhor|a senhora|a equipe|o pessoal))?$/.test(warm)) return 'howAreYou';
   if (/^(oi+|ola|oie|opa|bom dia|boa tarde|boa noite|e ai|eai|salve|hey|fala)( (tudo bem|tudo bom|pessoal|gente))?$/.test(t.replace(/([a-z])\1{2,}/g, '$1'))) return 'greeting';
-  if (/^(obrigad[oa]|valeu|vlw|obg|brigad[oa]|grat[oa]|agradeco)\b/.test(t) && t.split(' ').length <= 4) return 'thanks';
+  // (The chat spelling of the first word too: "obgda pela ajuda", "obgd".)
+  const opening = t.split(' ', 1)[0];
+  if (/^(obrigad[oa]|valeu|vlw|obg|brigad[oa]|grat[oa]|agradeco)\b/.test(ABBREVIATIONS.get(opening) ?? opening) && t.split(' ').length <= 4) return 'thanks';
   if (/^(ok|okay|blz|beleza|certo|ta bom|ta|entendi|entendido|perfeito|show|top|otimo|hum+|ah|aham|uhum|tranquilo|joia)$/.test(t)) return 'ack';
   return null;
 }
