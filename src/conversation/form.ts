@@ -585,7 +585,7 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
     if (s.wait && c.mode === 'asking' && !s.question && !m.scan.documents.length && !m.scan.emails.length && !m.scan.orders.length && !m.scan.dates.length) return say(WAITING_REPLY);
 
     // A person, in any wording: hand over with what was collected so far.
-    if (s.human || (intent === 'atendente' && s.smallTalk !== 'urgency')) {
+    if (s.human || (intent === 'atendente' && s.smallTalk !== 'urgency' && s.smallTalk !== 'robot')) {
       handover(`pediu uma pessoa durante o ${rt.called}`, s.human?.team ?? rt.team);
       return;
     }

@@ -117,7 +117,8 @@ export function decideText(
   if (!s.human && intent === 'atendente' && ELSEWHERE.test(folded)) return /\b(obg|obrigad[oa]|valeu|vlw|brigad[oa])\b/.test(folded) ? { kind: 'thanks' } : { kind: 'ack' };
   // "é urgente" alone says how soon, not what: asked like a plea for help.
   if (!s.human && s.smallTalk === 'urgency') return { kind: 'smallTalk', small: 'help' };
-  if (s.human || intent === 'atendente') return { kind: 'human', team: s.human?.team ?? null };
+  // ("vc é um robô?" is asked, not a hand-over: the answer says how to reach a person.)
+  if (s.human || (intent === 'atendente' && s.smallTalk !== 'robot')) return { kind: 'human', team: s.human?.team ?? null };
   const protocol = PROTOCOL.exec(text);
   if (protocol || s.status) return { kind: 'status', protocol: protocol ? `${protocol[1].toUpperCase()}-${protocol[2].padStart(6, '0')}` : null };
   if (NOT_THIS.test(folded)) {

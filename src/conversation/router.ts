@@ -119,6 +119,8 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
     guards: {
       decided: (a, p: { kind: TextDecision['kind'] }) => decided(a as Ctx, p.kind),
       startsFlow: (a, p: { flow: string }) => decision(a as Ctx)?.kind === 'startFlow' && decidedAs(a as Ctx, 'startFlow').flow === p.flow,
+      // "tem alguém aí?", "é um robô?" while a question waits: answered, and the question stays.
+      smallTalkKeepsQuestion: (a) => decided(a as Ctx, 'smallTalk') && ['impatience', 'howAreYou', 'robot', 'audio', 'urgency', 'laugh', 'replyHere'].includes(decidedAs(a as Ctx, 'smallTalk').small),
       greetsWithMenu: (a) => decided(a as Ctx, 'smallTalk') && ['greeting', 'howAreYou', 'impatience', 'thanks', 'help', 'foreign'].includes(decidedAs(a as Ctx, 'smallTalk').small),
       hasAlternatives: ({ context }) => (context.alternatives?.length ?? 0) > 0,
       choiceIsCategory: ({ event }) => (choiceOf(event) ?? 0) >= 1 && choiceOf(event)! <= categories.length,
@@ -498,6 +500,7 @@ export function createRouterMachine(kb: KnowledgeBase, flows: FlowDefinition[], 
             ...startOfferedFlow.map((t) => ({ ...t, guard: { type: 'offerWanted', params: t.guard.params } })),
             // "pera, vou pegar o CPF": the offer stays open for the data that follows.
             { guard: { type: 'decided', params: { kind: 'wait' } }, actions: say(WAITING_REPLY) },
+            { guard: 'smallTalkKeepsQuestion', actions: reply((a) => `${SMALL_TALK_REPLY[decidedAs(a, 'smallTalk').small]}\n\n${texts.offerFlow}`) },
             ...freeText.map((t) => ({ ...t, target: `#router${t.target}` })),
           ] as never,
           choice: [
