@@ -96,6 +96,12 @@ function slipOf(form: string, words: Iterable<readonly [string, string]>): strin
 /** Cosine similarity to one example that makes a text a paraphrase of it, and its lead over out of scope. */
 const NEAR_EXAMPLE = 0.7;
 const NEAR_EXAMPLE_LEAD = 0.3;
+/**
+ * Or a smaller lead over everything out of scope when the entry has some probability of its
+ * own: the topics' summed share does not outweigh an entry whose examples are clearly closer.
+ */
+const CLOSER_LEAD = 0.2;
+const CLOSER_FLOOR = 0.15;
 /** Below this share of known words the text is another language or gibberish: not understood. */
 const MIN_KNOWN = 0.35;
 /** Share of out-of-scope messages the calibration assumes. */
@@ -674,6 +680,13 @@ export class Matcher implements Classifier {
     return scored.sort((a, b) => b.v - a.v).slice(0, 3).map((x) => x.entry);
   }
 
+  /** The most probable label after `best` that is neither out of scope nor leads where `best` does. */
+  private bestEntryRival(ranked: Ranked[], best: Ranked): number {
+    const related = this.related[best.label];
+    for (const r of ranked) if (r.label !== best.label && !this.isTopic[r.label] && !related.includes(r.label)) return r.p;
+    return 0;
+  }
+
   private entryFor(id: string): string | null {
     if (this.kb.entries.has(id)) return id;
     const flow = requestOfLabel(id);
@@ -731,7 +744,8 @@ export class Matcher implements Classifier {
     // Almost the words of one of an entry's examples, far closer than anything out of scope
     // ("tem alguém de verdade aí?"): the out-of-scope topics' summed probability does not outvote that.
     const near = top.id === OUT_OF_SCOPE ? ranked.find((r) => !this.isTopic[r.label]) : undefined;
-    const nearExample = near !== undefined && analysis.features.size >= 2 && near.knnMax >= NEAR_EXAMPLE && near.knnMax - top.similarity >= NEAR_EXAMPLE_LEAD;
+    const closerBy = near ? near.knnMax - top.similarity : 0;
+    const nearExample = near !== undefined && analysis.features.size >= 2 && ((near.knnMax >= NEAR_EXAMPLE && closerBy >= NEAR_EXAMPLE_LEAD) || (closerBy >= CLOSER_LEAD && near.p >= CLOSER_FLOOR));
     if (top.id === OUT_OF_SCOPE && !nearExample) {
       const inScope = candidates.find((c) => c.id !== OUT_OF_SCOPE);
       // Out of scope, unless an entry is nearly as likely: then it is worth asking.
@@ -746,7 +760,8 @@ export class Matcher implements Classifier {
     const { p1: pBest, p2: runnerUp } = this.lead(best.label, ranked.map((r) => r.label), ranked.map((r) => r.p));
     const pRight = this.w2.length ? sigmoid(dot(this.w2, stage2Features(pBest, runnerUp, best.knnMax, best.centroid, stats))) : pBest;
     // (`best` is `near` here: both are the most probable entry.)
-    if (nearExample && pBest - runnerUp >= t.minMargin) {
+    // Closer than anything out of scope: only another entry is a rival (a topic's share is not).
+    if (nearExample && pBest - this.bestEntryRival(ranked, best) >= t.minMargin) {
       return { kind: 'answer', id: bestId, confidence: Math.max(pRight, t.minConfidence), candidates, greeting, alternatives: this.alternatives(ranked, best) };
     }
     if ((best === first || this.related[best.label].includes(first.label)) && pRight >= t.minConfidence && pBest - runnerUp >= t.minMargin) {

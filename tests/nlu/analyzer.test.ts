@@ -124,6 +124,19 @@ describe('classification', () => {
     expect(d.kind === 'answer' && d.alternatives).toContain('documentacao-pessoa-juridica');
   });
 
+  it('answers an entry whose examples are clearly closer than anything out of scope, though the topics together are likelier', () => {
+    // Each of these was declined: the out-of-scope topics' summed probability led.
+    const cases: Array<[string, string]> = [
+      ['Tem algum requisito para ser um(a) afiliado(a)?', 'sobre-para-quem'],
+      ['me passa pra alguém de verdade por favor', 'atendente'],
+      ['tenho que fazer o da firma agora, oq mais alem da carteira?', 'documentacao-pessoa-juridica'],
+    ];
+    for (const [text, id] of cases) {
+      const c = matcher.classify(text);
+      expect(c.kind === 'answer' ? c.id : `${c.kind}`).toBe(id);
+    }
+  });
+
   it('does not answer questions outside the FAQ with an FAQ entry', () => {
     for (const t of ['qual o preço do e-cpf a1', 'vcs vendem seguro de carro?', 'me conta uma piada']) {
       expect(matcher.classify(t).kind).toBe('none');
