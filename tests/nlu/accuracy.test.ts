@@ -53,6 +53,8 @@ describe.each([
   ['blind-final-12-2026-12.yaml', 0.91, 0.025, 0.07],
   // Blind once (80.8 / 0.0 / 8.0 at 028c6cd), read in the fourth session of 2026-12-02.
   ['blind-final-13-2026-12.yaml', 0.82, 0.02, 0.1],
+  // Blind once (87.7 / 3.2 / 3.1 at b2af3c6), read in the fifth session of 2026-12-02.
+  ['blind-final-14-2026-12.yaml', 0.86, 0.04, 0.05],
 ])('%s', (file, right, wrong, answered) => {
   const r = report(file);
 
