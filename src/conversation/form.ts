@@ -639,7 +639,10 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
 
     // "isso mesmo, pode registrar" at the summary is a yes, whatever words it shares with a field.
     const hasData = m.scan.documents.length + m.scan.emails.length + m.scan.orders.length + m.scan.numbers.length + m.scan.dates.length + m.scan.times.length > 0;
-    if (c.mode === 'confirm' && yn === 'yes' && !s.correction && !hasData) return submit();
+    // "pode ser, mas o CPF tá errado", "certo, mas quanto tempo demora?": a yes with a reservation is not a confirmation.
+    // ("s pode gerar. ah e a comissão cai quando?" confirms and asks something else: no reservation.)
+    const reserved = yn === 'yes' && /\b(mas|porem|so que|errad[oa]s?|incorret[oa]s?)\b/.test(m.folded);
+    if (c.mode === 'confirm' && yn === 'yes' && !reserved && !s.correction && !hasData) return submit();
 
     // The answer to the question on screen, and every other fact in the message.
     let answered = false;
@@ -720,9 +723,11 @@ function reduce(rt: FormRequest, ctx: FormState, event: { type: string; text?: s
     }
 
     if (c.mode === 'confirm') {
-      if (yn === 'yes') return submit();
+      if (yn === 'yes' && !reserved) return submit();
       const mentioned = mentionedStep(m);
-      if (yn === 'no' && !mentioned) {
+      // (A question after the yes is answered below, and the summary asked again.)
+      const asksFirst = reserved && s.question && /\?/.test(text) && !/\b(errad|incorret)/.test(m.folded);
+      if ((yn === 'no' || (reserved && !asksFirst)) && !mentioned) {
         c.mode = 'fix';
         return say(formTexts.whichToFix(fixable().map((st) => st.label)));
       }

@@ -209,14 +209,22 @@ export function decideText(
     // "nao paguei o boleto a tempo, preciso de um novo. pedido 50001": unsure which entry, sure it is that request.
     // (Of the options, the topic just answered is the one meant: "meu boleto venceu" ... "preciso de outro".)
     const top = kb.entries.get(nlu.options.find((id) => id === ctx.topic && kb.entries.get(id)?.flow) ?? nlu.options[0]);
-    if (top?.flow && flowIds.has(top.flow) && (asking || data())) return { kind: 'startFlow', flow: top.flow };
+    // (Not "quero", "quero o menu": a request verb and next to nothing else starts no request.)
+    const saysWhat = folded.split(' ').length > 4 || flows.some((f) => f.id === top?.flow && f.cues?.test(folded));
+    if (top?.flow && flowIds.has(top.flow) && ((asking && saysWhat) || data())) return { kind: 'startFlow', flow: top.flow };
     if (data()) return { kind: 'dataOnly' };
     const pair = shortSiblings(kb, nlu.options);
     if (pair) return { kind: 'answer', entry: pair[0], also: pair[1] };
     return { kind: 'clarify', options: nlu.options };
   }
   if (data()) return { kind: 'dataOnly' };
-  if (nlu.kind === 'none' && nlu.reason === 'empty' && !/\d/.test(text)) return s.smallTalk === 'emoji' || s.smallTalk === 'laugh' ? { kind: 'smallTalk', small: s.smallTalk } : { kind: 'noText' };
+  if (nlu.kind === 'none' && nlu.reason === 'empty' && !/\d/.test(text)) {
+    if (s.smallTalk === 'emoji' || s.smallTalk === 'laugh') return { kind: 'smallTalk', small: s.smallTalk };
+    // "ok", "sim" with nothing pending is agreement; "ajuda" asks for help: both are text, not media.
+    if (parseYesNo(text, false)) return { kind: 'ack' };
+    if (/^(ajuda|help|socorro)\b/.test(folded)) return { kind: 'smallTalk', small: 'help' };
+    return /\p{L}/u.test(text) ? { kind: 'notUnderstood' } : { kind: 'noText' };
+  }
   if (/^[\d\s.,/#-]+$/.test(text)) return { kind: 'numberOnly' };
   if (folded.split(' ').length <= 3 && parseYesNo(text, false)) return { kind: 'ack' };
   if (nlu.kind === 'none' && nlu.reason === 'out-of-scope') return { kind: 'outOfScope' };

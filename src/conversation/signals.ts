@@ -77,6 +77,8 @@ const HUMAN = new RegExp(
     '\\b(me )?(liga|ligue|ligar) (pra|para) mim\\b',
   ].join('|'),
 );
+/** The hand-over words negated ("não quero atendente", "nem precisa chamar ninguém"). */
+const NO_HUMAN = /\b(nao|nem) (quero|queria|preciso|precisa|vou|precisamos)( de)?( (falar|conversar|chamar|ser atendid[oa]))?( com)? (um |uma |o |a |nenhum |ninguem)?(atendente|humano|pessoa|ninguem)\b/;
 
 const REQUEST_NOUN = '(estorno|reembolso|boleto|pedido|solicitacao|chamado|protocolo|antecipacao|reenvio|atendimento|dinheiro|devolucao|ticket|caso)';
 const STATUS = new RegExp(
@@ -155,7 +157,8 @@ function smallTalkOf(raw: string, t: string): SmallTalk | null {
 
 export function readSignals(raw: string, folded = fold(raw)): Signals {
   const t = folded;
-  const human = HUMAN.test(t) ? { team: /\bfinanceir/.test(t) ? ('finance' as const) : /\bsuporte\b/.test(t) ? ('support' as const) : null } : null;
+  // "não quero falar com atendente, só quero saber...": a person refused is no hand-over.
+  const human = HUMAN.test(t) && !NO_HUMAN.test(t) ? { team: /\bfinanceir/.test(t) ? ('finance' as const) : /\bsuporte\b/.test(t) ? ('support' as const) : null } : null;
   const cancel = STRONG_CANCEL.test(t) ? 'strong' : WEAK_CANCEL.test(t) ? 'weak' : null;
   const correction = CORRECTION.test(t);
   return {
@@ -167,7 +170,7 @@ export function readSignals(raw: string, folded = fold(raw)): Signals {
     smallTalk: smallTalkOf(raw, t),
     correction,
     question: isQuestion(raw, t),
-    wantsHelp: /\b((preciso|precisava|quero|queria|gostaria) de (uma )?ajuda|me ajuda|pode(ria)? me ajudar|alguem pode ajudar|socorro)\b/.test(t) && t.replace(/\b(bom dia|boa tarde|boa noite|oi+|ola|tudo (bem|bom|joia|certo)|por favor|pfv|urgente|urgencia|uma|de|preciso|precisava|quero|queria|gostaria|ajuda|me|pode|poderia|ajudar|alguem|socorro|com|isso|voces|vcs|voce|vc)\b/g, '').trim() === '',
+    wantsHelp: /\b((preciso|precisava|quero|queria|gostaria)( de)? (uma )?ajuda|me ajuda|pode(ria)? me ajudar|alguem pode ajudar|socorro)\b/.test(t) && t.replace(/\b(bom dia|boa tarde|boa noite|oi+|ola|tudo (bem|bom|joia|certo)|por favor|pfv|urgente|urgencia|uma|de|preciso|precisava|quero|queria|gostaria|ajuda|me|pode|poderia|ajudar|alguem|socorro|com|isso|voces|vcs|voce|vc)\b/g, '').trim() === '',
     asksToSendFile: /\b(posso|pode|podem|da pra|da para|consigo|como|tem como|quer que eu) (te |lhe )?(mandar|enviar|anexar|mando|envio|passar)\b.*\b(foto|fotos|print|prints|comprovante|pdf|arquivo|documento|imagem|anexo|screenshot)\b/.test(t),
     wait: WAIT.test(t) && !human && !correction && !cancel && !WAIT_BUT.test(t) && t.split(' ').length <= 20,
     goodbye: /^(tchau+|ate (mais|logo|a proxima|depois)|flw|falou|fui|era (so )?isso|so isso|bye|adeus)( (obrigad[oa]|valeu|vlw))?$/.test(t),

@@ -46,7 +46,8 @@ export function parseYesNo(text: string, numbered = true): 'yes' | 'no' | null {
   if (NO.has(t)) return 'no';
   if (numbered && t === '1') return 'yes';
   if (numbered && t === '2') return 'no';
-  if (/^(sim|s|ss|isso|exato|correto|certo|pode|claro)\b/.test(t)) return 'yes';
+  // ("isso não", "sim, digo, não": a yes word followed by a negation is no yes.)
+  if (/^(sim|s|ss|isso|exato|correto|certo|pode|claro)\b/.test(t) && !/\b(nao|n|nn)\b/.test(t)) return 'yes';
   if (/^(nao|n|nn|negativo)\b/.test(t) && !/^nao (sei|lembro|tenho|faco ideia)\b/.test(t)) return 'no';
   // A short answer with a yes word and no negation: "agora sim 👍", "agora ta certo, confirma".
   if (t.split(' ').length <= 6 && !/\?/.test(text) && !/\b(nao|n|nn|errad[oa]|nada|nunca|como|assim)\b/.test(t)) {
